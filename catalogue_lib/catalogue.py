@@ -1,0 +1,89 @@
+"""One loaded catalogue: files -> records -> DuckDB, and the figures every report shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import db
+from .load import LoadResult, load_paths
+
+ENV_VAR = "CATALOGUE_PATH"
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def default_paths() -> list[str]:
+    """$CATALOGUE_PATH (several joined with the OS path separator), else the sample in data/."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return [p for p in env.split(os.pathsep) if p]
+    if REPO_DATA.is_dir():
+        return [str(REPO_DATA)]
+    return ["data"]
+
+
+@dataclass
+class Catalogue:
+    con: duckdb.DuckDBPyConnection
+    result: LoadResult
+    paths: list[str]
+
+    def query(self, name: str, **params: Any):  # -> pd.DataFrame
+        return db.query(self.con, name, **params)
+
+
+def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memory:") -> Catalogue:
+    paths = list(paths) if paths else default_paths()
+    result = load_paths(paths)
+    return Catalogue(db.build(result, database), result, paths)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
+    """The figures of `catalogue summary --format json`, computed as the spec says."""
+    by_type = cat.query("summary_by_type")
+    checks = cat.query("summary_checks", as_of=as_of)
+    deadlines = cat.query("summary_deadlines", as_of=as_of)
+    owners = cat.query("owners")
+    counts = cat.query("problem_counts").iloc[0]
+    return {
+        "integrations": int(by_type["integrations"].sum()),
+        "by_type": {r.type: int(r.integrations) for r in by_type.itertuples()},
+        "checks": {
+            r["check_name"]: {k: int(r[k]) for k in ("pass", "fail", "na", "unknown")}
+            for r in checks.to_dict("records")
+        },
+        "deadlines": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "date": _jsonable(r.date),
+                "days": int(r.days),
+                "overdue": bool(r.overdue),
+            }
+            for r in deadlines.itertuples()
+        ],
+        "owners": [
+            {
+                "owner": r.owner if isinstance(r.owner, str) else None,
+                "integrations": int(r.integrations),
+                "high_criticality": int(r.high_criticality),
+                "risk_score": int(r.risk_score),
+                "risk_share": float(r.risk_share),
+            }
+            for r in owners.itertuples()
+        ],
+        "problems": {"errors": int(counts.errors), "warnings": int(counts.warnings)},
+    }

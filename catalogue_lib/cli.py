@@ -1,0 +1,150 @@
+"""`catalogue`: validate, summarise and export a catalogue from the command line (for CI and reports)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from . import export
+from .catalogue import Catalogue, open_catalogue, summary
+from .load import Problem
+from .model import json_schema
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalogue",
+        description="Validate, summarise and export an integrations catalogue. "
+        "With no PATH, the sample catalogue in data/ (or $CATALOGUE_PATH) is used.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("paths", nargs="*", metavar="PATH", help="catalogue folders or files")
+        p.add_argument("--db", metavar="FILE", help="keep the DuckDB database in FILE (replaced)")
+        return p
+
+    p = add(
+        "validate", "Check records; exit 0 when there is no error (warnings allowed), 1 otherwise."
+    )
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+
+    p = add("summary", "Headline figures: counts, checks, deadlines, owners' risk, problems.")
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add("export", "Write the records as the template's Markdown table, CSV or JSON.")
+    p.add_argument("--format", choices=sorted(export.FORMATS), default="markdown")
+
+    sub.add_parser("schema", help="Print the record JSON Schema (for editor completion).")
+    return parser
+
+
+def _github(p: Problem) -> str:
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    props = f"file={esc(p.path).replace(',', '%2C').replace(':', '%3A')}"
+    if p.line:
+        props += f",line={p.line}"
+    return f"::{p.severity} {props}::{esc(p.message)}"
+
+
+def cmd_validate(cat: Catalogue, fmt: str) -> int:
+    res = cat.result
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "records": len(res.records),
+                    "errors": len(res.errors),
+                    "warnings": len(res.warnings),
+                    "problems": [p.__dict__ for p in res.problems],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for p in res.problems:
+            print(_github(p) if fmt == "github" else str(p))
+        print(
+            f"{len(res.records)} records valid in {len(res.files)} files; "
+            f"{len(res.errors)} errors, {len(res.warnings)} warnings",
+            file=sys.stderr if fmt == "github" else sys.stdout,
+        )
+    return 1 if res.errors else 0
+
+
+def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
+    out = [f"Catalogue as of {as_of.isoformat()}"]
+    types = ", ".join(f"{n} {t}" for t, n in s["by_type"].items())
+    out.append(f"Integrations: {s['integrations']} ({types})")
+    out.append("")
+    out.append(f"{'check':<20} {'pass':>5} {'fail':>5} {'n/a':>5} {'unknown':>8}")
+    for name, c in s["checks"].items():
+        out.append(f"{name:<20} {c['pass']:>5} {c['fail']:>5} {c['na']:>5} {c['unknown']:>8}")
+    overdue = [d for d in s["deadlines"] if d["overdue"]]
+    upcoming = [d for d in s["deadlines"] if not d["overdue"]]
+    out.append("")
+    out.append(f"Deadlines: {len(overdue)} overdue, {len(upcoming)} upcoming")
+    for d in overdue + upcoming[:10]:
+        when = f"{-d['days']} days overdue" if d["overdue"] else f"in {d['days']} days"
+        out.append(f"  {d['date']}  {d['id']:<28} {d['kind']:<15} {when}")
+    if len(upcoming) > 10:
+        out.append(f"  ... and {len(upcoming) - 10} more upcoming")
+    out.append("")
+    out.append(f"{'owner':<28} {'integrations':>12} {'high crit':>9} {'risk':>6} {'share':>7}")
+    for o in s["owners"]:
+        name = o["owner"] or "(no owner)"
+        out.append(
+            f"{name[:28]:<28} {o['integrations']:>12} {o['high_criticality']:>9} "
+            f"{o['risk_score']:>6} {o['risk_share']:>7.1%}"
+        )
+    out.append("")
+    out.append(f"Problems: {s['problems']['errors']} errors, {s['problems']['warnings']} warnings")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "schema":
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    try:
+        cat = open_catalogue(args.paths, args.db or ":memory:")
+    except (duckdb.Error, OSError) as exc:
+        print(f"catalogue: error: cannot use database {args.db}: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        return cmd_validate(cat, args.format)
+    if args.command == "summary":
+        as_of = args.as_of or dt.date.today()
+        s = summary(cat, as_of)
+        print(json.dumps(s, indent=2) if args.format == "json" else _text_summary(s, as_of))
+        return 0
+    if args.command == "export":
+        for p in cat.result.errors:
+            print(str(p), file=sys.stderr)
+        sys.stdout.write(export.FORMATS[args.format](export.stored_records(cat)))
+        if args.format == "json":
+            sys.stdout.write("\n")
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+-- Tables the loader fills and the macros every analysis starts from (as-of dependent figures are table macros).
+CREATE TABLE integrations (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    type VARCHAR NOT NULL,
+    partner VARCHAR NOT NULL,
+    direction VARCHAR[] NOT NULL,
+    criticality VARCHAR,
+    stage VARCHAR,                 -- as written; NULL means live
+    business_purpose VARCHAR,
+    customers_impacted VARCHAR[],
+    critical_flows VARCHAR[],
+    owner VARCHAR,
+    support_contact VARCHAR,
+    reviewed_on DATE,
+    auth_method VARCHAR,
+    auth_expires_on DATE,
+    endpoints VARCHAR[],
+    schema_versioning VARCHAR,
+    idempotency VARCHAR,
+    retry_backoff VARCHAR,
+    rate_limit VARCHAR,
+    error_mapping VARCHAR,
+    webhook_signature_verification BOOLEAN,
+    webhook_replay VARCHAR,
+    webhook_delivery VARCHAR,
+    slo_success_rate_pct DOUBLE,
+    slo_latency_p95_ms DOUBLE,
+    slo_freshness_minutes DOUBLE,
+    slo_notes VARCHAR,
+    monitoring VARCHAR,
+    dashboard VARCHAR,
+    alert_rules VARCHAR[],
+    runbook VARCHAR,
+    on_call VARCHAR,
+    escalation VARCHAR,
+    deprecation_policy VARCHAR,
+    migration_plan VARCHAR,
+    test_environment VARCHAR,
+    test_environment_notes VARCHAR,
+    load_order INTEGER NOT NULL,   -- path order: what exports keep
+    source_path VARCHAR NOT NULL,
+    source_line INTEGER,
+    source_form VARCHAR NOT NULL,  -- yaml | json | markdown | csv
+    record_json VARCHAR NOT NULL
+);
+
+CREATE TABLE versions (
+    integration_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    version VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    released_on DATE,
+    deprecated_on DATE,
+    sunset_on DATE
+);
+
+CREATE TABLE planned_changes (
+    integration_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    date DATE NOT NULL,
+    summary VARCHAR,
+    breaking BOOLEAN NOT NULL
+);
+
+CREATE TABLE risks (
+    integration_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    category VARCHAR NOT NULL,
+    summary VARCHAR,
+    likelihood VARCHAR,
+    impact VARCHAR
+);
+
+CREATE TABLE incidents (
+    integration_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    date DATE NOT NULL,
+    failure_mode VARCHAR NOT NULL,
+    severity VARCHAR,
+    summary VARCHAR,
+    postmortem VARCHAR
+);
+
+-- States a source forces on a check: the table forms cannot state some facts (unknown).
+CREATE TABLE check_overrides (
+    integration_id VARCHAR NOT NULL,
+    check_name VARCHAR NOT NULL,
+    state VARCHAR NOT NULL
+);
+
+CREATE TABLE problems (
+    path VARCHAR NOT NULL,
+    line INTEGER,
+    severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL
+);
+
+CREATE TABLE checks (
+    check_name VARCHAR PRIMARY KEY,
+    position INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    must_have BOOLEAN NOT NULL      -- the template's section 4 must-haves
+);
+
+-- Every dated event, as-of independent: sunsets, deprecations, planned changes, credential expiries.
+CREATE VIEW deadlines AS
+SELECT integration_id, 'sunset' AS kind, sunset_on AS date, version, status, NULL AS summary, NULL::BOOLEAN AS breaking
+FROM versions WHERE sunset_on IS NOT NULL
+UNION ALL
+SELECT integration_id, 'deprecation', deprecated_on, version, status, NULL, NULL
+FROM versions WHERE deprecated_on IS NOT NULL
+UNION ALL
+SELECT integration_id, 'planned_change', date, NULL, NULL, summary, breaking
+FROM planned_changes
+UNION ALL
+SELECT id, 'auth_expiry', auth_expires_on, NULL, NULL, auth_method, NULL
+FROM integrations WHERE auth_expires_on IS NOT NULL;
+
+-- Integrations the checks, deadlines and risk figures speak of (retired ones stay in the catalogue only).
+CREATE VIEW active_integrations AS
+SELECT * FROM integrations WHERE coalesce(stage, 'live') <> 'retired';
+
+-- Each governance check per active integration as pass / fail / na / unknown, as of a date.
+CREATE MACRO check_results(as_of) AS TABLE
+WITH facts AS (
+    SELECT
+        i.id AS integration_id,
+        CASE WHEN i.owner IS NOT NULL AND NOT regexp_full_match(
+                lower(trim(i.owner)),
+                '(\s*(eng|po|ops|tbd|tba|n/a|na|none|unknown|\?|-)\s*([/,&+]|\band\b)?)+')
+             THEN 'pass' ELSE 'fail' END AS named_owner,
+        CASE WHEN i.support_contact IS NOT NULL THEN 'pass' ELSE 'fail' END AS support_contact,
+        CASE WHEN i.dashboard IS NOT NULL THEN 'pass' ELSE 'fail' END AS dashboard,
+        CASE WHEN len(coalesce(i.alert_rules, [])) > 0 THEN 'pass' ELSE 'fail' END AS alert_rules,
+        CASE WHEN i.runbook IS NOT NULL THEN 'pass' ELSE 'fail' END AS runbook,
+        CASE WHEN i.on_call IS NOT NULL THEN 'pass' ELSE 'fail' END AS on_call,
+        CASE WHEN coalesce(i.slo_success_rate_pct, i.slo_latency_p95_ms, i.slo_freshness_minutes) IS NOT NULL
+             THEN 'pass' ELSE 'fail' END AS slo_defined,
+        CASE WHEN i.idempotency IS NOT NULL THEN 'pass' ELSE 'fail' END AS idempotency,
+        CASE WHEN NOT list_contains(i.direction, 'inbound') THEN 'na'
+             WHEN i.webhook_signature_verification THEN 'pass' ELSE 'fail' END AS webhook_signatures,
+        CASE WHEN NOT EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking) THEN 'na'
+             WHEN i.migration_plan IS NOT NULL THEN 'pass' ELSE 'fail' END AS migration_plan,
+        CASE WHEN i.test_environment IN ('sandbox', 'staging') THEN 'pass' ELSE 'fail' END AS test_environment,
+        CASE WHEN NOT EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id) THEN 'na'
+             WHEN EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id AND v.status = 'current') THEN 'pass'
+             ELSE 'fail' END AS current_version,
+        CASE WHEN i.criticality IS NOT NULL THEN 'pass' ELSE 'fail' END AS criticality_set,
+        CASE WHEN i.reviewed_on IS NOT NULL AND (as_of::DATE - i.reviewed_on) <= 180
+             THEN 'pass' ELSE 'fail' END AS reviewed_recently
+    FROM active_integrations i
+),
+long AS (
+    UNPIVOT facts ON COLUMNS(* EXCLUDE (integration_id)) INTO NAME check_name VALUE computed
+)
+SELECT l.integration_id, l.check_name, coalesce(o.state, l.computed) AS state
+FROM long l
+LEFT JOIN check_overrides o USING (integration_id, check_name);
+
+-- Upcoming and overdue deadlines of active integrations as of a date (days < 0 when past).
+CREATE MACRO deadlines_as_of(as_of) AS TABLE
+WITH dated AS (
+    SELECT d.*, (d.date - as_of::DATE) AS days
+    FROM deadlines d JOIN active_integrations i ON i.id = d.integration_id
+),
+classified AS (
+    SELECT *,
+        days < 0 AND CASE kind
+            WHEN 'sunset' THEN status <> 'retired'
+            WHEN 'deprecation' THEN status IN ('current', 'supported')
+            WHEN 'auth_expiry' THEN TRUE
+            ELSE FALSE END AS overdue
+    FROM dated
+)
+SELECT * FROM classified WHERE days >= 0 OR overdue;
+
+-- Risk score per active integration: sum of likelihood x impact, times the criticality weight.
+CREATE VIEW integration_risk AS
+WITH w(level, weight) AS (VALUES ('high', 3), ('medium', 2), ('low', 1)),
+scored AS (
+    SELECT r.integration_id,
+           sum(coalesce(wl.weight, 2) * coalesce(wi.weight, 2)) AS raw_score,
+           count(*) AS risks,
+           count(*) FILTER (WHERE coalesce(r.likelihood, 'medium') = 'high' AND coalesce(r.impact, 'medium') = 'high') AS high_risks
+    FROM risks r
+    LEFT JOIN w wl ON wl.level = r.likelihood
+    LEFT JOIN w wi ON wi.level = r.impact
+    GROUP BY r.integration_id
+)
+SELECT i.id AS integration_id, i.owner, i.type, i.criticality,
+       coalesce(s.raw_score, 0) AS raw_score,
+       coalesce(wc.weight, 2) AS criticality_weight,
+       coalesce(s.raw_score, 0) * coalesce(wc.weight, 2) AS risk_score,
+       coalesce(s.risks, 0) AS risks,
+       coalesce(s.high_risks, 0) AS high_risks
+FROM active_integrations i
+LEFT JOIN scored s ON s.integration_id = i.id
+LEFT JOIN w wc ON wc.level = i.criticality;
