@@ -44,6 +44,8 @@ def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memo
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):  # pandas hands DATE columns back as timestamps
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars

@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from . import export
+from . import export, generate
 from .catalogue import Catalogue, open_catalogue, summary
 from .load import Problem
 from .model import json_schema
@@ -51,6 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(export.FORMATS), default="markdown")
 
     sub.add_parser("schema", help="Print the record JSON Schema (for editor completion).")
+
+    p = sub.add_parser(
+        "generate",
+        help="Write a synthetic catalogue, one YAML file per integration.",
+        description="Write a realistic synthetic catalogue (fictional), one YAML file per integration.",
+    )
+    p.add_argument("--integrations", type=int, default=100, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--sample", action="store_true", help="write the named sample catalogue (data/) instead"
+    )
     return parser
 
 
@@ -123,6 +136,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
         print(json.dumps(json_schema(), indent=2))
+        return 0
+    if args.command == "generate":
+        records = (
+            generate.sample_records()
+            if args.sample
+            else generate.synthetic_records(args.integrations, args.seed)
+        )
+        ref = "../docs/record.schema.json" if args.sample else None
+        n = generate.write_records(records, Path(args.out), schema_ref=ref)
+        print(f"wrote {n} records to {args.out}", file=sys.stderr)
         return 0
     try:
         cat = open_catalogue(args.paths, args.db or ":memory:")

@@ -1,0 +1,182 @@
+"""The `catalogue` command: exit codes, JSON shape, exports and the README staying in step."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from catalogue_lib.cli import build_parser, main
+
+from .conftest import AS_OF, CATALOGUE, ROOT, SEED_COPY
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_sample_catalogue_exits_0(capsys):
+    code, out, _ = run(capsys, "validate", str(ROOT / "data"))
+    assert code == 0
+    assert "0 errors" in out
+
+
+def test_validate_exits_1_on_error_and_0_on_warning_only(tmp_path, capsys):
+    (tmp_path / "w.yaml").write_text(
+        "id: w\nname: W\ntype: shop\npartner: P\ndirection: [inbound]\nownr: Team\n"
+    )
+    assert run(capsys, "validate", str(tmp_path))[0] == 0
+    (tmp_path / "e.yaml").write_text(
+        "id: e\nname: E\ntype: boat\npartner: P\ndirection: [inbound]\n"
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'e.yaml'}:3: error: e: type" in out
+
+
+def test_validate_github_format(tmp_path, capsys):
+    (tmp_path / "e.yaml").write_text(
+        "id: e\nname: E\ntype: boat\npartner: P\ndirection: [inbound]\n"
+    )
+    code, out, _ = run(capsys, "validate", "--format", "github", str(tmp_path))
+    assert code == 1
+    assert re.match(r"^::error file=.*e\.yaml,line=3::e: type: Input should be", out)
+
+
+def test_validate_json_format(tmp_path, capsys):
+    (tmp_path / "e.yaml").write_text("id: e\n")
+    code, out, _ = run(capsys, "validate", "--format", "json", str(tmp_path))
+    data = json.loads(out)
+    assert code == 1 and data["records"] == 0 and data["errors"] == 4
+    assert {p["severity"] for p in data["problems"]} == {"error"}
+
+
+def test_summary_json_on_the_fixture(capsys):
+    code, out, _ = run(
+        capsys, "summary", str(CATALOGUE), "--as-of", AS_OF.isoformat(), "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"integrations", "by_type", "checks", "deadlines", "owners", "problems"}
+    assert data["integrations"] == 6
+    assert data["by_type"] == {"shop": 2, "carrier": 4}
+    assert data["checks"]["named_owner"] == {"pass": 2, "fail": 3, "na": 0, "unknown": 0}
+    assert data["checks"]["runbook"] == {"pass": 2, "fail": 2, "na": 0, "unknown": 1}
+    assert sum(data["checks"]["migration_plan"].values()) == 5  # the retired one is left out
+    assert len(data["deadlines"]) == 5
+    assert set(data["deadlines"][0]) == {"id", "kind", "date", "days", "overdue"}
+    assert set(data["owners"][0]) == {
+        "owner",
+        "integrations",
+        "high_criticality",
+        "risk_score",
+        "risk_share",
+    }
+    assert data["problems"] == {"errors": 0, "warnings": 0}
+
+
+def test_summary_of_the_seed_reports_four_integrations(capsys):
+    code, out, _ = run(capsys, "summary", str(SEED_COPY), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["integrations"] == 4
+
+
+def test_as_of_moves_deadlines(capsys):
+    before = json.loads(
+        run(capsys, "summary", str(CATALOGUE), "--as-of", "2027-01-30", "--format", "json")[1]
+    )
+    after = json.loads(
+        run(capsys, "summary", str(CATALOGUE), "--as-of", "2027-02-01", "--format", "json")[1]
+    )
+    sunset = [d for d in before["deadlines"] if d["id"] == "alpha-shop" and d["kind"] == "sunset"]
+    assert sunset[0]["overdue"] is False and sunset[0]["days"] == 1
+    later = [d for d in after["deadlines"] if d["id"] == "alpha-shop" and d["kind"] == "sunset"]
+    assert later[0]["overdue"] is True and later[0]["days"] == -1
+
+
+def test_bad_as_of_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["summary", "--as-of", "2027-02-30"])
+    assert info.value.code == 2
+
+
+def test_markdown_round_trip_keeps_every_cell(tmp_path, capsys):
+    code, first, _ = run(capsys, "export", str(SEED_COPY), "--format", "markdown")
+    assert code == 0
+    seed_rows = [
+        ln for ln in SEED_COPY.read_text().splitlines() if ln.startswith("| ") and "---" not in ln
+    ]
+    assert first.splitlines()[0] == seed_rows[0]
+    assert [r.replace(" ", "") for r in first.splitlines()[2:]] == [
+        r.replace(" ", "") for r in seed_rows[1:]
+    ]
+    (tmp_path / "again.md").write_text(first)
+    assert run(capsys, "export", str(tmp_path / "again.md"))[1] == first
+
+
+def test_csv_export_reloads_to_the_same_table(tmp_path, capsys):
+    csv_text = run(capsys, "export", str(SEED_COPY), "--format", "csv")[1]
+    (tmp_path / "x.csv").write_text(csv_text)
+    assert run(capsys, "export", str(tmp_path / "x.csv"), "--format", "csv")[1] == csv_text
+
+
+def test_json_export_reloads_to_the_same_records(tmp_path, capsys):
+    out = run(capsys, "export", str(CATALOGUE), "--format", "json")[1]
+    (tmp_path / "all.json").write_text(out)
+    assert run(capsys, "export", str(tmp_path / "all.json"), "--format", "json")[1] == out
+    assert len(json.loads(out)) == 6
+
+
+def test_schema_is_json_schema(capsys):
+    schema = json.loads(run(capsys, "schema")[1])
+    assert schema["required"] == ["id", "name", "type", "partner", "direction"]
+
+
+def test_db_file_keeps_the_database(tmp_path, capsys):
+    import duckdb
+
+    db = tmp_path / "cat.duckdb"
+    assert run(capsys, "summary", str(CATALOGUE), "--db", str(db))[0] == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM integrations").fetchone() == (6,)
+
+
+def test_entry_point_is_installed():
+    out = subprocess.run(
+        [sys.executable, "-m", "catalogue_lib.cli", "validate", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_readme_documents_every_command_and_option():
+    readme = (ROOT / "README.md").read_text()
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert f"catalogue {name}" in readme, f"README does not show `catalogue {name}`"
+        for action in p._actions:
+            for opt in action.option_strings:
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, f"README does not mention {name} {opt}"
+
+
+def test_readme_starts_with_the_two_commands():
+    lines = [ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.strip()]
+    code = [ln for ln in lines[:15] if ln.startswith(("pip ", "python"))]
+    assert len(code) >= 2
+    assert "streamlit run app.py" in code[0] and "pytest" in code[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    test_command = re.findall(r"```bash\n(.+?)\n```", readme)[1]
+    assert "pytest" in test_command
+    assert test_command in (ROOT / ".ci" / "run").read_text()

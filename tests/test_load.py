@@ -1,0 +1,206 @@
+"""Loaders: every source form, readable problem lines, and nothing lost around bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from catalogue_lib.load import load_paths
+
+from .conftest import SEED, SEED_COPY, valid_record
+
+PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+(?::\d+)?): (?P<sev>error|warning): .+$")
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return p
+
+
+def as_yaml(**changes) -> str:
+    return yaml.safe_dump(valid_record(**changes), sort_keys=False)
+
+
+@pytest.mark.parametrize("seed", [SEED_COPY, pytest.param(SEED, id="shared-seed")])
+def test_seed_template_loads_its_four_rows(seed):
+    if not seed.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    res = load_paths([seed])
+    assert [r.record.id for r in res.records] == [
+        "shopify-connector",
+        "carrier-a",
+        "carrier-b",
+        "marketplace-b",
+    ]
+    assert res.problems == []
+    shopify = res.records[0].record
+    assert shopify.type == "shop"
+    assert shopify.direction == ["inbound", "outbound"]
+    assert shopify.critical_flows == ["Orders", "cancellations", "status updates"]
+    assert shopify.auth.method == "oauth"
+    assert [v.version for v in shopify.lifecycle.versions] == ["v1"]
+    assert [(k.category, k.summary) for k in shopify.risks] == [
+        ("rate_limiting", "Rate limits"),
+        ("api_changes", "API changes"),
+    ]
+    assert res.records[0].line == 25  # the row's line in the file
+
+
+def test_yaml_file_with_several_documents(tmp_path):
+    two = as_yaml() + "---\n" + as_yaml(id="carrier-b", name="Carrier B")
+    write(tmp_path, "two.yaml", two)
+    assert [r.record.id for r in load_paths([tmp_path]).records] == ["carrier-a", "carrier-b"]
+
+
+def test_json_object_and_list(tmp_path):
+    write(tmp_path, "one.json", json.dumps(valid_record()))
+    write(tmp_path, "many.json", json.dumps([valid_record(id="x-1"), valid_record(id="x-2")]))
+    ids = sorted(r.record.id for r in load_paths([tmp_path]).records)
+    assert ids == ["carrier-a", "x-1", "x-2"]
+
+
+def test_csv_with_the_template_headers(tmp_path):
+    write(
+        tmp_path,
+        "export.csv",
+        "integration,TYPE,Partner,Direction,Critical flows,Auth,Version,SLA/SLO notes,Owner,"
+        "Support contact,Monitoring,Known risks\n"
+        'Carrier C,Carrier,Carrier C,outbound,"Label create, manifests",API key,v4,,Team C,portal,'
+        'Dashboard,"Cert expiry, Peak season"\n',
+    )
+    res = load_paths([tmp_path])
+    (rec,) = res.records
+    assert rec.record.id == "carrier-c"
+    assert rec.line == 2
+    assert rec.record.critical_flows == ["Label create", "manifests"]
+    assert [k.category for k in rec.record.risks] == ["auth_expiry", "other"]
+    assert rec.record.risks[1].summary == "Peak season"
+    assert rec.overrides["runbook"] == "unknown"
+    assert rec.overrides["dashboard"] == "pass"
+    assert rec.overrides["alert_rules"] == "fail"
+
+
+def test_folder_mixes_sources_and_skips_prose_and_config(fixture_catalogue):
+    ids = {r.record.id for r in fixture_catalogue.result.records}
+    assert ids == {
+        "alpha-shop",
+        "beta-carrier",
+        "gamma-carrier",
+        "delta-retired",
+        "epsilon-shop",
+        "zeta-carrier",
+    }
+    assert fixture_catalogue.result.problems == []  # README.md beside the records is not a problem
+
+
+def test_config_files_at_the_top_are_not_records(tmp_path):
+    write(tmp_path, "scorecard.yaml", "levels: []\n")
+    write(tmp_path, "owners.yaml", "- team: A\n")
+    write(tmp_path, "ok.yaml", as_yaml())
+    res = load_paths([tmp_path])
+    assert len(res.records) == 1 and res.problems == []
+
+
+def test_file_given_by_path_is_read_whatever_its_extension(tmp_path):
+    p = write(tmp_path, "record.conf", as_yaml())
+    q = write(tmp_path, "table.dat", SEED_COPY.read_text())
+    assert [r.record.id for r in load_paths([p]).records] == ["carrier-a"]
+    assert len(load_paths([q]).records) == 4
+
+
+def test_problem_lines_have_path_line_severity(tmp_path):
+    write(tmp_path, "bad.yaml", as_yaml(criticality="urgent"))
+    res = load_paths([tmp_path])
+    (problem,) = res.problems
+    text = str(problem)
+    assert PROBLEM_LINE.match(text)
+    assert text.startswith(f"{tmp_path / 'bad.yaml'}:")
+    lines = (tmp_path / "bad.yaml").read_text().splitlines()
+    assert "criticality" in lines[problem.line - 1]
+
+
+def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path):
+    rec = valid_record()
+    rec["operations"]["runbok"] = rec["operations"].pop("runbook")
+    write(tmp_path, "typo.yaml", yaml.safe_dump(rec, sort_keys=False))
+    res = load_paths([tmp_path])
+    assert len(res.records) == 1
+    (warning,) = res.warnings
+    assert "operations.runbok" in warning.message and "did you mean 'runbook'" in warning.message
+    assert "runbok" in (tmp_path / "typo.yaml").read_text().splitlines()[warning.line - 1]
+
+
+def test_duplicate_ids_keep_the_first_in_path_order(tmp_path):
+    write(tmp_path, "a.yaml", as_yaml(name="First"))
+    write(tmp_path, "b.yaml", as_yaml(name="Second"))
+    res = load_paths([tmp_path])
+    assert [r.record.name for r in res.records] == ["First"]
+    (err,) = res.errors
+    assert err.path.endswith("b.yaml") and "a.yaml" in err.message and "carrier-a" in err.message
+
+
+BAD_INPUTS = {
+    "broken.yaml": ("id: x\nname: [unclosed\n", "invalid YAML"),
+    "enum.yaml": (as_yaml(type="marketplace"), "type"),
+    "date.yaml": (as_yaml(reviewed_on="2027-02-30"), "not a real date"),
+    "link.yaml": (as_yaml(operations={"runbook": "javascript:alert(1)"}), "http"),
+    "tag.yaml": (
+        "!!python/object/apply:os.system ['touch /tmp/pwned']\n",
+        "tags that construct objects",
+    ),
+    "bomb.yaml": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi")
+        )
+        + "id: x\n",
+        "alias bomb",
+    ),
+    "binary.yaml": (b"\x00\x01\x02\xff" * 64, "binary"),
+    "latin1.yaml": ("id: caf\xe9\n".encode("latin-1"), "UTF-8"),
+    "empty.yaml": ("", "empty"),
+    "missing.yaml": (as_yaml(partner=None), "missing required field 'partner'"),
+    "scalar.yaml": ("just a sentence\n", "expected a record"),
+    "broken.json": ('{"id": "x",', "invalid JSON"),
+    "ragged.md": (
+        "| Integration | Type | Partner | Direction | Critical flows | Auth | Version | SLA/SLO notes"
+        " | Owner | Support contact | Monitoring | Known risks |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| Only | Shop | three |\n",
+        "3 cells",
+    ),
+    "wrong.csv": ("name,type\nx,shop\n", "missing column(s)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_clear_line_and_valid_records_still_load(tmp_path, name):
+    text, words = BAD_INPUTS[name]
+    write(tmp_path, name, text)
+    write(tmp_path, "zz-valid.yaml", as_yaml(id="still-here"))
+    started = time.monotonic()
+    res = load_paths([tmp_path])
+    assert time.monotonic() - started < 10  # bounded: no hang on hostile input
+    assert [r.record.id for r in res.records] == ["still-here"]
+    assert len(res.problems) == 1, [str(p) for p in res.problems]
+    line = str(res.problems[0])
+    assert name in line and words.lower() in line.lower()
+    assert PROBLEM_LINE.match(line)
+    assert "Traceback" not in line
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_text_that_looks_like_sql_is_stored_verbatim(tmp_path):
+    from catalogue_lib.catalogue import open_catalogue
+
+    payload = "Robert'); DROP TABLE integrations;-- <script>alert(1)</script>"
+    write(tmp_path, "sql.yaml", as_yaml(owner=payload, business_purpose=payload))
+    cat = open_catalogue([str(tmp_path)])
+    row = cat.con.execute("SELECT owner, business_purpose FROM integrations").fetchone()
+    assert row == (payload, payload)
