@@ -158,7 +158,7 @@ BAD_INPUTS = {
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         + "".join(
             f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-            for p, c in zip("abcdefgh", "bcdefghi")
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
         )
         + "id: x\n",
         "alias bomb",
