@@ -20,21 +20,32 @@ from .load import LoadResult, Problem
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-CHECKS: tuple[tuple[str, str, bool], ...] = (
-    ("named_owner", "Named owner", True),
-    ("support_contact", "Support contact", False),
-    ("dashboard", "Dashboard", True),
-    ("alert_rules", "Alert rules", True),
-    ("runbook", "Runbook", True),
-    ("on_call", "On-call", False),
-    ("slo_defined", "SLO defined", False),
-    ("idempotency", "Idempotency", False),
-    ("webhook_signatures", "Webhook signatures", False),
-    ("migration_plan", "Migration plan", False),
-    ("test_environment", "Test environment", False),
-    ("current_version", "Current version", False),
-    ("criticality_set", "Criticality set", False),
-    ("reviewed_recently", "Reviewed recently", False),
+# name, title, template must-have, what to add to the record to pass
+CHECKS: tuple[tuple[str, str, bool, str], ...] = (
+    ("named_owner", "Named owner", True, "Set owner to a team or a person, not a role word"),
+    ("support_contact", "Support contact", False, "Set support_contact: how to reach the partner"),
+    ("dashboard", "Dashboard", True, "Link operations.dashboard"),
+    ("alert_rules", "Alert rules", True, "Add operations.alert_rules with thresholds"),
+    ("runbook", "Runbook", True, "Link operations.runbook: first triage steps"),
+    ("on_call", "On-call", False, "Set operations.on_call: who responds"),
+    ("slo_defined", "SLO defined", False, "Add an operations.slo target"),
+    ("idempotency", "Idempotency", False, "Describe contract.idempotency for writes"),
+    (
+        "webhook_signatures",
+        "Webhook signatures",
+        False,
+        "Verify webhook signatures (contract.webhooks.signature_verification)",
+    ),
+    (
+        "migration_plan",
+        "Migration plan",
+        False,
+        "Link lifecycle.migration_plan for the breaking change",
+    ),
+    ("test_environment", "Test environment", False, "Record a sandbox or staging environment"),
+    ("current_version", "Current version", False, "Mark the version in use as current"),
+    ("criticality_set", "Criticality set", False, "Classify criticality: high, medium or low"),
+    ("reviewed_recently", "Reviewed recently", False, "Review the record and update reviewed_on"),
 )
 CHECK_NAMES = tuple(c[0] for c in CHECKS)
 
@@ -141,8 +152,8 @@ def _arrow_type(duck: str) -> pa.DataType:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("schema"))
     con.executemany(
-        "INSERT INTO checks VALUES (?, ?, ?, ?)",
-        [(name, i, title, must) for i, (name, title, must) in enumerate(CHECKS)],
+        "INSERT INTO checks VALUES (?, ?, ?, ?, ?)",
+        [(name, i, title, must, fix) for i, (name, title, must, fix) in enumerate(CHECKS)],
     )
 
 

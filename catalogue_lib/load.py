@@ -718,3 +718,17 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
     except csv.Error as exc:
         problems.append(Problem(shown, line, "error", f"invalid CSV: {exc}"))
     return records, problems
+
+
+def fingerprint(paths: Iterable[str | Path]) -> tuple:
+    """What changes when any catalogue file is added, removed or edited (mtime and size)."""
+    files, problems = catalogue_files(paths)
+    out: list[tuple] = []
+    for f, shown, _ in files:
+        try:
+            st = f.stat()
+            out.append((shown, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((shown, None, None))
+    out.extend((str(p), None, None) for p in problems)
+    return tuple(out)

@@ -100,8 +100,24 @@ CREATE TABLE checks (
     check_name VARCHAR PRIMARY KEY,
     position INTEGER NOT NULL,
     title VARCHAR NOT NULL,
-    must_have BOOLEAN NOT NULL      -- the template's section 4 must-haves
+    must_have BOOLEAN NOT NULL,     -- the template's section 4 must-haves
+    fix VARCHAR NOT NULL            -- what to add to the record to pass
 );
+
+-- Integrations narrowed by the dashboard's filters (an empty list means "any").
+CREATE MACRO filtered_integrations(types, owners, partners, criticalities, directions, search) AS TABLE
+SELECT i.*
+FROM integrations i
+WHERE (len(types::VARCHAR[]) = 0 OR list_contains(types::VARCHAR[], i.type))
+  AND (len(owners::VARCHAR[]) = 0 OR list_contains(owners::VARCHAR[], coalesce(i.owner, '(no owner)')))
+  AND (len(partners::VARCHAR[]) = 0 OR list_contains(partners::VARCHAR[], i.partner))
+  AND (len(criticalities::VARCHAR[]) = 0
+       OR list_contains(criticalities::VARCHAR[], coalesce(i.criticality, 'not set')))
+  AND (len(directions::VARCHAR[]) = 0 OR len(list_intersect(directions::VARCHAR[], i.direction)) > 0)
+  AND (search::VARCHAR IS NULL OR contains(
+        lower(concat_ws(' ', i.id, i.name, i.partner, i.owner, i.business_purpose,
+                        array_to_string(i.critical_flows, ' '))),
+        lower(search::VARCHAR)));
 
 -- Every dated event, as-of independent: sunsets, deprecations, planned changes, credential expiries.
 CREATE VIEW deadlines AS

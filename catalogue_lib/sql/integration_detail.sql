@@ -1,0 +1,2 @@
+-- One integration's stored record row.
+SELECT * FROM integrations WHERE id = $id;

@@ -1,0 +1,359 @@
+"""The one module that imports Streamlit: cached catalogue, cached queries, shared sidebar.
+
+Pages call `page()` once and get the catalogue and the filters back; every
+query goes through `query()`, which is cached per catalogue version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from . import db
+from .catalogue import Catalogue, default_paths, open_catalogue
+from .filters import LIST_KEYS, NO_OWNER, NOT_SET, Filters
+from .load import Problem, fingerprint
+from .present import md, safe_link
+
+APP_TITLE = "Integrations Catalogue"
+NAV = (
+    ("health", "Ecosystem health"),
+    ("coverage", "Coverage"),
+    ("versions", "Versions"),
+    ("deprecations", "Deprecations"),
+    ("risk", "Risk"),
+    ("integration", "Integration"),
+    ("quality", "Data quality"),
+)
+PAGES = {
+    "health": "app.py",
+    "coverage": "pages/1_Coverage.py",
+    "versions": "pages/2_Versions.py",
+    "deprecations": "pages/3_Deprecations.py",
+    "risk": "pages/4_Risk.py",
+    "integration": "pages/5_Integration.py",
+    "quality": "pages/6_Data_quality.py",
+}
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def catalogue_paths() -> tuple[str, ...]:
+    """`streamlit run app.py -- PATH...`, else $CATALOGUE_PATH, else data/."""
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    return tuple(args) if args else tuple(default_paths())
+
+
+@dataclass
+class _Holder:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    fingerprint: tuple | None = None
+    catalogue: Catalogue | None = None
+    broken: list[Problem] = field(default_factory=list)  # why the newest edit was not taken
+    version: int = 0
+
+
+@st.cache_resource(show_spinner=False)
+def _holder(paths: tuple[str, ...]) -> _Holder:
+    return _Holder()
+
+
+def current() -> tuple[Catalogue, _Holder]:
+    """The catalogue, reloaded when a file changed; a broken edit keeps the last good one."""
+    paths = catalogue_paths()
+    holder = _holder(paths)
+    fp = fingerprint(paths)
+    with holder.lock:
+        if fp != holder.fingerprint:
+            fresh = open_catalogue(list(paths))
+            old = holder.catalogue
+            lost = old is not None and _lost_records(old, fresh)
+            if lost:
+                old_paths = {str(p) for p in old.result.problems}
+                holder.broken = [p for p in fresh.result.errors if str(p) not in old_paths]
+            else:
+                holder.catalogue, holder.broken = fresh, []
+                holder.version += 1
+            holder.fingerprint = fp
+    assert holder.catalogue is not None
+    return holder.catalogue, holder
+
+
+def _lost_records(old: Catalogue, new: Catalogue) -> bool:
+    """True when the edit made records disappear because of new errors."""
+    if not new.result.errors:
+        return False
+    old_ids = {r.record.id for r in old.result.records}
+    new_ids = {r.record.id for r in new.result.records}
+    return bool(old_ids - new_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_query(paths: tuple[str, ...], version: int, name: str, params: tuple) -> pd.DataFrame:
+    cat = _holder(paths).catalogue
+    assert cat is not None
+    args = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+    return db.query(cat.con, name, **args)
+
+
+def query(name: str, **extra: Any) -> pd.DataFrame:
+    """Run sql/<name>.sql with the current filters, as-of date and extra parameters."""
+    _, holder = current()
+    f: Filters = st.session_state.get("_filters", Filters())
+    params = {**f.sql_params(), "as_of": f.as_of_date(), **extra}
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached_query(catalogue_paths(), holder.version, name, frozen).copy()
+
+
+# --------------------------------------------------------------------------- page frame
+
+
+def page(title: str, caption: str) -> Filters:
+    """Page config, the catalogue banner, the sidebar filters; returns the filters in force."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", layout="wide")
+    cat, holder = current()
+    filters = _sidebar(cat)
+    st.title(title)
+    st.caption(caption)
+    if holder.broken:
+        lines = "\n".join(f"- {md(p)}" for p in holder.broken[:10])
+        st.warning(
+            "**The latest edit broke the catalogue; showing the last good version.**\n\n" + lines,
+            icon="⚠️",
+        )
+    if not cat.result.records:
+        where = ", ".join(cat.paths)
+        st.info(
+            f"No integrations found in {md(where)}. Add YAML records, or a Markdown or CSV table."
+        )
+        if cat.result.problems:
+            st.page_link(
+                PAGES["quality"], label=f"See the {len(cat.result.problems)} load problems"
+            )
+        st.stop()
+    return filters
+
+
+def _options() -> dict[str, list[str]]:
+    df = query("filter_options")
+    return {
+        "types": ["shop", "carrier"],
+        "owners": sorted(v for v in df["owner"].dropna().unique()),
+        "partners": sorted(v for v in df["partner"].dropna().unique()),
+        "criticalities": ["high", "medium", "low", NOT_SET],
+        "directions": ["inbound", "outbound"],
+    }
+
+
+def _sidebar(cat: Catalogue) -> Filters:
+    stored: Filters | None = st.session_state.get("_filters")
+    if stored is None:  # a new session: start from the link
+        stored = Filters.from_query({k: st.query_params.get_all(k) for k in st.query_params})
+        st.session_state["_filters"] = stored
+    options = _options()
+    stored = stored.restricted_to(options)
+    with st.sidebar:
+        for key, label in NAV:
+            st.page_link(PAGES[key], label=label)
+        st.divider()
+        st.header("Filters")
+        types = st.multiselect(
+            "Partner type", options["types"], default=stored.types, key="f_types"
+        )
+        owners = st.multiselect("Owner", options["owners"], default=stored.owners, key="f_owners")
+        partners = st.multiselect(
+            "Partner", options["partners"], default=stored.partners, key="f_partners"
+        )
+        crits = st.multiselect(
+            "Criticality", options["criticalities"], default=stored.criticalities, key="f_crit"
+        )
+        directions = st.multiselect(
+            "Direction", options["directions"], default=stored.directions, key="f_dir"
+        )
+        search = st.text_input(
+            "Search", value=stored.search, key="f_search", placeholder="name, partner, owner…"
+        )
+        as_of = st.date_input(
+            "As of", value=stored.as_of_date(), key="f_as_of", format="YYYY-MM-DD"
+        )
+        st.caption(f"Catalogue: {md(', '.join(cat.paths))} · {len(cat.result.records)} records")
+    filters = Filters(
+        types=tuple(types),
+        owners=tuple(owners),
+        partners=tuple(partners),
+        criticalities=tuple(crits),
+        directions=tuple(directions),
+        search=search,
+        as_of=as_of if isinstance(as_of, dt.date) and as_of != dt.date.today() else None,
+    )
+    st.session_state["_filters"] = filters
+    keep_in_url(filters.to_query())
+    return filters
+
+
+_FILTER_KEYS = {*LIST_KEYS.values(), "q", "as_of"}
+
+
+def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = None) -> None:
+    """Write parameters into the URL on every run (navigation clears the query string)."""
+    owned = _FILTER_KEYS if owned is None else owned
+    current_q = {k: st.query_params.get_all(k) for k in st.query_params}
+    merged = {k: v for k, v in current_q.items() if k not in owned}
+    merged.update({k: v if isinstance(v, list) else [v] for k, v in wanted.items()})
+    if merged != current_q:
+        st.query_params.from_dict(merged)
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def chart(c: alt.Chart, key: str | None = None, select: bool = False) -> Any:
+    if select:
+        return st.altair_chart(
+            c, key=key, on_select="rerun", selection_mode="pick", width="stretch"
+        )
+    return st.altair_chart(c, key=key, width="stretch")
+
+
+def table(
+    df: pd.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto"
+) -> None:
+    """A table and a CSV download of exactly the rows shown."""
+    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", height=height)
+    st.download_button(
+        f"Download these {len(df)} rows as CSV",
+        df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+    )
+
+
+def open_record(integration_id: str) -> None:
+    st.session_state["_record"] = integration_id
+    st.switch_page(PAGES["integration"], query_params={"id": integration_id})
+
+
+def owner_label(value: object) -> str:
+    return value if isinstance(value, str) and value else NO_OWNER
+
+
+def as_of() -> str:
+    f: Filters = st.session_state.get("_filters", Filters())
+    return f.as_of_date().isoformat()
+
+
+def link(label: str, url: object) -> str:
+    """Markdown for a link when the URL is http(s); otherwise the text, inert."""
+    safe = safe_link(url)
+    if safe is None:
+        return md(url) if url else "—"
+    return f"[{md(label)}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
+
+
+def _val(value: object) -> str:
+    """Any stored value as inert Markdown text ('—' when missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return ", ".join(md(v) for v in value) if value else "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp | dt.date):
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return md(value)
+
+
+def _lines(pairs: list[tuple[str, str]]) -> str:
+    return "\n".join(f"- **{label}:** {text}" for label, text in pairs)
+
+
+def record_sections(r: pd.Series) -> None:
+    """The template's one-page record (sections 3.1 to 3.4); links only when http(s)."""
+    slo = [
+        f"success {r['slo_success_rate_pct']:g}%" if pd.notna(r["slo_success_rate_pct"]) else None,
+        f"p95 {r['slo_latency_p95_ms']:g} ms" if pd.notna(r["slo_latency_p95_ms"]) else None,
+        f"freshness {r['slo_freshness_minutes']:g} min"
+        if pd.notna(r["slo_freshness_minutes"])
+        else None,
+    ]
+    slo_text = md(", ".join(s for s in slo if s)) if any(slo) else "—"
+    left, right = st.columns(2)
+    with left:
+        st.markdown("#### Overview")
+        st.markdown(
+            _lines(
+                [
+                    ("Partner", _val(r["partner"])),
+                    ("Partner type", _val(r["type"])),
+                    ("Direction", _val(r["direction"])),
+                    ("Business purpose", _val(r["business_purpose"])),
+                    ("Criticality", _val(r["criticality"])),
+                    ("Customers/sites impacted", _val(r["customers_impacted"])),
+                    ("Critical flows", _val(r["critical_flows"])),
+                    ("Owner", _val(r["owner"])),
+                    ("Support contact", _val(r["support_contact"])),
+                    ("Reviewed on", _val(r["reviewed_on"])),
+                ]
+            )
+        )
+        st.markdown("#### Contracts & endpoints")
+        st.markdown(
+            _lines(
+                [
+                    ("Auth", f"{_val(r['auth_method'])}, expires {_val(r['auth_expires_on'])}"),
+                    ("Key endpoints/events", _val(r["endpoints"])),
+                    ("Payload schema versioning", _val(r["schema_versioning"])),
+                    ("Idempotency", _val(r["idempotency"])),
+                    ("Retry/backoff", _val(r["retry_backoff"])),
+                    ("Rate limit behaviour (429)", _val(r["rate_limit"])),
+                    ("Error mapping", _val(r["error_mapping"])),
+                    (
+                        "Webhooks",
+                        f"signature verification {_val(r['webhook_signature_verification'])}; "
+                        f"replay {_val(r['webhook_replay'])}; delivery {_val(r['webhook_delivery'])}",
+                    ),
+                ]
+            )
+        )
+    with right:
+        st.markdown("#### Operational expectations")
+        st.markdown(
+            _lines(
+                [
+                    ("SLO targets", slo_text),
+                    ("SLA/SLO notes", _val(r["slo_notes"])),
+                    ("Monitoring notes", _val(r["monitoring"])),
+                    ("Dashboard", link("open dashboard", r["dashboard"])),
+                    ("Alert rules", _val(r["alert_rules"])),
+                    ("Runbook", link("open runbook", r["runbook"])),
+                    ("On-call", _val(r["on_call"])),
+                    ("Escalation", _val(r["escalation"])),
+                ]
+            )
+        )
+        st.markdown("#### Lifecycle")
+        st.markdown(
+            _lines(
+                [
+                    ("Deprecation policy", _val(r["deprecation_policy"])),
+                    ("Migration plan", link("open migration plan", r["migration_plan"])),
+                    (
+                        "Test environment",
+                        f"{_val(r['test_environment'])} ({_val(r['test_environment_notes'])})",
+                    ),
+                ]
+            )
+        )

@@ -1,0 +1,56 @@
+"""Coverage: which governance checks each integration passes, and the gaps to close."""
+
+import streamlit as st
+
+from catalogue_lib import charts, ui
+
+f = ui.page(
+    "Coverage",
+    "Each integration against the governance checks. Unknown = the source cannot say; it counts as not passing.",
+)
+limit = st.slider("Integrations in the heatmap (worst first)", 10, 200, 40, step=10)
+matrix = ui.query("check_matrix", limit=limit)
+by_owner = ui.query("coverage_by_group", group="owner")
+by_type = ui.query("coverage_by_group", group="type")
+gaps = ui.query("gaps")
+
+event = ui.chart(
+    charts.check_heatmap(
+        matrix,
+        f"The {matrix['integration_id'].nunique()} integrations with the most gaps (click one to open its record)",
+    ),
+    key="heatmap",
+    select=True,
+)
+picked = (event.get("selection") or {}).get("pick") or [] if event else []
+if picked and picked[0].get("integration_id"):
+    ui.open_record(picked[0]["integration_id"])
+
+by_owner_tab, by_type_tab = st.tabs(["Owner x check", "Partner type x check"])
+with by_owner_tab:
+    ui.chart(
+        charts.share_heatmap(
+            by_owner, "Owner", "Share of each owner's integrations passing each check"
+        ),
+        key="owner_heat",
+    )
+with by_type_tab:
+    ui.chart(
+        charts.share_heatmap(
+            by_type, "Partner type", "Share of shops and carriers passing each check"
+        ),
+        key="type_heat",
+    )
+
+st.subheader(f"Gaps to close ({len(gaps)})")
+ui.table(gaps, "coverage-gaps", column_config={"integration_id": None})
+names = dict(zip(gaps["integration_id"], gaps["name"], strict=True))
+choice = st.selectbox(
+    "Open the record of",
+    list(names),
+    format_func=names.get,
+    index=None,
+    placeholder="Choose an integration",
+)
+if choice:
+    ui.open_record(choice)

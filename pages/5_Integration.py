@@ -1,0 +1,59 @@
+"""Integration: one record laid out as the template's one-page record, with its checks, deadlines and risks."""
+
+import streamlit as st
+
+from catalogue_lib import ui
+from catalogue_lib.present import STATE_ICONS, md
+
+f = ui.page(
+    "Integration", "The one-page record of an integration, as the catalogue template lays it out."
+)
+listing = ui.query("integration_list")
+ids = listing["id"].tolist()
+labels = {r.id: f"{r.name} — {r.partner} ({r.type}, {r.owner})" for r in listing.itertuples()}
+wanted = st.query_params.get("id") or st.session_state.get("_record")
+chosen = st.selectbox(
+    "Integration (type to search)",
+    ids,
+    index=ids.index(wanted) if wanted in ids else None,
+    format_func=labels.get,
+    placeholder="Search by name, partner or owner",
+)
+if chosen is None:
+    st.info(f"{len(ids)} integrations match the filters. Choose one above.")
+    st.stop()
+st.session_state["_record"] = chosen
+ui.keep_in_url({"id": chosen}, owned={"id"})
+r = ui.query("integration_detail", id=chosen).iloc[0]
+checks = ui.query("integration_checks", id=chosen)
+score = ui.query("integration_score", id=chosen)
+
+st.header(r["name"])
+passing = int((checks["state"].isin(["pass", "na"])).sum())
+cols = st.columns(4)
+cols[0].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
+cols[1].metric("Risk score", int(score["risk_score"].iloc[0]) if len(score) else 0)
+cols[2].metric("Criticality", r["criticality"] or "not set")
+cols[3].metric("Stage", r["stage"] or "live")
+if r["source_form"] in ("markdown", "csv"):
+    st.info(
+        "This integration comes from a table row: facts the table cannot state are shown as unknown."
+    )
+
+ui.record_sections(r)
+st.subheader("Checks")
+ui.table(
+    checks.assign(state=checks["state"].map(lambda s: f"{STATE_ICONS[s]} {s}")), f"checks-{chosen}"
+)
+for title, name in [
+    ("Deadlines", "integration_deadlines"),
+    ("Versions", "integration_versions"),
+    ("Planned changes", "integration_changes"),
+    ("Known risks", "integration_risks"),
+    ("Incidents", "integration_incidents"),
+]:
+    st.subheader(title)
+    ui.table(ui.query(name, id=chosen), f"{name.removeprefix('integration_')}-{chosen}")
+st.caption(
+    f"Source: {md(r['source_path'])}{':' + str(int(r['source_line'])) if r['source_line'] == r['source_line'] and r['source_line'] else ''}"
+)

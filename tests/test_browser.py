@@ -1,0 +1,188 @@
+"""The real app in headless Chromium: every page renders its charts, no exception, filters live in the URL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUT = ROOT / "test-output" / "screenshots"
+# url path, page title, charts expected
+PAGES = [
+    ("", "Ecosystem health", 2),
+    ("Coverage", "Coverage", 2),
+    ("Versions", "Versions", 1),
+    ("Deprecations", "Deprecations", 2),
+    ("Risk", "Risk", 3),
+    ("Integration", "Integration", 0),
+    ("Data_quality", "Data quality", 0),
+]
+
+
+def _need_browser() -> None:
+    missing = not Path(CHROMIUM).exists() or shutil.which("streamlit") is None
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CATALOGUE_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests need {CHROMIUM}, playwright and streamlit")
+        pytest.skip(
+            f"no {CHROMIUM} (apt-get install chromium) or playwright: browser tests skipped"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(catalogue: Path | None = None) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = dict(os.environ)
+    if catalogue is not None:
+        env["CATALOGUE_PATH"] = str(catalogue)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start in 60 s")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _need_browser()
+    proc, url = start_server()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg, charts: int = 0) -> None:
+    pg.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    pg.wait_for_selector("h1", timeout=30_000)
+    # the script has finished when no running indicator, skeleton or stale element is left
+    pg.wait_for_function(
+        """() => !document.querySelector(
+            '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]')""",
+        timeout=30_000,
+    )
+    for i in range(charts):
+        pg.locator('[data-testid="stVegaLiteChart"] svg').nth(i).wait_for(timeout=30_000)
+    pg.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_renders_without_exception(server, page, path, title, charts):
+    page.goto(f"{server}/{path}")
+    wait_for_app(page, charts)
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stVegaLiteChart"] svg').count() >= charts
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{title.lower().replace(' ', '-')}.png"), full_page=True)
+    assert page.dialogs == []
+
+
+def test_filter_lives_in_the_url_and_survives_navigation(server, page):
+    page.goto(f"{server}/Coverage")
+    wait_for_app(page, 1)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    box.click()
+    page.get_by_role("option", name="carrier").click()
+    page.keyboard.press("Escape")
+    page.wait_for_url("**type=carrier**", timeout=15_000)
+    wait_for_app(page, 1)
+    page.locator('[data-testid="stSidebar"] a', has_text="Risk").first.click()
+    wait_for_app(page, 1)
+    page.wait_for_url("**/Risk?type=carrier**", timeout=15_000)
+    # a fresh tab opened on the shared link shows the same filter
+    page.goto(page.url.replace("/Risk", "/Versions"))
+    wait_for_app(page, 1)
+    chips = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+    ).first.inner_text()
+    assert "carrier" in chips
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_record_page_opens_from_a_link(server, page):
+    page.goto(f"{server}/Integration?id=dhl-parcel")
+    wait_for_app(page)
+    assert page.locator("h2", has_text="DHL Parcel").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(OUT / "integration-dhl-parcel.png"), full_page=True)
