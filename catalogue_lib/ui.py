@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -48,7 +49,8 @@ PAGES = {
 
 def catalogue_paths() -> tuple[str, ...]:
     """`streamlit run app.py -- PATH...`, else $CATALOGUE_PATH, else data/."""
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    launched_as_app = Path(sys.argv[0]).name == "app.py"  # not when a test runner imports us
+    args = [a for a in sys.argv[1:] if not a.startswith("-")] if launched_as_app else []
     return tuple(args) if args else tuple(default_paths())
 
 

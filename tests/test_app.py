@@ -1,0 +1,206 @@
+"""The Streamlit app driven by AppTest: every page runs, and filters do what a user expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from .conftest import AS_OF, CATALOGUE, ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+CARRIERS = {"beta-carrier", "gamma-carrier", "delta-retired", "zeta-carrier"}
+CARRIER_NAMES = {"Beta Carrier", "Gamma Carrier", "Delta Retired", "Zeta Carrier"}
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    """The app on the fixture catalogue, as of the fixture's date, with fresh caches."""
+    monkeypatch.setenv("CATALOGUE_PATH", str(CATALOGUE))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    return at.run()
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert [e.value for e in at.exception] == []
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def names_shown(at: AppTest) -> set[str]:
+    found: set[str] = set()
+    for df in (d.value for d in at.dataframe):
+        for col in ("name", "integration_id", "id"):
+            if col in df.columns:
+                found |= set(df[col].dropna())
+    return found
+
+
+def test_every_page_runs_on_the_sample_catalogue(monkeypatch):
+    monkeypatch.delenv("CATALOGUE_PATH", raising=False)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exception(at)
+    assert metric(at, "Integrations") == str(len(list((ROOT / "data").glob("*.yaml"))) + 4)
+    for page in PAGES:
+        no_exception(go(at, page))
+        assert at.title[0].value
+
+
+@pytest.mark.parametrize("page", ["app.py", *PAGES])
+def test_page_runs_on_the_fixture(app, page):
+    if page != "app.py":
+        go(app, page)
+    no_exception(app)
+
+
+def test_health_headline_on_the_fixture(app):
+    assert metric(app, "Integrations") == "6"
+    assert metric(app, "Overdue deadlines") == "2"
+    assert metric(app, "Passing the must-haves") == "40%"  # 2 of 5 active
+    assert metric(app, "High risks") == "1"
+
+
+def test_choosing_carrier_leaves_only_carriers_on_every_page(app):
+    app.multiselect(key="f_types").set_value(["carrier"]).run()
+    assert metric(app, "Integrations") == "4"
+    for page in PAGES:
+        go(app, page)
+        no_exception(app)
+        shown = names_shown(app)
+        assert shown <= CARRIERS | CARRIER_NAMES | {"Carrier"}, (page, shown)
+    go(app, "pages/5_Integration.py")
+    options = app.selectbox[0].options
+    assert options and all("(carrier," in o for o in options)
+
+
+def test_as_of_date_moves_deadlines_between_upcoming_and_overdue(app):
+    go(app, "pages/3_Deprecations.py")
+    assert metric(app, "Overdue") == "2"
+    app.date_input(key="f_as_of").set_value(dt.date(2027, 2, 2)).run()
+    assert metric(app, "Overdue") == "4"  # alpha-shop's sunset and credential expiry have passed
+    table = next(d.value for d in app.dataframe if "status" in d.value.columns)
+    alpha = table[table["name"] == "Alpha Shop"]
+    assert set(alpha[alpha["kind"] == "sunset"]["status"]) == {"⛔ overdue"}
+
+
+def test_owner_filter_narrows_the_risk_page(app):
+    go(app, "pages/4_Risk.py")
+    owners = next(d.value for d in app.dataframe if "risk_score" in d.value.columns)
+    assert set(owners["owner"]) == {"Team Alpha", "Eng", "PO", "(no owner)"}
+    app.multiselect(key="f_owners").set_value(["Eng"]).run()
+    owners = next(d.value for d in app.dataframe if "risk_score" in d.value.columns)
+    assert owners["owner"].tolist() == ["Eng"]
+    assert owners["risk_score"].tolist() == [6]
+
+
+def test_owner_holding_over_30_percent_is_called_out(app):
+    go(app, "pages/4_Risk.py")
+    warnings = [w.value for w in app.warning]
+    assert any("Team Alpha" in w and "88%" in w for w in warnings)
+    assert not any("Eng" in w for w in warnings)
+
+
+def test_filters_are_written_to_the_url(app):
+    app.multiselect(key="f_types").set_value(["carrier"]).run()
+    app.text_input(key="f_search").set_value("gamma").run()
+    assert app.query_params["type"] == "carrier"
+    assert app.query_params["q"] == "gamma"
+    app.date_input(key="f_as_of").set_value(dt.date(2027, 1, 1)).run()
+    assert app.query_params["as_of"] == "2027-01-01"
+    go(app, "pages/2_Versions.py")
+    assert app.query_params["type"] == "carrier"  # kept across navigation
+
+
+def test_link_with_filters_opens_filtered(monkeypatch):
+    monkeypatch.setenv("CATALOGUE_PATH", str(CATALOGUE))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["type"] = "shop"
+    at.query_params["owner"] = "Team Alpha"
+    at.run()
+    assert at.multiselect(key="f_types").value == ["shop"]
+    assert metric(at, "Integrations") == "2"
+
+
+def test_record_page_shows_the_chosen_integration(app):
+    go(app, "pages/5_Integration.py")
+    app.selectbox[0].set_value("gamma-carrier").run()
+    assert any(h.value == "Gamma Carrier" for h in app.header)
+    checks = next(d.value for d in app.dataframe if "check" in d.value.columns)
+    assert len(checks) == 14
+    text = " ".join(m.value for m in app.markdown)
+    assert "Gamma Post" in text
+
+
+def test_every_table_has_a_download_of_its_rows(app):
+    for page in PAGES:
+        go(app, page)
+        tables = len(app.dataframe)
+        downloads = [b for b in app.get("download_button")]
+        assert len(downloads) == tables, page
+
+
+def copy_catalogue(tmp_path: Path) -> Path:
+    target = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE, target)
+    return target
+
+
+def test_an_edit_shows_up_on_the_next_interaction(tmp_path, monkeypatch):
+    folder = copy_catalogue(tmp_path)
+    monkeypatch.setenv("CATALOGUE_PATH", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert metric(at, "Integrations") == "6"
+    (folder / "new-one.yaml").write_text(
+        "id: new-one\nname: New\ntype: shop\npartner: N\ndirection: [inbound]\n"
+    )
+    at.run()
+    assert metric(at, "Integrations") == "7"
+
+
+def test_a_broken_edit_keeps_the_last_good_catalogue_with_a_banner(tmp_path, monkeypatch):
+    folder = copy_catalogue(tmp_path)
+    monkeypatch.setenv("CATALOGUE_PATH", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    (folder / "alpha-shop.yaml").write_text("id: alpha-shop\nname: [broken\n")
+    at.run()
+    no_exception(at)
+    assert metric(at, "Integrations") == "6"  # nothing lost on screen
+    banner = " ".join(w.value for w in at.warning)
+    assert "alpha\\-shop" in banner and "last good" in banner
+    (folder / "alpha-shop.yaml").write_text(
+        (CATALOGUE / "alpha-shop.yaml").read_text().replace("Alpha Shop", "Alpha Renamed")
+    )
+    at.run()
+    assert not at.warning
+    go(at, "pages/5_Integration.py")
+    assert any("Alpha Renamed" in o for o in at.selectbox[0].options)
+
+
+def test_empty_catalogue_folder_gives_an_empty_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_PATH", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exception(at)
+    assert any("No integrations found" in i.value for i in at.info)
+
+
+def test_missing_catalogue_folder_gives_an_empty_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_PATH", str(tmp_path / "nope"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_exception(at)
+    assert any("No integrations found" in i.value for i in at.info)

@@ -1,0 +1,216 @@
+"""Every figure a page shows, computed on DuckDB without Streamlit, on the hand-countable fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue_lib.filters import Filters
+
+from .conftest import AS_OF
+
+
+def q(cat, name, filters: Filters = Filters(), **extra):
+    return cat.query(name, **filters.sql_params(), as_of=AS_OF, **extra)
+
+
+def test_health_headline(fixture_catalogue):
+    h = q(fixture_catalogue, "health_headline").iloc[0].to_dict()
+    assert h == {
+        "integrations": 6,
+        "shops": 2,
+        "carriers": 4,
+        "active": 5,
+        "must_haves_passing": 2,  # alpha-shop and epsilon-shop (its Monitoring cell names all three)
+        "overdue": 2,
+        "due_30": 0,
+        "due_90": 2,
+        "high_risks": 1,  # alpha-shop's high x high
+        "incidents_90d": 1,
+    }
+
+
+def test_health_headline_follows_the_type_filter(fixture_catalogue):
+    h = q(fixture_catalogue, "health_headline", Filters(types=("carrier",))).iloc[0]
+    assert (h.integrations, h.shops, h.carriers, h.overdue, h.due_90) == (4, 0, 4, 2, 0)
+
+
+def test_coverage_by_type(fixture_catalogue):
+    df = q(fixture_catalogue, "coverage_by_group", group="type").set_index(["group", "check_name"])
+    assert df.loc[("shop", "named_owner"), "share_passing"] == 1.0
+    assert df.loc[("carrier", "named_owner"), "share_passing"] == 0.0
+    # n/a does not count against the share: of the carriers only gamma has inbound
+    assert df.loc[("carrier", "webhook_signatures"), ["fail", "na"]].tolist() == [1, 2]
+    assert df.loc[("carrier", "webhook_signatures"), "share_passing"] == 0.0
+
+
+def test_coverage_by_owner_groups_missing_owner(fixture_catalogue):
+    groups = set(q(fixture_catalogue, "coverage_by_group", group="owner")["group"])
+    assert groups == {"Team Alpha", "Eng", "PO", "(no owner)"}
+
+
+def test_check_matrix_worst_first_and_limited(fixture_catalogue):
+    df = q(fixture_catalogue, "check_matrix", limit=2)
+    # beta and gamma fail 11 checks each (tie broken by id); zeta has 11 not passing but only 4 failing
+    assert df["integration_id"].drop_duplicates().tolist() == ["beta-carrier", "gamma-carrier"]
+    assert len(df) == 2 * 14
+    assert len(q(fixture_catalogue, "check_matrix", limit=100)) == 5 * 14
+
+
+def test_gaps_are_every_fail_and_unknown(fixture_catalogue):
+    gaps = q(fixture_catalogue, "gaps")
+    assert len(gaps) == 26 + 14
+    assert set(gaps["state"]) == {"fail", "unknown"}
+    assert gaps["fix"].notna().all()
+    assert "alpha-shop" not in set(gaps["integration_id"])
+
+
+def test_version_matrix_and_callouts(fixture_catalogue):
+    matrix = q(fixture_catalogue, "version_matrix")
+    assert len(matrix) == 5
+    v1 = matrix[(matrix.integration_id == "alpha-shop") & (matrix.version == "v1")].iloc[0]
+    assert v1.days_left == 64
+    callouts = (
+        q(fixture_catalogue, "version_callouts").set_index("integration_id")["issue"].to_dict()
+    )
+    assert callouts == {
+        "gamma-carrier": "no current version",
+        "beta-carrier": "no versions listed",
+        "zeta-carrier": "no versions listed",
+    }
+
+
+def test_more_than_two_live_versions_is_called_out(tmp_path):
+    from .helpers import catalogue_of
+
+    versions = [
+        {"version": "v3", "status": "current"},
+        {"version": "v2", "status": "supported"},
+        {"version": "v1", "status": "deprecated", "sunset_on": "2027-06-01"},
+        {
+            "version": "v0",
+            "status": "deprecated",
+            "sunset_on": "2026-01-01",
+        },  # past sunset: not live
+    ]
+    cat = catalogue_of(
+        tmp_path,
+        {
+            "id": "x",
+            "name": "X",
+            "type": "shop",
+            "partner": "P",
+            "direction": ["inbound"],
+            "lifecycle": {"versions": versions},
+        },
+    )
+    (issue,) = q(cat, "version_callouts")["issue"]
+    assert issue == "3 live versions"
+
+
+@pytest.mark.parametrize(("horizon", "rows"), [(30, 2), (90, 4), (180, 5), (365, 5)])
+def test_timeline_horizon_keeps_every_overdue(fixture_catalogue, horizon, rows):
+    tl = q(fixture_catalogue, "timeline", horizon=horizon)
+    assert len(tl) == rows
+    assert tl["overdue"].tolist()[:2] == [True, True]  # overdue first
+
+
+def test_breaking_change_without_plan_is_marked(tmp_path):
+    from .helpers import catalogue_of
+
+    change = {"date": "2027-01-10", "summary": "v3", "breaking": True}
+    cat = catalogue_of(
+        tmp_path,
+        {
+            "id": "x",
+            "name": "X",
+            "type": "shop",
+            "partner": "P",
+            "direction": ["inbound"],
+            "lifecycle": {"planned_changes": [change]},
+        },
+    )
+    (row,) = q(cat, "timeline", horizon=90).to_dict("records")
+    assert row["breaking_without_plan"] is True
+
+
+def test_deadlines_by_month(fixture_catalogue):
+    df = q(fixture_catalogue, "deadlines_by_month", horizon=365)
+    got = {(r.month, r.kind): r.deadlines for r in df.itertuples()}
+    assert got == {
+        ("overdue", "auth_expiry"): 1,
+        ("overdue", "sunset"): 1,
+        ("2027-01", "sunset"): 1,
+        ("2027-02", "auth_expiry"): 1,
+        ("2027-03", "planned_change"): 1,
+    }
+    assert df["month"].iloc[0] == "overdue"
+
+
+def test_owner_risk_shares_are_of_the_whole_catalogue(fixture_catalogue):
+    df = q(fixture_catalogue, "owner_risk", Filters(owners=("Eng",)))
+    assert df["owner"].tolist() == ["Eng"]
+    assert df["risk_share"].iloc[0] == pytest.approx(6 / 49)
+    alpha = q(fixture_catalogue, "owner_risk").set_index("owner").loc["Team Alpha"]
+    assert alpha.risk_score == 43 and alpha.high_criticality_share == 1.0
+
+
+def test_risk_heatmap(fixture_catalogue):
+    df = q(fixture_catalogue, "risk_heatmap")
+    got = {(r.owner, r.category): r.risk_score for r in df.itertuples()}
+    assert got == {
+        ("Team Alpha", "timeouts_5xx"): 27,
+        ("Team Alpha", "rate_limiting"): 8,
+        ("Team Alpha", "other"): 8,
+        ("Eng", "rate_limiting"): 2,
+        ("Eng", "other"): 4,
+    }
+    assert sum(got.values()) == 49  # the same total as the owners' scores
+
+
+def test_incidents_by_mode(fixture_catalogue):
+    df = q(fixture_catalogue, "incidents_by_mode")
+    assert df[["failure_mode", "severity", "incidents"]].values.tolist() == [
+        ["timeouts_5xx", "sev2", 1]
+    ]
+
+
+def test_integration_page_queries(fixture_catalogue):
+    checks = q(fixture_catalogue, "integration_checks", id="alpha-shop")
+    assert len(checks) == 14 and set(checks["state"]) == {"pass"}
+    assert checks["fix"].isna().all()
+    risks = q(fixture_catalogue, "integration_risks", id="gamma-carrier")
+    assert risks["score"].tolist() == [4, 2]
+    score = q(fixture_catalogue, "integration_score", id="gamma-carrier").iloc[0]
+    assert score.risk_score == 6
+    assert len(q(fixture_catalogue, "integration_deadlines", id="gamma-carrier")) == 2
+    assert q(fixture_catalogue, "integration_checks", id="delta-retired").empty
+
+
+@pytest.mark.parametrize(
+    ("filters", "ids"),
+    [
+        (Filters(types=("shop",)), {"alpha-shop", "epsilon-shop"}),
+        (Filters(owners=("(no owner)",)), {"beta-carrier"}),
+        (Filters(partners=("Gamma Post",)), {"gamma-carrier"}),
+        (Filters(criticalities=("not set",)), {"beta-carrier", "epsilon-shop", "zeta-carrier"}),
+        (Filters(directions=("inbound",)), {"alpha-shop", "gamma-carrier", "epsilon-shop"}),
+        (Filters(search="TEAM alpha"), {"alpha-shop", "epsilon-shop"}),
+        (Filters(search="100%_"), set()),  # searched literally, not as a LIKE pattern
+    ],
+)
+def test_filters_narrow_the_integration_list(fixture_catalogue, filters, ids):
+    assert set(q(fixture_catalogue, "integration_list", filters)["id"]) == ids
+
+
+def test_problems_are_classified(tmp_path):
+    from catalogue_lib.catalogue import open_catalogue
+
+    (tmp_path / "a.yaml").write_text("id: a\nname: [\n")
+    (tmp_path / "b.yaml").write_text(
+        "id: b\nname: B\ntype: shop\npartner: P\ndirection: [inbound]\nownr: x\n"
+    )
+    df = open_catalogue([str(tmp_path)]).query("problems")
+    assert df[["severity", "kind"]].values.tolist() == [
+        ["error", "unreadable syntax"],
+        ["warning", "unknown key"],
+    ]
