@@ -8,8 +8,10 @@ from catalogue_lib.filters import Filters
 
 from .conftest import AS_OF
 
+NO_FILTERS = Filters()
 
-def q(cat, name, filters: Filters = Filters(), **extra):
+
+def q(cat, name, filters: Filters = NO_FILTERS, **extra):
     return cat.query(name, **filters.sql_params(), as_of=AS_OF, **extra)
 
 
