@@ -3,6 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import charts, ui
+from catalogue_lib.present import month_table
 
 f = ui.page(
     "Ecosystem health", "How many integrations we run, how well they are governed, and what is due."
@@ -39,9 +40,4 @@ with left:
     )
 with right:
     ui.chart(charts.deadlines_by_month(months, "Deadlines per month, next 12 months"), key="months")
-    ui.table(
-        months.pivot_table(
-            index="month", columns="kind", values="deadlines", fill_value=0, sort=False
-        ).reset_index(),
-        "deadlines-by-month",
-    )
+    ui.table(month_table(months), "deadlines-by-month")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .present import KIND_LABELS
+
 STATE_COLORS = {"pass": "#2f9e63", "fail": "#d9534f", "unknown": "#e0a030", "na": "#8c96a3"}
 VERSION_COLORS = {
     "current": "#2f9e63",
@@ -21,12 +23,6 @@ KIND_COLORS = {
     "deprecation": "#e0a030",
     "planned_change": "#3f83d1",
     "auth_expiry": "#9b59b6",
-}
-KIND_LABELS = {
-    "sunset": "Version sunset",
-    "deprecation": "Version deprecation",
-    "planned_change": "Planned change",
-    "auth_expiry": "Credential expiry",
 }
 SHARE_SCHEME = "redyellowgreen"
 HEAT_SCHEME = "orangered"
@@ -135,13 +131,15 @@ def deadlines_by_month(df: pd.DataFrame, title: str) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("sum(deadlines):Q", title="Deadlines"),
+            y=alt.Y(
+                "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
             color=alt.Color(
                 "kind_label:N",
                 scale=alt.Scale(
                     domain=list(KIND_LABELS.values()), range=list(KIND_COLORS.values())
                 ),
-                legend=alt.Legend(title="Kind", orient="bottom", columns=2),
+                legend=alt.Legend(title=None, orient="top", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("month:N", title="Month"),
@@ -149,7 +147,7 @@ def deadlines_by_month(df: pd.DataFrame, title: str) -> alt.Chart:
                 alt.Tooltip("deadlines:Q", title="Deadlines"),
             ],
         )
-        .properties(height=280)
+        .properties(height=380)  # Streamlit fits title, axes and legend inside this height
     )
 
 
@@ -183,7 +181,7 @@ def coverage_bars(df: pd.DataFrame, title: str) -> alt.Chart:
                 alt.Tooltip("unknown:Q", title="Unknown"),
             ],
         )
-        .properties(height=alt.Step(34))
+        .properties(height=alt.Step(24))
     )
 
 
@@ -349,7 +347,9 @@ def incidents_by_mode(df: pd.DataFrame, title: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=_rows_y("failure_mode:N", modes),
-            x=alt.X("sum(incidents):Q", title="Incidents"),
+            x=alt.X(
+                "sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
             color=alt.Color(
                 "severity:N",
                 scale=alt.Scale(
@@ -378,7 +378,7 @@ def problems_by_kind(df: pd.DataFrame, title: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=_rows_y("kind:N", "-x"),
-            x=alt.X("problems:Q", title="Problems"),
+            x=alt.X("problems:Q", title="Problems", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "severity:N",
                 scale=alt.Scale(domain=["error", "warning"], range=["#d9534f", "#e0a030"]),

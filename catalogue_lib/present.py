@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -23,3 +25,24 @@ def safe_link(url: object) -> str | None:
 
 STATE_LABELS = {"pass": "pass", "fail": "fail", "na": "n/a", "unknown": "unknown"}
 STATE_ICONS = {"pass": "✅", "fail": "❌", "na": "➖", "unknown": "❔"}
+
+
+KIND_LABELS = {
+    "sunset": "Version sunset",
+    "deprecation": "Version deprecation",
+    "planned_change": "Planned change",
+    "auth_expiry": "Credential expiry",
+}
+
+
+def month_table(months: pd.DataFrame) -> pd.DataFrame:
+    """Deadlines per month (rows) and kind (columns), overdue first, as the chart shows them."""
+    if months.empty:
+        return pd.DataFrame(columns=["month", *KIND_LABELS.values()])
+    labelled = months.assign(kind=months["kind"].map(KIND_LABELS))
+    wide = labelled.pivot_table(
+        index="month", columns="kind", values="deadlines", fill_value=0, sort=False
+    )
+    return wide.reindex(
+        columns=[k for k in KIND_LABELS.values() if k in wide.columns]
+    ).reset_index()

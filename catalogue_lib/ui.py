@@ -131,6 +131,12 @@ def page(title: str, caption: str) -> Filters:
             "**The latest edit broke the catalogue; showing the last good version.**\n\n" + lines,
             icon="⚠️",
         )
+    errors = len(cat.result.errors)
+    if errors and title != "Data quality":
+        st.page_link(
+            PAGES["quality"],
+            label=f"{errors} catalogue errors: some records did not load. See Data quality",
+        )
     if not cat.result.records:
         where = ", ".join(cat.paths)
         st.info(

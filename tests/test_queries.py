@@ -216,3 +216,12 @@ def test_problems_are_classified(tmp_path):
         ["error", "unreadable syntax"],
         ["warning", "unknown key"],
     ]
+
+
+def test_month_table_matches_the_chart(fixture_catalogue):
+    from catalogue_lib.present import month_table
+
+    table = month_table(q(fixture_catalogue, "deadlines_by_month", horizon=365))
+    assert table["month"].tolist() == ["overdue", "2027-01", "2027-02", "2027-03"]
+    assert table.set_index("month").loc["overdue", "Version sunset"] == 1
+    assert int(table.drop(columns="month").to_numpy().sum()) == 5
