@@ -204,3 +204,13 @@ def test_missing_catalogue_folder_gives_an_empty_state(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     no_exception(at)
     assert any("No integrations found" in i.value for i in at.info)
+
+
+def test_catalogue_path_from_the_command_line(monkeypatch):
+    from catalogue_lib import ui
+
+    monkeypatch.setattr("sys.argv", ["app.py", "/some/catalogue", "/other.md"])
+    assert ui.catalogue_paths() == ("/some/catalogue", "/other.md")
+    monkeypatch.setattr("sys.argv", ["/usr/bin/pytest", "tests/"])  # a test runner's own arguments
+    monkeypatch.setenv("CATALOGUE_PATH", str(CATALOGUE))
+    assert ui.catalogue_paths() == (str(CATALOGUE),)
