@@ -41,3 +41,5 @@ with left:
 with right:
     ui.chart(charts.deadlines_by_month(months, "Deadlines per month, next 12 months"), key="months")
     ui.table(month_table(months), "deadlines-by-month")
+
+ui.level_tabs()

@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 
 from . import db
-from .load import LoadResult, load_paths
+from .config import Owner, Scorecard, load_owners, load_scorecard, run_custom_checks
+from .load import LoadResult, Problem, load_paths
 
 ENV_VAR = "CATALOGUE_PATH"
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -32,15 +33,51 @@ class Catalogue:
     con: duckdb.DuckDBPyConnection
     result: LoadResult
     paths: list[str]
+    scorecard: Scorecard | None = None
+    owners: list[Owner] | None = None
 
     def query(self, name: str, **params: Any):  # -> pd.DataFrame
         return db.query(self.con, name, **params)
 
 
+def config_folder(paths: list[str]) -> Path | None:
+    """Where scorecard.yaml and owners.yaml are read from: the first folder among the paths."""
+    return next((Path(p) for p in paths if Path(p).is_dir()), None)
+
+
+def owner_warnings(result: LoadResult, owners: list[Owner] | None, registry: str) -> list[Problem]:
+    """A warning for each record whose owner the registry does not know."""
+    if owners is None:
+        return []
+    known = {name.casefold() for o in owners for name in (o.team, *o.aliases)}
+    return [
+        Problem(
+            r.path,
+            r.line,
+            "warning",
+            f"{r.record.id}: owner '{r.record.owner}' is not in {registry}",
+        )
+        for r in result.records
+        if r.record.owner and r.record.owner.casefold() not in known
+    ]
+
+
 def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memory:") -> Catalogue:
     paths = list(paths) if paths else default_paths()
     result = load_paths(paths)
-    return Catalogue(db.build(result, database), result, paths)
+    folder = config_folder(paths)
+    card, card_problems, card_source = load_scorecard(folder)
+    owners, owner_problems = load_owners(folder)
+    registry = str(folder / "owners.yaml") if folder else "owners.yaml"
+    result.problems.extend(
+        card_problems + owner_problems + owner_warnings(result, owners, registry)
+    )
+    con = db.build(result, database)
+    failures, custom_problems = run_custom_checks(con, card)
+    result.problems.extend(custom_problems)
+    db.add_problems(con, custom_problems)
+    db.load_scorecard(con, card, failures, owners, {"scorecard": card_source})
+    return Catalogue(con, result, paths, card, owners)
 
 
 def _jsonable(value: Any) -> Any:
@@ -60,6 +97,7 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     deadlines = cat.query("summary_deadlines", as_of=as_of)
     owners = cat.query("owners")
     counts = cat.query("problem_counts").iloc[0]
+    levels = cat.query("levels", as_of=as_of)
     return {
         "integrations": int(by_type["integrations"].sum()),
         "by_type": {r.type: int(r.integrations) for r in by_type.itertuples()},
@@ -88,4 +126,8 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
             for r in owners.itertuples()
         ],
         "problems": {"errors": int(counts.errors), "warnings": int(counts.warnings)},
+        "levels": {
+            r["id"]: (r["level"] if isinstance(r["level"], str) else None)
+            for r in levels.to_dict("records")
+        },
     }

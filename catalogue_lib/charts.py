@@ -11,7 +11,13 @@ import pandas as pd
 
 from .present import KIND_LABELS
 
-STATE_COLORS = {"pass": "#2f9e63", "fail": "#d9534f", "unknown": "#e0a030", "na": "#8c96a3"}
+STATE_COLORS = {
+    "pass": "#2f9e63",
+    "fail": "#d9534f",
+    "unknown": "#e0a030",
+    "waived": "#3f83d1",
+    "na": "#8c96a3",
+}
 VERSION_COLORS = {
     "current": "#2f9e63",
     "supported": "#3f83d1",
@@ -111,6 +117,7 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str) -> alt.Chart:
             alt.Tooltip("pass:Q", title="Pass"),
             alt.Tooltip("fail:Q", title="Fail"),
             alt.Tooltip("unknown:Q", title="Unknown"),
+            alt.Tooltip("waived:Q", title="Waived"),
             alt.Tooltip("na:Q", title="n/a"),
         ],
     )
@@ -387,4 +394,71 @@ def problems_by_kind(df: pd.DataFrame, title: str) -> alt.Chart:
             tooltip=["kind:N", "severity:N", "problems:Q"],
         )
         .properties(height=alt.Step(24))
+    )
+
+
+LEVEL_COLORS = {"None": "#8c96a3", "Bronze": "#b0793a", "Silver": "#9fb3c8", "Gold": "#d4a72c"}
+
+
+def level_distribution(df: pd.DataFrame, group_title: str, title: str) -> alt.Chart:
+    """Integrations per scorecard level, one bar per group."""
+    if df.empty:
+        return _empty(title)
+    levels = df.sort_values("level_position")["level"].drop_duplicates().tolist()
+    palette = [LEVEL_COLORS.get(lv, "#3f83d1") for lv in levels]
+    return (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=_rows_y("group:N", title=group_title),
+            x=alt.X(
+                "integrations:Q",
+                title="Integrations",
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            color=alt.Color(
+                "level:N",
+                sort=levels,
+                scale=alt.Scale(domain=levels, range=palette),
+                legend=alt.Legend(title="Level"),
+            ),
+            order=alt.Order("level_position:Q"),
+            tooltip=[
+                alt.Tooltip("group:N", title=group_title),
+                alt.Tooltip("level:N", title="Level"),
+                alt.Tooltip("integrations:Q", title="Integrations"),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )
+
+
+def backlog_by_owner(df: pd.DataFrame, title: str) -> alt.Chart:
+    """Total backlog score per owner, split by kind of work."""
+    if df.empty:
+        return _empty(title)
+    owners = df.groupby("owner")["score"].sum().sort_values(ascending=False).index.tolist()
+    return (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=_rows_y("owner:N", owners),
+            x=alt.X("sum(score):Q", title="Sum of backlog scores"),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(
+                    domain=["overdue", "breaking change without plan", "deadline", "risk", "gap"],
+                    range=["#b03030", "#9b59b6", "#e0a030", "#d9534f", "#3f83d1"],
+                ),
+                legend=alt.Legend(title="Kind", orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("owner:N", title="Owner"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("count():Q", title="Items"),
+                alt.Tooltip("sum(score):Q", title="Score", format=".1f"),
+            ],
+        )
+        .properties(height=alt.Step(22))
     )

@@ -12,8 +12,9 @@ from typing import Any
 
 import duckdb
 
-from . import export, generate
+from . import export, generate, report
 from .catalogue import Catalogue, open_catalogue, summary
+from .filters import Filters
 from .load import Problem
 from .model import json_schema
 
@@ -50,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", "Write the records as the template's Markdown table, CSV or JSON.")
     p.add_argument("--format", choices=sorted(export.FORMATS), default="markdown")
+
+    p = add(
+        "backlog", "The prioritised stability backlog: every gap, deadline and high risk, scored."
+    )
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
+    p.add_argument("--owner", metavar="NAME", help="only this owner's integrations")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N items")
+
+    p = add("digest", "One owner's levels, gaps with fixes, deadlines and risks, as Markdown.")
+    p.add_argument("--owner", required=True, metavar="NAME")
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--format", choices=["markdown"], default="markdown")
 
     sub.add_parser("schema", help="Print the record JSON Schema (for editor completion).")
 
@@ -158,6 +172,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = args.as_of or dt.date.today()
         s = summary(cat, as_of)
         print(json.dumps(s, indent=2) if args.format == "json" else _text_summary(s, as_of))
+        return 0
+    if args.command == "backlog":
+        as_of = args.as_of or dt.date.today()
+        filters = Filters(owners=(args.owner,)) if args.owner else None
+        df = report.backlog(cat, as_of, filters, args.limit)
+        sys.stdout.write(report.format_backlog(df, args.format, as_of))
+        if args.format == "json":
+            sys.stdout.write("\n")
+        return 0
+    if args.command == "digest":
+        as_of = args.as_of or dt.date.today()
+        text = report.digest(cat, args.owner, as_of)
+        if text is None:
+            owners = sorted({r.record.owner or "(no owner)" for r in cat.result.records})
+            print(
+                f"catalogue: error: no integration is owned by {args.owner!r}; owners: {', '.join(owners)}",
+                file=sys.stderr,
+            )
+            return 1
+        sys.stdout.write(text)
         return 0
     if args.command == "export":
         for p in cat.result.errors:

@@ -20,32 +20,22 @@ from .load import LoadResult, Problem
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-# name, title, template must-have, what to add to the record to pass
-CHECKS: tuple[tuple[str, str, bool, str], ...] = (
-    ("named_owner", "Named owner", True, "Set owner to a team or a person, not a role word"),
-    ("support_contact", "Support contact", False, "Set support_contact: how to reach the partner"),
-    ("dashboard", "Dashboard", True, "Link operations.dashboard"),
-    ("alert_rules", "Alert rules", True, "Add operations.alert_rules with thresholds"),
-    ("runbook", "Runbook", True, "Link operations.runbook: first triage steps"),
-    ("on_call", "On-call", False, "Set operations.on_call: who responds"),
-    ("slo_defined", "SLO defined", False, "Add an operations.slo target"),
-    ("idempotency", "Idempotency", False, "Describe contract.idempotency for writes"),
-    (
-        "webhook_signatures",
-        "Webhook signatures",
-        False,
-        "Verify webhook signatures (contract.webhooks.signature_verification)",
-    ),
-    (
-        "migration_plan",
-        "Migration plan",
-        False,
-        "Link lifecycle.migration_plan for the breaking change",
-    ),
-    ("test_environment", "Test environment", False, "Record a sandbox or staging environment"),
-    ("current_version", "Current version", False, "Mark the version in use as current"),
-    ("criticality_set", "Criticality set", False, "Classify criticality: high, medium or low"),
-    ("reviewed_recently", "Reviewed recently", False, "Review the record and update reviewed_on"),
+# name, title, one of the template's must-haves (fix-it texts and weights live in the scorecard)
+CHECKS: tuple[tuple[str, str, bool], ...] = (
+    ("named_owner", "Named owner", True),
+    ("support_contact", "Support contact", False),
+    ("dashboard", "Dashboard", True),
+    ("alert_rules", "Alert rules", True),
+    ("runbook", "Runbook", True),
+    ("on_call", "On-call", False),
+    ("slo_defined", "SLO defined", False),
+    ("idempotency", "Idempotency", False),
+    ("webhook_signatures", "Webhook signatures", False),
+    ("migration_plan", "Migration plan", False),
+    ("test_environment", "Test environment", False),
+    ("current_version", "Current version", False),
+    ("criticality_set", "Criticality set", False),
+    ("reviewed_recently", "Reviewed recently", False),
 )
 CHECK_NAMES = tuple(c[0] for c in CHECKS)
 
@@ -145,6 +135,7 @@ def _arrow_type(duck: str) -> pa.DataType:
         "DATE": pa.date32(),
         "BOOLEAN": pa.bool_(),
         "DOUBLE": pa.float64(),
+        "BOOLEAN[]": pa.list_(pa.bool_()),
         "INTEGER": pa.int32(),
     }[duck]
 
@@ -152,8 +143,8 @@ def _arrow_type(duck: str) -> pa.DataType:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("schema"))
     con.executemany(
-        "INSERT INTO checks VALUES (?, ?, ?, ?, ?)",
-        [(name, i, title, must, fix) for i, (name, title, must, fix) in enumerate(CHECKS)],
+        "INSERT INTO checks VALUES (?, ?, ?, ?)",
+        [(name, i, title, must) for i, (name, title, must) in enumerate(CHECKS)],
     )
 
 
@@ -211,3 +202,82 @@ def as_date(value: str | dt.date | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
+
+
+def load_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    card: Any,
+    custom_failures: list[dict[str, Any]],
+    owners: list[Any] | None,
+    sources: dict[str, str],
+) -> None:
+    """Fill the scorecard tables from the scorecard in force (config.Scorecard)."""
+    con.execute(sql("scorecard"))
+    titles = {name: (title, "") for name, title, _ in CHECKS}
+    checks = []
+    for i, name in enumerate(card.all_checks()):
+        custom = next((c for c in card.custom_checks if c.name == name), None)
+        settings = custom or card.checks.get(name)
+        title, fix = titles.get(name, (name.replace("_", " ").capitalize(), ""))
+        checks.append(
+            {
+                "check_name": name,
+                "position": i,
+                "title": (settings.title if settings and settings.title else title),
+                "weight": float(settings.weight) if settings else 1.0,
+                "fix": (settings.fix if settings and settings.fix else fix),
+                "custom": custom is not None,
+                "scope_types": list(settings.scope.type) if settings else [],
+                "scope_criticality": list(settings.scope.criticality) if settings else [],
+                "scope_directions": list(settings.scope.direction) if settings else [],
+            }
+        )
+    _insert(con, "scorecard_checks", checks)
+    _insert(
+        con,
+        "scorecard_levels",
+        [
+            {
+                "level": lv.name,
+                "position": i,
+                "title": lv.title or lv.name.capitalize(),
+                "description": lv.description,
+            }
+            for i, lv in enumerate(card.levels)
+        ],
+    )
+    _insert(
+        con,
+        "level_checks",
+        [{"level": lv, "check_name": c} for lv, cs in card.level_checks().items() for c in cs],
+    )
+    _insert(con, "custom_failures", custom_failures)
+    _insert(
+        con,
+        "waivers",
+        [
+            {
+                "integration_id": w.integration,
+                "check_name": w.check,
+                "reason": w.reason,
+                "approved_by": w.approved_by,
+                "expires_on": w.expires_on,
+            }
+            for w in card.waivers
+        ],
+    )
+    _insert(
+        con,
+        "owner_registry",
+        [
+            {
+                "team": o.team,
+                "lead": o.lead,
+                "channel": o.channel,
+                "on_call": o.on_call,
+                "aliases": list(o.aliases),
+            }
+            for o in owners or []
+        ],
+    )
+    _insert(con, "config_sources", [{"name": k, "source": v} for k, v in sources.items()])

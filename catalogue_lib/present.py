@@ -23,8 +23,13 @@ def safe_link(url: object) -> str | None:
     return None
 
 
-STATE_LABELS = {"pass": "pass", "fail": "fail", "na": "n/a", "unknown": "unknown"}
-STATE_ICONS = {"pass": "✅", "fail": "❌", "na": "➖", "unknown": "❔"}
+STATE_LABELS = {
+    "pass": "pass",
+    "fail": "fail",
+    "na": "n/a",
+    "unknown": "unknown",
+    "waived": "waived",
+}
 
 
 KIND_LABELS = {

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import db
+from . import charts, db
 from .catalogue import Catalogue, default_paths, open_catalogue
 from .filters import LIST_KEYS, NO_OWNER, NOT_SET, Filters
 from .load import Problem, fingerprint
@@ -30,6 +30,7 @@ NAV = (
     ("versions", "Versions"),
     ("deprecations", "Deprecations"),
     ("risk", "Risk"),
+    ("backlog", "Backlog"),
     ("integration", "Integration"),
     ("quality", "Data quality"),
 )
@@ -41,6 +42,7 @@ PAGES = {
     "risk": "pages/4_Risk.py",
     "integration": "pages/5_Integration.py",
     "quality": "pages/6_Data_quality.py",
+    "backlog": "pages/7_Backlog.py",
 }
 
 
@@ -129,7 +131,6 @@ def page(title: str, caption: str) -> Filters:
         lines = "\n".join(f"- {md(p)}" for p in holder.broken[:10])
         st.warning(
             "**The latest edit broke the catalogue; showing the last good version.**\n\n" + lines,
-            icon="⚠️",
         )
     errors = len(cat.result.errors)
     if errors and title != "Data quality":
@@ -364,4 +365,25 @@ def record_sections(r: pd.Series) -> None:
                     ),
                 ]
             )
+        )
+
+
+def level_tabs() -> None:
+    """Scorecard levels per partner type and per owner (health and coverage pages)."""
+    by_type, by_owner = st.tabs(["Levels by partner type", "Levels by owner"])
+    with by_type:
+        df = query("level_distribution", group="type")
+        chart(
+            charts.level_distribution(
+                df, "Partner type", "Scorecard level of active integrations, by partner type"
+            ),
+            key="levels_type",
+        )
+    with by_owner:
+        df = query("level_distribution", group="owner")
+        chart(
+            charts.level_distribution(
+                df, "Owner", "Scorecard level of active integrations, by owner"
+            ),
+            key="levels_owner",
         )

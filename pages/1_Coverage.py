@@ -42,6 +42,15 @@ with by_type_tab:
         key="type_heat",
     )
 
+ui.level_tabs()
+waivers = ui.query("waivers_status")
+if not waivers.empty:
+    st.subheader("Waivers")
+    st.caption(
+        "An approved exception shows a check as waived until its expiry date; then it fails again."
+    )
+    ui.table(waivers, "waivers", column_config={"integration_id": None})
+
 st.subheader(f"Gaps to close ({len(gaps)})")
 ui.table(gaps, "coverage-gaps", column_config={"integration_id": None})
 names = dict(zip(gaps["integration_id"], gaps["name"], strict=True))

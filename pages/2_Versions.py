@@ -16,7 +16,6 @@ if callouts.empty:
 else:
     st.warning(
         f"{len(callouts)} integrations need attention: no current version, or more than two live versions.",
-        icon="⚠️",
     )
     ui.table(callouts, "version-callouts", column_config={"integration_id": None})
 

@@ -40,9 +40,9 @@ ui.chart(
 ui.chart(charts.deadlines_by_month(months, "Deadlines per month"), key="months")
 st.subheader("Deadlines, overdue first")
 shown = timeline.assign(
-    status=timeline["overdue"].map({True: "⛔ overdue", False: "upcoming"}),
+    status=timeline["overdue"].map({True: "OVERDUE", False: "upcoming"}),
     attention=timeline["breaking_without_plan"].map(
-        {True: "⚠️ breaking, no migration plan", False: ""}
+        {True: "breaking, no migration plan", False: ""}
     ),
 )
 ui.table(

@@ -16,7 +16,6 @@ heavy = owners[(owners["risk_share"] > 0.3) | (owners["high_criticality_share"] 
 for row in heavy.itertuples():
     st.warning(
         f"**{ui.md(row.owner)}** holds {row.risk_share:.0%} of the catalogue's risk score and {row.high_criticality_share:.0%} of its high-criticality integrations.",
-        icon="⚠️",
     )
 
 ui.chart(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import ui
-from catalogue_lib.present import STATE_ICONS, md
+from catalogue_lib.present import md
 
 f = ui.page(
     "Integration", "The one-page record of an integration, as the catalogue template lays it out."
@@ -27,10 +27,15 @@ ui.keep_in_url({"id": chosen}, owned={"id"})
 r = ui.query("integration_detail", id=chosen).iloc[0]
 checks = ui.query("integration_checks", id=chosen)
 score = ui.query("integration_score", id=chosen)
+level = ui.query("integration_level", id=chosen)
 
 st.header(r["name"])
 passing = int((checks["state"].isin(["pass", "na"])).sum())
-cols = st.columns(4)
+cols = st.columns(5)
+cols[4].metric(
+    "Scorecard level",
+    (level["level"].dropna().tolist() or ["none"])[0] if len(level) else "retired",
+)
 cols[0].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
 cols[1].metric("Risk score", int(score["risk_score"].iloc[0]) if len(score) else 0)
 cols[2].metric("Criticality", r["criticality"] or "not set")
@@ -41,10 +46,14 @@ if r["source_form"] in ("markdown", "csv"):
     )
 
 ui.record_sections(r)
+needs = level.dropna(subset=["check"])
+if len(level) and level["next_level"].notna().any():
+    st.subheader(f"What {level['next_level'].dropna().iloc[0]} needs")
+    ui.table(needs[["check", "state", "fix"]], f"next-level-{chosen}")
+elif len(level):
+    st.success("Top scorecard level reached.")
 st.subheader("Checks")
-ui.table(
-    checks.assign(state=checks["state"].map(lambda s: f"{STATE_ICONS[s]} {s}")), f"checks-{chosen}"
-)
+ui.table(checks, f"checks-{chosen}")
 for title, name in [
     ("Deadlines", "integration_deadlines"),
     ("Versions", "integration_versions"),

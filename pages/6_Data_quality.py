@@ -19,3 +19,10 @@ if problems.empty:
 else:
     ui.chart(charts.problems_by_kind(problems, "Problems by kind"), key="kinds")
 ui.table(problems, "load-problems")
+
+owners = ui.query("owner_gaps")
+st.subheader(f"Ownership gaps ({len(owners)})")
+st.caption(
+    "Integrations with no owner, a role word instead of a named owner, or an owner missing from owners.yaml."
+)
+ui.table(owners, "ownership-gaps", column_config={"integration_id": None})

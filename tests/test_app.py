@@ -96,7 +96,7 @@ def test_as_of_date_moves_deadlines_between_upcoming_and_overdue(app):
     assert metric(app, "Overdue") == "4"  # alpha-shop's sunset and credential expiry have passed
     table = next(d.value for d in app.dataframe if "status" in d.value.columns)
     alpha = table[table["name"] == "Alpha Shop"]
-    assert set(alpha[alpha["kind"] == "sunset"]["status"]) == {"⛔ overdue"}
+    assert set(alpha[alpha["kind"] == "sunset"]["status"]) == {"OVERDUE"}
 
 
 def test_owner_filter_narrows_the_risk_page(app):
@@ -141,8 +141,13 @@ def test_record_page_shows_the_chosen_integration(app):
     go(app, "pages/5_Integration.py")
     app.selectbox[0].set_value("gamma-carrier").run()
     assert any(h.value == "Gamma Carrier" for h in app.header)
-    checks = next(d.value for d in app.dataframe if "check" in d.value.columns)
+    checks = next(d.value for d in app.dataframe if "weight" in d.value.columns)
     assert len(checks) == 14
+    assert metric(app, "Scorecard level") == "none"
+    needs = next(
+        d.value for d in app.dataframe if list(d.value.columns) == ["check", "state", "fix"]
+    )
+    assert set(needs["check"]) == {"Named owner", "Dashboard", "Alert rules", "Runbook"}
     text = " ".join(m.value for m in app.markdown)
     assert "Gamma Post" in text
 
@@ -214,3 +219,23 @@ def test_catalogue_path_from_the_command_line(monkeypatch):
     monkeypatch.setattr("sys.argv", ["/usr/bin/pytest", "tests/"])  # a test runner's own arguments
     monkeypatch.setenv("CATALOGUE_PATH", str(CATALOGUE))
     assert ui.catalogue_paths() == (str(CATALOGUE),)
+
+
+def test_backlog_page_shows_the_ten_first_items_and_the_rule(app):
+    go(app, "pages/7_Backlog.py")
+    no_exception(app)
+    assert any("How items are scored" in i.value for i in app.info)
+    top = app.dataframe[0].value
+    assert len(top) == min(10, int(metric(app, "Work items")))
+    assert top["name"].iloc[0] == "Alpha Shop" and top["why"].iloc[0].startswith(
+        "high criticality (x3)"
+    )
+    app.multiselect(key="f_owners").set_value(["Eng"]).run()
+    assert set(app.dataframe[0].value["owner"]) == {"Eng"}
+
+
+def test_health_and_coverage_show_levels(app):
+    labels = [t.label for t in app.tabs]
+    assert "Levels by partner type" in labels and "Levels by owner" in labels
+    go(app, "pages/1_Coverage.py")
+    assert "Levels by owner" in [t.label for t in app.tabs]

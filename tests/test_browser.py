@@ -37,6 +37,7 @@ PAGES = [
     ("Versions", "Versions", 1),
     ("Deprecations", "Deprecations", 2),
     ("Risk", "Risk", 3),
+    ("Backlog", "Backlog", 1),
     ("Integration", "Integration", 0),
     ("Data_quality", "Data quality", 0),
 ]

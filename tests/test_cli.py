@@ -62,7 +62,23 @@ def test_summary_json_on_the_fixture(capsys):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"integrations", "by_type", "checks", "deadlines", "owners", "problems"}
+    assert set(data) == {
+        "integrations",
+        "by_type",
+        "checks",
+        "deadlines",
+        "owners",
+        "problems",
+        "levels",
+    }
+    assert data["levels"] == {
+        "alpha-shop": "gold",
+        "beta-carrier": None,
+        "delta-retired": None,  # retired: left out of the checks
+        "gamma-carrier": None,
+        "epsilon-shop": "bronze",  # a table row naming a dashboard, alerts and a runbook
+        "zeta-carrier": None,
+    }
     assert data["integrations"] == 6
     assert data["by_type"] == {"shop": 2, "carrier": 4}
     assert data["checks"]["named_owner"] == {"pass": 2, "fail": 3, "na": 0, "unknown": 0}

@@ -1,5 +1,9 @@
--- One integration's check results as of $as_of with titles and fixes (none when retired).
-SELECT c.title AS "check", r.state, c.must_have, CASE WHEN r.state IN ('fail', 'unknown') THEN c.fix END AS fix
-FROM check_results($as_of) r JOIN checks c USING (check_name)
+-- One integration's scorecard checks as of $as_of: state (waivers applied), weight, fix and waiver (none when retired).
+SELECT r.title AS "check", r.final_state AS state, r.weight,
+       CASE WHEN r.final_state IN ('fail', 'unknown') THEN r.fix END AS fix,
+       CASE WHEN r.waiver_expires_on IS NOT NULL
+            THEN r.waiver_reason || ' (approved by ' || r.waiver_approved_by || ', until '
+                 || strftime(r.waiver_expires_on, '%Y-%m-%d') || ')' END AS waiver
+FROM scorecard_results($as_of) r
 WHERE r.integration_id = $id
-ORDER BY c.position;
+ORDER BY r.position;

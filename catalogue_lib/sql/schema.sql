@@ -100,8 +100,7 @@ CREATE TABLE checks (
     check_name VARCHAR PRIMARY KEY,
     position INTEGER NOT NULL,
     title VARCHAR NOT NULL,
-    must_have BOOLEAN NOT NULL,     -- the template's section 4 must-haves
-    fix VARCHAR NOT NULL            -- what to add to the record to pass
+    must_have BOOLEAN NOT NULL      -- the template's section 4 must-haves
 );
 
 -- Integrations narrowed by the dashboard's filters (an empty list means "any").

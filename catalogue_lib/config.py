@@ -1,0 +1,384 @@
+"""Catalogue configuration: the scorecard (levels, check weights and scopes, custom checks,
+waivers) and the owner registry. A file with a mistake is reported and the default stays in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .db import CHECK_NAMES
+from .load import (
+    Problem,
+    _FileProblem,
+    _inspect_node,
+    _line_for,
+    _Loader,
+    _mark_line,
+    _yaml_message,
+    read_text,
+)
+from .model import Date, Direction, Level3, PartnerType
+
+SECTIONS = ("levels", "checks", "custom_checks", "waivers")
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Scope(_Strict):
+    type: list[PartnerType] = Field(
+        default_factory=list, description="Partner types it applies to."
+    )
+    criticality: list[Level3] = Field(
+        default_factory=list, description="Criticalities it applies to."
+    )
+    direction: list[Direction] = Field(
+        default_factory=list, description="Directions it applies to."
+    )
+
+
+class Level(_Strict):
+    name: Slug
+    title: str | None = None
+    description: str | None = None
+    extends: str | None = None
+    checks: list[str] = Field(default_factory=list)
+
+
+class CheckSettings(_Strict):
+    weight: Annotated[float, Field(gt=0, le=5)] = 1
+    scope: Scope = Field(default_factory=Scope)
+    fix: str | None = None
+    title: str | None = None
+
+
+class CustomCheck(CheckSettings):
+    name: Slug
+    sql: str
+    level: str | None = None  # default: the last (highest) level
+
+
+class Waiver(_Strict):
+    integration: str
+    check: str
+    reason: str
+    approved_by: str
+    expires_on: Date
+
+
+class Scorecard(_Strict):
+    levels: list[Level]
+    checks: dict[str, CheckSettings] = Field(default_factory=dict)
+    custom_checks: list[CustomCheck] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def all_checks(self) -> list[str]:
+        return [*CHECK_NAMES, *(c.name for c in self.custom_checks)]
+
+    def level_checks(self) -> dict[str, list[str]]:
+        """Each level's checks: its own, the custom checks assigned to it (default: the highest
+        level), and every check of the level it extends. Cycles are refused before this runs."""
+        by_name = {lv.name: lv for lv in self.levels}
+        top = self.levels[-1].name
+        memo: dict[str, list[str]] = {}
+
+        def resolve(name: str) -> list[str]:
+            if name not in memo:
+                lv = by_name[name]
+                inherited = resolve(lv.extends) if lv.extends else []
+                own = lv.checks + [c.name for c in self.custom_checks if (c.level or top) == name]
+                memo[name] = inherited + [c for c in dict.fromkeys(own) if c not in inherited]
+            return memo[name]
+
+        return {lv.name: resolve(lv.name) for lv in self.levels}
+
+
+class Owner(_Strict):
+    team: str
+    lead: str | None = None
+    channel: str | None = None
+    on_call: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+def default_scorecard_data() -> dict[str, Any]:
+    text = resources.files("catalogue_lib").joinpath("scorecard_default.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=_Loader)
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
+    text = read_text(path)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines, dups = _inspect_node(node)
+        if dups:
+            raise _FileProblem(dups[0][1], dups[0][0])
+        return loader.construct_document(node), lines
+    except yaml.YAMLError as exc:
+        raise _FileProblem(_yaml_message(exc), _mark_line(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
+    """(location, message) for mistakes pydantic cannot see: unknown names, cycles, bad SQL."""
+    errors: list[tuple[tuple, str]] = []
+    known = set(card.all_checks())
+    names = [lv.name for lv in card.levels]
+    if not card.levels:
+        errors.append((("levels",), "at least one level is needed"))
+    if len(set(names)) != len(names):
+        errors.append((("levels",), "level names must be unique"))
+    customs = [c.name for c in card.custom_checks]
+    for i, name in enumerate(customs):
+        if name in CHECK_NAMES or customs.index(name) != i:
+            errors.append((("custom_checks", i, "name"), f"check name '{name}' is already taken"))
+    for i, lv in enumerate(card.levels):
+        for check in lv.checks:
+            if check not in known:
+                errors.append(
+                    (("levels", i, "checks"), f"unknown check '{check}' in level '{lv.name}'")
+                )
+        if lv.extends is not None and lv.extends not in names:
+            errors.append(
+                (
+                    ("levels", i, "extends"),
+                    f"level '{lv.name}' extends unknown level '{lv.extends}'",
+                )
+            )
+    by_name = {lv.name: lv for lv in card.levels}
+    for i, lv in enumerate(card.levels):
+        seen = {lv.name}
+        node = by_name.get(lv.extends) if lv.extends else None
+        while node is not None:
+            if node.name in seen:
+                errors.append(
+                    (("levels", i, "extends"), f"levels extend each other in a cycle ({lv.name})")
+                )
+                break
+            seen.add(node.name)
+            node = by_name.get(node.extends) if node.extends else None
+    for name in card.checks:
+        if name not in known:
+            errors.append((("checks", name), f"unknown check '{name}'"))
+    for i, c in enumerate(card.custom_checks):
+        if c.level is not None and c.level not in names:
+            errors.append((("custom_checks", i, "level"), f"unknown level '{c.level}'"))
+        problem = check_custom_sql(c.sql)
+        if problem:
+            errors.append((("custom_checks", i, "sql"), f"custom check '{c.name}': {problem}"))
+    for i, w in enumerate(card.waivers):
+        if w.check not in known:
+            errors.append((("waivers", i, "check"), f"waiver for unknown check '{w.check}'"))
+    return errors
+
+
+def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
+    """The scorecard in force: the folder's scorecard.yaml merged over the default, or the
+    default alone (with problems) when that file has a mistake. Returns (scorecard, problems, source)."""
+    default = Scorecard.model_validate(default_scorecard_data())
+    path = _config_file(folder, "scorecard")
+    if path is None:
+        return default, [], "default"
+    shown = str(path)
+    try:
+        data, lines = _read_yaml(path)
+    except _FileProblem as exc:
+        return (
+            default,
+            [
+                Problem(
+                    shown, exc.line, "error", f"{exc.message}; the default scorecard is in force"
+                )
+            ],
+            "default",
+        )
+    if data is None:
+        return default, [], "default"
+    if not isinstance(data, dict):
+        return (
+            default,
+            [
+                Problem(
+                    shown, 1, "error", "a scorecard is a mapping; the default scorecard is in force"
+                )
+            ],
+            "default",
+        )
+    unknown = [k for k in data if k not in SECTIONS]
+    merged = {**default_scorecard_data(), **{k: v for k, v in data.items() if k in SECTIONS}}
+    problems = [
+        Problem(
+            shown,
+            lines.get((k,)),
+            "error",
+            f"unknown section '{k}' (known: {', '.join(SECTIONS)}); the default scorecard is in force",
+        )
+        for k in unknown
+    ]
+    if problems:
+        return default, problems, "default"
+    try:
+        card = Scorecard.model_validate(merged)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc)
+            line = _line_for(loc, lines) if loc and loc[0] in data else None
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    "error",
+                    f"{where}: {err['msg']}; the default scorecard is in force",
+                )
+            )
+        return default, out, "default"
+    errors = _semantic_errors(card)
+    if errors:
+        return (
+            default,
+            [
+                Problem(
+                    shown,
+                    _line_for(loc, lines),
+                    "error",
+                    f"{msg}; the default scorecard is in force",
+                )
+                for loc, msg in errors
+            ],
+            "default",
+        )
+    return card, [], shown
+
+
+def _config_file(folder: Path | None, stem: str) -> Path | None:
+    if folder is None:
+        return None
+    for suffix in (".yaml", ".yml"):
+        p = folder / f"{stem}{suffix}"
+        if p.is_file():
+            return p
+    return None
+
+
+def check_custom_sql(sql: str) -> str | None:
+    """None when the query is one SELECT that runs against the integrations table; else why not."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        return f"SQL does not parse: {str(exc).splitlines()[0]}"
+    if len(statements) != 1:
+        return "SQL must be exactly one SELECT statement"
+    if statements[0].type != duckdb.StatementType.SELECT:
+        return "SQL must be a SELECT statement"
+    sandbox = _sandbox(None)
+    try:
+        sandbox.execute(f"SELECT * FROM ({sql}) LIMIT 0")
+        cols = [d[0] for d in sandbox.description]
+    except duckdb.Error as exc:
+        return f"SQL fails: {str(exc).splitlines()[0]}"
+    finally:
+        sandbox.close()
+    if "id" not in cols:
+        return "SQL must return the failing integrations' id column"
+    return None
+
+
+def _sandbox(source: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
+    """A separate in-memory database holding only the integrations table, with no file or network
+    access, for running the catalogue's own SQL."""
+    box = duckdb.connect(":memory:")
+    if source is None:
+        from .db import sql
+
+        schema = sql("schema").split("CREATE TABLE versions")[0]
+        box.execute(schema)
+    else:
+        table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
+        box.register("_integrations", table)
+        box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
+        box.unregister("_integrations")
+    box.execute("SET enable_external_access = false")
+    box.execute("SET lock_configuration = true")
+    return box
+
+
+def run_custom_checks(
+    con: duckdb.DuckDBPyConnection, card: Scorecard
+) -> tuple[list[dict[str, str]], list[Problem]]:
+    """Failing (integration_id, check_name) rows of every custom check."""
+    if not card.custom_checks:
+        return [], []
+    box = _sandbox(con)
+    rows: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    try:
+        for c in card.custom_checks:
+            try:
+                ids = box.execute(
+                    f"SELECT DISTINCT id FROM ({c.sql}) WHERE id IS NOT NULL"
+                ).fetchall()
+            except duckdb.Error as exc:
+                problems.append(
+                    Problem(
+                        "scorecard.yaml", None, "error", f"custom check '{c.name}' failed: {exc}"
+                    )
+                )
+                continue
+            rows.extend({"integration_id": str(i), "check_name": c.name} for (i,) in ids)
+    finally:
+        box.close()
+    return rows, problems
+
+
+def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]:
+    """The owner registry (None when there is no owners.yaml)."""
+    path = _config_file(folder, "owners")
+    if path is None:
+        return None, []
+    shown = str(path)
+    try:
+        data, lines = _read_yaml(path)
+    except _FileProblem as exc:
+        return None, [Problem(shown, exc.line, "error", exc.message)]
+    if isinstance(data, dict) and "owners" in data:
+        data = data["owners"]
+        lines = {k[1:]: v for k, v in lines.items() if k[:1] == ("owners",)}
+    if not isinstance(data, list):
+        return None, [
+            Problem(shown, 1, "error", "owners.yaml holds a list of {team, lead, channel, on_call}")
+        ]
+    owners, problems = [], []
+    for i, item in enumerate(data):
+        try:
+            owners.append(Owner.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = (i, *err["loc"])
+                problems.append(
+                    Problem(
+                        shown,
+                        _line_for(loc, lines),
+                        "error",
+                        f"owners[{i}]: {'.'.join(map(str, err['loc']))}: {err['msg']}",
+                    )
+                )
+    return owners, problems
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,177 @@
+"""Reports built from the queries: the stability backlog and the owner digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from .catalogue import Catalogue, _jsonable
+from .filters import Filters
+
+BACKLOG_COLUMNS = [
+    "rank",
+    "score",
+    "integration_id",
+    "name",
+    "owner",
+    "type",
+    "criticality",
+    "kind",
+    "item",
+    "action",
+    "due",
+    "days",
+    "why",
+]
+
+SCORING_RULE = (
+    "score = criticality weight (high 3, medium or not set 2, low 1) x severity x urgency. "
+    "Severity: a failing check's weight from the scorecard (must-haves 3); a sunset or credential "
+    "expiry 3, a deprecation 2, a breaking change without a migration plan 3 (with one 2, "
+    "non-breaking 1); a risk likelihood x impact / 3. Urgency: overdue 4; a deadline in d days "
+    "1 + 2 x max(0, 1 - d/180), so 3 when due today and 1 from 180 days out; no date 1."
+)
+
+
+def backlog(
+    cat: Catalogue, as_of: dt.date, filters: Filters | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    f = filters or Filters()
+    df = cat.query("backlog", **f.sql_params(), as_of=as_of)[BACKLOG_COLUMNS]
+    return df.head(limit) if limit else df
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for row in df.to_dict("records"):
+        out.append(
+            {
+                k: (None if (isinstance(v, float) and v != v) or v is pd.NaT else _jsonable(v))
+                for k, v in row.items()
+            }
+        )
+    return out
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def markdown_table(df: pd.DataFrame, columns: list[str], headers: list[str] | None = None) -> str:
+    head = headers or columns
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in df[columns].itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
+    if fmt == "json":
+        return json.dumps(
+            {"as_of": as_of.isoformat(), "rule": SCORING_RULE, "items": _records(df)}, indent=2
+        )
+    if fmt == "csv":
+        out = df.copy()
+        out["due"] = out["due"].map(lambda d: _cell(d))
+        return out.to_csv(index=False)
+    title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE}\n\n"
+    table = markdown_table(
+        df,
+        ["rank", "score", "name", "owner", "item", "action", "due", "why"],
+        ["#", "Score", "Integration", "Owner", "Item", "Action", "Due", "Why it ranks here"],
+    )
+    return title + table + "\n"
+
+
+def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
+    """A Markdown digest for one owner, or None when the owner has no integration."""
+    f = Filters(owners=(owner,))
+    params = {**f.sql_params(), "as_of": as_of}
+    integrations = cat.query("integration_list", **params)
+    if integrations.empty:
+        return None
+    levels = cat.query("levels", as_of=as_of).set_index("id")["level"]
+    gaps = cat.query("gaps", **params)
+    deadlines = cat.query("timeline", **params, horizon=365)
+    risks = cat.query("owner_risks", **params)
+    items = backlog(cat, as_of, f, limit=10)
+
+    out = [f"# Stability digest: {_cell(owner)}", "", f"As of {as_of.isoformat()}."]
+    rows = []
+    for r in integrations.itertuples():
+        level = levels.get(r.id)
+        level_text = level.capitalize() if isinstance(level, str) else "none"
+        needs = cat.query("integration_level", id=r.id, as_of=as_of)
+        missing = [c for c in needs["check"].dropna()]
+        nxt = needs["next_level"].dropna()
+        next_text = (
+            f"{nxt.iloc[0]}: " + ", ".join(missing) if len(nxt) and missing else "top level reached"
+        )
+        rows.append({"name": r.name, "level": level_text, "next": next_text})
+    out += [
+        "",
+        "## Levels",
+        "",
+        markdown_table(
+            pd.DataFrame(rows),
+            ["name", "level", "next"],
+            ["Integration", "Level", "Next level needs"],
+        ),
+    ]
+
+    out += ["", "## Gaps to close", ""]
+    if gaps.empty:
+        out.append("No gaps: every check passes, is n/a or is waived.")
+    else:
+        out.append(
+            markdown_table(
+                gaps,
+                ["name", "check", "state", "fix"],
+                ["Integration", "Check", "State", "How to fix"],
+            )
+        )
+    out += ["", "## Deadlines (overdue, and the next 365 days)", ""]
+    if deadlines.empty:
+        out.append("No deadlines.")
+    else:
+        shown = deadlines.assign(
+            status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"})
+        )
+        out.append(
+            markdown_table(
+                shown,
+                ["date", "days", "name", "kind", "version", "summary", "status"],
+                ["Date", "Days", "Integration", "Kind", "Version", "Summary", "Status"],
+            )
+        )
+    out += ["", "## Risks", ""]
+    if risks.empty:
+        out.append("No risks recorded.")
+    else:
+        out.append(
+            markdown_table(
+                risks,
+                ["name", "category", "summary", "likelihood", "impact", "score"],
+                ["Integration", "Category", "Summary", "Likelihood", "Impact", "Score"],
+            )
+        )
+    out += ["", "## First ten backlog items", ""]
+    if items.empty:
+        out.append("Nothing in the backlog.")
+    else:
+        out.append(
+            markdown_table(
+                items,
+                ["rank", "score", "name", "item", "action", "why"],
+                ["#", "Score", "Integration", "Item", "Action", "Why"],
+            )
+        )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,146 @@
+-- Scorecard tables (filled from the scorecard in force) and the macros for levels and the backlog.
+CREATE TABLE scorecard_levels (level VARCHAR PRIMARY KEY, position INTEGER, title VARCHAR, description VARCHAR);
+CREATE TABLE scorecard_checks (
+    check_name VARCHAR PRIMARY KEY, position INTEGER, title VARCHAR, weight DOUBLE, fix VARCHAR,
+    custom BOOLEAN, scope_types VARCHAR[], scope_criticality VARCHAR[], scope_directions VARCHAR[]
+);
+CREATE TABLE level_checks (level VARCHAR, check_name VARCHAR);
+CREATE TABLE custom_failures (integration_id VARCHAR, check_name VARCHAR);
+CREATE TABLE waivers (
+    integration_id VARCHAR, check_name VARCHAR, reason VARCHAR, approved_by VARCHAR, expires_on DATE
+);
+CREATE TABLE owner_registry (team VARCHAR, lead VARCHAR, channel VARCHAR, on_call VARCHAR, aliases VARCHAR[]);
+CREATE TABLE config_sources (name VARCHAR, source VARCHAR);
+
+-- A number as short text: 3 rather than 3.0, 2.29 rather than 2.2900.
+CREATE MACRO num(x) AS CASE WHEN x = round(x) THEN (round(x)::BIGINT)::VARCHAR ELSE round(x, 2)::VARCHAR END;
+
+-- Every scorecard check per active integration: the spec state, scope (out of scope = na) and waivers.
+CREATE MACRO scorecard_results(as_of) AS TABLE
+WITH base AS (
+    SELECT integration_id, check_name, state FROM check_results(as_of)
+    UNION ALL
+    SELECT i.id, c.check_name,
+           CASE WHEN f.integration_id IS NULL THEN 'pass' ELSE 'fail' END
+    FROM active_integrations i
+    CROSS JOIN scorecard_checks c
+    LEFT JOIN custom_failures f ON f.integration_id = i.id AND f.check_name = c.check_name
+    WHERE c.custom
+),
+scoped AS (
+    SELECT b.integration_id, b.check_name, c.title, c.weight, c.fix, c.position,
+           CASE WHEN (len(c.scope_types) > 0 AND NOT list_contains(c.scope_types, i.type))
+                  OR (len(c.scope_criticality) > 0
+                      AND NOT list_contains(c.scope_criticality, coalesce(i.criticality, 'medium')))
+                  OR (len(c.scope_directions) > 0 AND len(list_intersect(c.scope_directions, i.direction)) = 0)
+                THEN 'na' ELSE b.state END AS state
+    FROM base b
+    JOIN scorecard_checks c USING (check_name)
+    JOIN integrations i ON i.id = b.integration_id
+),
+waiver AS (
+    SELECT integration_id, check_name, arg_max(reason, expires_on) AS reason,
+           arg_max(approved_by, expires_on) AS approved_by, max(expires_on) AS expires_on
+    FROM waivers GROUP BY ALL
+)
+SELECT s.*,
+       CASE WHEN s.state IN ('fail', 'unknown') AND w.expires_on >= as_of::DATE THEN 'waived'
+            ELSE s.state END AS final_state,
+       w.reason AS waiver_reason, w.approved_by AS waiver_approved_by, w.expires_on AS waiver_expires_on
+FROM scoped s
+LEFT JOIN waiver w USING (integration_id, check_name);
+
+-- Each integration's level: the highest level whose every check passes, is n/a or is waived.
+CREATE MACRO integration_levels(as_of) AS TABLE
+WITH per_level AS (
+    SELECT r.integration_id, l.level, bool_and(r.final_state IN ('pass', 'na', 'waived')) AS passed
+    FROM scorecard_results(as_of) r JOIN level_checks l USING (check_name)
+    GROUP BY ALL
+),
+best AS (
+    SELECT p.integration_id, arg_max(p.level, sl.position) FILTER (WHERE p.passed) AS level
+    FROM per_level p JOIN scorecard_levels sl USING (level)
+    GROUP BY p.integration_id
+)
+SELECT i.id AS integration_id, b.level, sl.position AS level_position, sl.title AS level_title
+FROM integrations i
+LEFT JOIN best b ON b.integration_id = i.id
+LEFT JOIN scorecard_levels sl ON sl.level = b.level;
+
+-- The stability backlog: every gap, deadline, breaking change without a plan and high risk, scored
+-- criticality weight x severity x urgency, with the reason in words.
+CREATE MACRO backlog_items(as_of) AS TABLE
+WITH crit AS (
+    SELECT id, coalesce(criticality, 'not set') AS criticality,
+           CASE criticality WHEN 'high' THEN 3 WHEN 'low' THEN 1 ELSE 2 END AS cw
+    FROM active_integrations
+),
+upcoming_unplanned AS (
+    SELECT DISTINCT p.integration_id
+    FROM planned_changes p JOIN integrations i ON i.id = p.integration_id
+    WHERE p.breaking AND i.migration_plan IS NULL AND p.date >= as_of::DATE
+),
+gaps AS (
+    SELECT r.integration_id, 'gap' AS kind,
+           r.title || CASE r.final_state WHEN 'unknown' THEN ' unknown' ELSE ' missing' END AS item,
+           r.fix AS action, NULL::DATE AS due, NULL::INTEGER AS days,
+           r.weight AS severity, 1.0 AS urgency,
+           format('{} check {} (weight {})', r.title,
+                  CASE r.final_state WHEN 'unknown' THEN 'cannot be confirmed from a table row' ELSE 'fails' END,
+                  num(r.weight)) AS reason
+    FROM scorecard_results(as_of) r
+    WHERE r.final_state IN ('fail', 'unknown')
+      AND NOT (r.check_name = 'migration_plan' AND r.integration_id IN (SELECT integration_id FROM upcoming_unplanned))
+),
+dated AS (
+    SELECT d.integration_id,
+           CASE WHEN d.overdue THEN 'overdue'
+                WHEN d.kind = 'planned_change' AND d.breaking AND i.migration_plan IS NULL THEN 'breaking change without plan'
+                ELSE 'deadline' END AS kind,
+           CASE d.kind
+                WHEN 'sunset' THEN 'Sunset of ' || d.version
+                WHEN 'deprecation' THEN 'Deprecation of ' || d.version
+                WHEN 'auth_expiry' THEN 'Credential expiry (' || coalesce(d.summary, 'auth') || ')'
+                ELSE 'Planned change: ' || coalesce(d.summary, 'unnamed') END AS item,
+           CASE
+                WHEN d.kind = 'sunset' THEN 'Move off ' || d.version || ' before it stops working'
+                WHEN d.kind = 'deprecation' THEN 'Migrate off ' || d.version || ' or mark it deprecated'
+                WHEN d.kind = 'auth_expiry' THEN 'Renew the credential and record the new expiry'
+                WHEN d.breaking AND i.migration_plan IS NULL THEN 'Write and link a migration plan'
+                ELSE 'Prepare for the change' END AS action,
+           d.date AS due, d.days,
+           CASE WHEN d.kind IN ('sunset', 'auth_expiry') THEN 3
+                WHEN d.kind = 'deprecation' THEN 2
+                WHEN d.breaking AND i.migration_plan IS NULL THEN 3
+                WHEN d.breaking THEN 2 ELSE 1 END::DOUBLE AS severity,
+           CASE WHEN d.overdue THEN 4.0 ELSE round(1 + 2 * greatest(0, 1 - d.days / 180.0), 2) END AS urgency,
+           CASE WHEN d.overdue THEN format('overdue by {} days', -d.days)
+                WHEN d.days = 0 THEN 'due today'
+                ELSE format('due in {} days', d.days) END AS reason
+    FROM deadlines_as_of(as_of) d JOIN integrations i ON i.id = d.integration_id
+),
+high_risks AS (
+    SELECT k.integration_id, 'risk' AS kind,
+           'Risk: ' || replace(k.category, '_', ' ') || coalesce(': ' || k.summary, '') AS item,
+           'Mitigate, or lower its likelihood or impact' AS action,
+           NULL::DATE AS due, NULL::INTEGER AS days,
+           (lw * iw) / 3.0 AS severity, 1.0 AS urgency,
+           format('likelihood {} x impact {} = {}', coalesce(k.likelihood, 'unknown (medium)'),
+                  coalesce(k.impact, 'unknown (medium)'), lw * iw) AS reason
+    FROM (
+        SELECT *, CASE coalesce(likelihood, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS lw,
+                  CASE coalesce(impact, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS iw
+        FROM risks
+    ) k
+    WHERE lw * iw >= 6
+),
+items AS (SELECT * FROM gaps UNION ALL SELECT * FROM dated UNION ALL SELECT * FROM high_risks)
+SELECT it.integration_id, i.name, coalesce(i.owner, '(no owner)') AS owner, i.type, c.criticality,
+       it.kind, it.item, it.action, it.due, it.days,
+       round(c.cw * it.severity * it.urgency, 1) AS score,
+       format('{} (x{}) x severity {} x urgency {}: {}',
+              CASE c.criticality WHEN 'not set' THEN 'criticality not set' ELSE c.criticality || ' criticality' END,
+              c.cw, num(it.severity), num(it.urgency), it.reason) AS why
+FROM items it
+JOIN crit c ON c.id = it.integration_id
+JOIN integrations i ON i.id = it.integration_id;
