@@ -51,3 +51,12 @@ def month_table(months: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(
         columns=[k for k in KIND_LABELS.values() if k in wide.columns]
     ).reset_index()
+
+
+def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
+    """The CSV of a table as shown: the same rows, without hidden columns, dates as YYYY-MM-DD."""
+    shown = df.drop(columns=[c for c in hidden if c in df.columns])
+    for col in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[col]):
+            shown[col] = shown[col].dt.strftime("%Y-%m-%d").where(shown[col].notna(), None)
+    return shown.to_csv(index=False).encode("utf-8")

@@ -21,7 +21,7 @@ from . import charts, db
 from .catalogue import Catalogue, default_paths, open_catalogue
 from .filters import LIST_KEYS, NO_OWNER, NOT_SET, Filters
 from .load import Problem, fingerprint
-from .present import md, safe_link
+from .present import csv_of, md, safe_link
 
 APP_TITLE = "Integrations Catalogue"
 NAV = (
@@ -235,11 +235,16 @@ def chart(c: alt.Chart, key: str | None = None, select: bool = False) -> Any:
 def table(
     df: pd.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto"
 ) -> None:
-    """A table and a CSV download of exactly the rows shown."""
-    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", height=height)
+    """A table and a CSV download of exactly the rows shown (dates as YYYY-MM-DD)."""
+    config = dict(column_config or {})
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            config.setdefault(col, st.column_config.DateColumn(col, format="YYYY-MM-DD"))
+    st.dataframe(df, hide_index=True, column_config=config, width="stretch", height=height)
+    hidden = [c for c, v in config.items() if v is None]
     st.download_button(
         f"Download these {len(df)} rows as CSV",
-        df.to_csv(index=False).encode("utf-8"),
+        csv_of(df, hidden),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download_{name}",

@@ -21,10 +21,17 @@ cols[2].metric(
 cols[3].metric("Gaps", int((items["kind"] == "gap").sum()))
 
 st.subheader("The ten things to do first")
-columns = ["rank", "score", "name", "owner", "item", "action", "due", "why"]
-ui.table(items.head(10)[columns], "backlog-top-10")
+columns = ["rank", "score", "name", "item", "why", "due", "owner", "action"]
+config = {
+    "due": st.column_config.DateColumn("due", format="YYYY-MM-DD"),
+    "why": st.column_config.TextColumn("why it ranks here", width="large"),
+    "item": st.column_config.TextColumn("item", width="medium"),
+}
+ui.table(items.head(10)[columns], "backlog-top-10", column_config=config)
 ui.chart(
     charts.backlog_by_owner(items, "Where the work sits: backlog score per owner"), key="by_owner"
 )
 st.subheader(f"Every item ({len(items)})")
-ui.table(items[[*columns, "kind", "criticality", "integration_id"]], "backlog")
+ui.table(
+    items[[*columns, "kind", "criticality", "integration_id"]], "backlog", column_config=config
+)

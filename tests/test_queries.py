@@ -225,3 +225,16 @@ def test_month_table_matches_the_chart(fixture_catalogue):
     assert table["month"].tolist() == ["overdue", "2027-01", "2027-02", "2027-03"]
     assert table.set_index("month").loc["overdue", "Version sunset"] == 1
     assert int(table.drop(columns="month").to_numpy().sum()) == 5
+
+
+def test_csv_download_has_the_rows_shown_with_plain_dates(fixture_catalogue):
+    import csv
+    import io
+
+    from catalogue_lib.present import csv_of
+
+    table = q(fixture_catalogue, "timeline", horizon=90)
+    rows = list(csv.DictReader(io.StringIO(csv_of(table, ["integration_id"]).decode())))
+    assert len(rows) == len(table) == 4
+    assert "integration_id" not in rows[0]
+    assert [r["date"] for r in rows] == ["2026-11-01", "2026-11-20", "2027-01-31", "2027-02-01"]
