@@ -12,7 +12,7 @@ import duckdb
 
 from . import db
 from .config import Owner, Scorecard, load_owners, load_scorecard, run_custom_checks
-from .load import LoadResult, Problem, load_paths
+from .load import LoadResult, Problem, gc_paused, load_paths
 
 ENV_VAR = "CATALOGUE_PATH"
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -72,7 +72,8 @@ def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memo
     result.problems.extend(
         card_problems + owner_problems + owner_warnings(result, owners, registry)
     )
-    con = db.build(result, database)
+    with gc_paused():
+        con = db.build(result, database)
     failures, custom_problems = run_custom_checks(con, card)
     result.problems.extend(custom_problems)
     db.add_problems(con, custom_problems)

@@ -56,62 +56,64 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
         cur.close()
 
 
-def _g(obj: Any, *names: str) -> Any:
-    for n in names:
-        if obj is None:
-            return None
-        obj = getattr(obj, n)
-    return obj
+_EMPTY: dict[str, Any] = {}
 
 
 def _integration_row(lr: Any, order: int) -> dict[str, Any]:
     r = lr.record
-    slo = _g(r, "operations", "slo")
+    d = r.model_dump()  # one pass in pydantic-core; nested models become dicts
+    auth = d["auth"] or _EMPTY
+    contract = d["contract"] or _EMPTY
+    hooks = contract.get("webhooks") or _EMPTY
+    ops = d["operations"] or _EMPTY
+    slo = ops.get("slo") or _EMPTY
+    life = d["lifecycle"] or _EMPTY
+    env = life.get("test_environment") or _EMPTY
     return {
-        "id": r.id,
-        "name": r.name,
-        "type": r.type,
-        "partner": r.partner,
-        "direction": list(r.direction),
-        "criticality": r.criticality,
-        "stage": r.stage,
-        "business_purpose": r.business_purpose,
-        "customers_impacted": list(r.customers_impacted),
-        "critical_flows": list(r.critical_flows),
-        "owner": r.owner,
-        "support_contact": r.support_contact,
-        "reviewed_on": r.reviewed_on,
-        "auth_method": _g(r, "auth", "method"),
-        "auth_expires_on": _g(r, "auth", "expires_on"),
-        "endpoints": list(_g(r, "contract", "endpoints") or []),
-        "schema_versioning": _g(r, "contract", "schema_versioning"),
-        "idempotency": _g(r, "contract", "idempotency"),
-        "retry_backoff": _g(r, "contract", "retry_backoff"),
-        "rate_limit": _g(r, "contract", "rate_limit"),
-        "error_mapping": _g(r, "contract", "error_mapping"),
-        "webhook_signature_verification": _g(r, "contract", "webhooks", "signature_verification"),
-        "webhook_replay": _g(r, "contract", "webhooks", "replay"),
-        "webhook_delivery": _g(r, "contract", "webhooks", "delivery"),
-        "slo_success_rate_pct": _g(slo, "success_rate_pct"),
-        "slo_latency_p95_ms": _g(slo, "latency_p95_ms"),
-        "slo_freshness_minutes": _g(slo, "freshness_minutes"),
-        "slo_notes": _g(r, "operations", "slo_notes"),
-        "monitoring": _g(r, "operations", "monitoring"),
-        "dashboard": _g(r, "operations", "dashboard"),
-        "alert_rules": list(_g(r, "operations", "alert_rules") or []),
-        "runbook": _g(r, "operations", "runbook"),
-        "on_call": _g(r, "operations", "on_call"),
-        "escalation": _g(r, "operations", "escalation"),
-        "deprecation_policy": _g(r, "lifecycle", "deprecation_policy"),
-        "migration_plan": _g(r, "lifecycle", "migration_plan"),
-        "test_environment": _g(r, "lifecycle", "test_environment", "kind"),
-        "test_environment_notes": _g(r, "lifecycle", "test_environment", "notes"),
+        "id": d["id"],
+        "name": d["name"],
+        "type": d["type"],
+        "partner": d["partner"],
+        "direction": d["direction"],
+        "criticality": d["criticality"],
+        "stage": d["stage"],
+        "business_purpose": d["business_purpose"],
+        "customers_impacted": d["customers_impacted"],
+        "critical_flows": d["critical_flows"],
+        "owner": d["owner"],
+        "support_contact": d["support_contact"],
+        "reviewed_on": d["reviewed_on"],
+        "auth_method": auth.get("method"),
+        "auth_expires_on": auth.get("expires_on"),
+        "endpoints": contract.get("endpoints") or [],
+        "schema_versioning": contract.get("schema_versioning"),
+        "idempotency": contract.get("idempotency"),
+        "retry_backoff": contract.get("retry_backoff"),
+        "rate_limit": contract.get("rate_limit"),
+        "error_mapping": contract.get("error_mapping"),
+        "webhook_signature_verification": hooks.get("signature_verification"),
+        "webhook_replay": hooks.get("replay"),
+        "webhook_delivery": hooks.get("delivery"),
+        "slo_success_rate_pct": slo.get("success_rate_pct"),
+        "slo_latency_p95_ms": slo.get("latency_p95_ms"),
+        "slo_freshness_minutes": slo.get("freshness_minutes"),
+        "slo_notes": ops.get("slo_notes"),
+        "monitoring": ops.get("monitoring"),
+        "dashboard": ops.get("dashboard"),
+        "alert_rules": ops.get("alert_rules") or [],
+        "runbook": ops.get("runbook"),
+        "on_call": ops.get("on_call"),
+        "escalation": ops.get("escalation"),
+        "deprecation_policy": life.get("deprecation_policy"),
+        "migration_plan": life.get("migration_plan"),
+        "test_environment": env.get("kind"),
+        "test_environment_notes": env.get("notes"),
         "load_order": order,
         "source_path": lr.path,
         "source_line": lr.line,
         "source_form": lr.form,
         "record_json": r.model_dump_json(exclude_none=True),
-    }
+    }, d
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -163,19 +165,20 @@ def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckD
 def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
     integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
     for order, lr in enumerate(result.records):
-        r = lr.record
-        integrations.append(_integration_row(lr, order))
-        lc = r.lifecycle
-        for i, v in enumerate(lc.versions if lc else []):
-            versions.append({"integration_id": r.id, "position": i, **v.model_dump()})
-        for i, c in enumerate(lc.planned_changes if lc else []):
-            changes.append({"integration_id": r.id, "position": i, **c.model_dump()})
-        for i, k in enumerate(r.risks):
-            risks.append({"integration_id": r.id, "position": i, **k.model_dump()})
-        for i, n in enumerate(r.incidents):
-            incidents.append({"integration_id": r.id, "position": i, **n.model_dump()})
+        row, d = _integration_row(lr, order)
+        integrations.append(row)
+        rid = row["id"]
+        life = d["lifecycle"] or _EMPTY
+        for i, v in enumerate(life.get("versions") or ()):
+            versions.append({"integration_id": rid, "position": i, **v})
+        for i, c in enumerate(life.get("planned_changes") or ()):
+            changes.append({"integration_id": rid, "position": i, **c})
+        for i, k in enumerate(d["risks"]):
+            risks.append({"integration_id": rid, "position": i, **k})
+        for i, n in enumerate(d["incidents"]):
+            incidents.append({"integration_id": rid, "position": i, **n})
         for check, state in lr.overrides.items():
-            overrides.append({"integration_id": r.id, "check_name": check, "state": state})
+            overrides.append({"integration_id": rid, "check_name": check, "state": state})
     _insert(con, "integrations", integrations)
     _insert(con, "versions", versions)
     _insert(con, "planned_changes", changes)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import io
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,15 +157,20 @@ def catalogue_files(
             out.append((p, str(raw), True))
         elif p.is_dir():
             found = []
-            for f in p.rglob("*"):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                if not f.is_file() or f.suffix.lower() not in RECORD_SUFFIXES:
-                    continue
-                if len(rel.parts) == 1 and rel.name.lower() in CONFIG_FILES:
-                    continue
-                found.append((rel.as_posix(), f))
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                rel_dir = os.path.relpath(dirpath, p)
+                top = rel_dir == "."
+                for name in filenames:
+                    if (
+                        name.startswith(".")
+                        or os.path.splitext(name)[1].lower() not in RECORD_SUFFIXES
+                    ):
+                        continue
+                    if top and name.lower() in CONFIG_FILES:
+                        continue
+                    rel = name if top else f"{rel_dir}/{name}".replace(os.sep, "/")
+                    found.append((rel, Path(dirpath, name)))
             for rel_s, f in sorted(found):
                 out.append((f, str(p / rel_s) if str(raw) not in ("", ".") else rel_s, False))
         elif p.exists():
@@ -171,12 +180,27 @@ def catalogue_files(
     return out, problems
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading allocates millions of small objects and no cycles: the cyclic collector would
+    only walk them again and again (it cost a third of the load time), so it waits until the
+    load is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     result = LoadResult()
     files, result.problems = catalogue_files(paths)
+    with gc_paused():
+        loaded = [load_file(f, shown, explicit=explicit) for f, shown, explicit in files]
     seen: dict[str, LoadedRecord] = {}
-    for f, shown, explicit in files:
-        records, problems = load_file(f, shown, explicit=explicit)
+    for (_, shown, _), (records, problems) in zip(files, loaded, strict=True):
         result.files.append(shown)
         result.problems.extend(problems)
         for rec in records:
@@ -262,14 +286,130 @@ def load_file(
 # --------------------------------------------------------------------------- YAML
 
 
-class _Loader(yaml.SafeLoader):
+class _StrictMappings:
+    """Refuses a key that appears twice in one mapping (PyYAML would silently keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        mapping = super().construct_mapping(node, deep)  # type: ignore[misc]
+        if len(mapping) == len(node.value):  # the common case costs one comparison
+            return mapping
+        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+            return mapping  # keys brought in by a << merge may be overridden
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = getattr(key_node, "value", None)
+            if isinstance(key_node, yaml.ScalarNode) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key}' (also on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+def _no_timestamps(resolvers: dict) -> dict:
+    return {
+        ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+        for ch, rs in resolvers.items()
+    }
+
+
+class _PyLoader(_StrictMappings, yaml.SafeLoader):
+    """Pure-Python safe loader (bounded by Python's recursion limit): for suspicious input."""
+
+
+_PyLoader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+
+# libyaml's parser when PyYAML was built with it (the usual wheels are): parsing is the floor of
+# the load time, and the C parser is ~10x the pure-Python one. Its composer recurses in C, so
+# input that may nest deeply never reaches it (see _suspicious).
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_StrictMappings, _SafeBase):  # type: ignore[misc,valid-type]
     """Safe loader that keeps dates as text (the model parses them strictly)."""
 
+    # No path resolvers are registered, so the per-node bookkeeping PyYAML does for them is skipped.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                candidates = self.yaml_implicit_resolvers.get(value[:1] if value else "", [])
+                for tag, regexp in candidates + self._anywhere:
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+_Loader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+_Loader._anywhere = _Loader.yaml_implicit_resolvers.get(None, [])
+C_PARSER_MAX_NESTING = 500
+
+
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\[\]{},]", re.MULTILINE)
+
+
+def _nests_past(text: str, limit: int) -> bool:
+    """Whether the text may nest deeper than limit: flow brackets plus the deepest indent (a
+    cheap upper bound, computed by C-speed string operations)."""
+    brackets = text.count("[") + text.count("{")
+    if brackets > limit:
+        return True
+    pattern = r"^[ \-?:\t]{" + str(limit - brackets + 1) + ",}"
+    return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def _suspicious(text: str) -> bool:
+    """True when the text may use aliases or nest past MAX_DEPTH: then every node is inspected."""
+    if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text) is not None:
+        return True
+    return _nests_past(text, MAX_DEPTH)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALARS = {
+    "tag:yaml.org,2002:null": lambda loader, node: None,
+    "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor.construct_yaml_float,
 }
+
+
+def _fast_construct(loader: Any, node: yaml.Node) -> Any:
+    """Plain YAML (no anchors, no merge keys, no custom tags, shallow) to Python objects, several
+    times faster than PyYAML's generic constructor. Anything else goes to the safe constructor."""
+    if node.__class__ is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        build = _SCALARS.get(node.tag)
+        return build(loader, node) if build else loader.construct_document(node)
+    if node.__class__ is yaml.MappingNode and node.tag == _MAP:
+        out = {}
+        for key_node, value_node in node.value:
+            if (
+                key_node.tag == "tag:yaml.org,2002:merge"
+                or key_node.__class__ is not yaml.ScalarNode
+            ):
+                return loader.construct_document(node)
+            out[_fast_construct(loader, key_node)] = _fast_construct(loader, value_node)
+        if len(out) != len(node.value):
+            return loader.construct_document(node)  # reports the duplicate key with its line
+        return out
+    if node.__class__ is yaml.SequenceNode and node.tag == _SEQ:
+        return [_fast_construct(loader, v) for v in node.value]
+    return loader.construct_document(node)
 
 
 def _mark_line(exc: yaml.YAMLError) -> int | None:
@@ -339,7 +479,9 @@ def _inspect_node(root: yaml.Node) -> tuple[dict[tuple, int], list[tuple[int, st
 def _load_yaml(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
-    loader = _Loader(text)
+    suspicious = _suspicious(text)
+    deep = suspicious and _nests_past(text, C_PARSER_MAX_NESTING)
+    loader = (_PyLoader if deep else _Loader)(text)
     documents = 0
     try:
         while True:
@@ -353,21 +495,21 @@ def _load_yaml(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]
             if node is None:
                 continue
             documents += 1
+            if suspicious:
+                try:
+                    _inspect_node(node)  # alias bombs and deep nesting, before anything expands
+                except _FileProblem as exc:
+                    problems.append(Problem(shown, exc.line, "error", exc.message))
+                    continue
             try:
-                lines, dup_errors = _inspect_node(node)
-            except _FileProblem as exc:
-                problems.append(Problem(shown, exc.line, "error", exc.message))
-                continue
-            if dup_errors:
-                problems.extend(Problem(shown, ln, "error", msg) for ln, msg in dup_errors)
-                continue
-            try:
-                data = loader.construct_document(node)
+                data = (
+                    loader.construct_document if suspicious else partial(_fast_construct, loader)
+                )(node)
             except yaml.YAMLError as exc:
                 problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc)))
                 continue
-            for item, item_lines in _split_records(data, lines):
-                rec, probs = build_record(item, shown, item_lines, "yaml")
+            for item, line, item_lines in _split_records(data, node):
+                rec, probs = build_record(item, shown, item_lines, "yaml", line=line)
                 problems.extend(probs)
                 if rec is not None:
                     records.append(rec)
@@ -386,15 +528,25 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return f"invalid YAML: {text}"
 
 
-def _split_records(data: Any, lines: dict[tuple, int]) -> Iterator[tuple[Any, dict[tuple, int]]]:
-    """A document holds one record (a mapping) or a list of them."""
+LineMap = dict[tuple, int]
+
+
+def _split_records(
+    data: Any, node: yaml.Node | None, lines: Callable[[], LineMap] | None = None
+) -> Iterator[tuple[Any, int | None, Callable[[], LineMap]]]:
+    """A document holds one record (a mapping) or a list of them: (record, line, line map)."""
+    full = lines or (lambda: _inspect_node(node)[0] if node is not None else {})
     if isinstance(data, list):
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
         for i, item in enumerate(data):
-            sub = {k[1:]: v for k, v in lines.items() if k[:1] == (i,)}
-            sub.setdefault((), lines.get((i,), lines.get((), 1)))
-            yield item, sub
+            line = items[i].start_mark.line + 1 if i < len(items) else None
+
+            def sub(i: int = i) -> LineMap:
+                return {k[1:]: v for k, v in full().items() if k[:1] == (i,)}
+
+            yield item, line, sub
     else:
-        yield data, lines
+        yield data, (node.start_mark.line + 1 if node is not None else 1), full
 
 
 # --------------------------------------------------------------------------- JSON
@@ -419,17 +571,19 @@ def _load_json(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]
         return [], [Problem(shown, exc.lineno, "error", f"invalid JSON: {exc.msg}")]
     if duplicates:
         return [], [Problem(shown, None, "error", f"duplicate key '{duplicates[0]}' in JSON")]
-    lines: dict[tuple, int] = {(): 1}
-    try:  # JSON is (nearly) YAML: borrow the YAML composer for line numbers
-        node = yaml.compose(text, Loader=_Loader)
-        if node is not None:
-            lines = _inspect_node(node)[0]
-    except Exception:
-        pass
+
+    def lines() -> LineMap:
+        try:  # JSON is (nearly) YAML: borrow the YAML composer for line numbers, when needed
+            node = yaml.compose(text, Loader=_PyLoader)
+            return _inspect_node(node)[0] if node is not None else {}
+        except Exception:
+            return {}
+
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
-    for item, item_lines in _split_records(data, lines):
-        rec, probs = build_record(item, shown, item_lines, "json")
+    first_line = 1
+    for item, _, item_lines in _split_records(data, None, lines):
+        rec, probs = build_record(item, shown, item_lines, "json", line=first_line)
         problems.extend(probs)
         if rec is not None:
             records.append(rec)
@@ -486,11 +640,21 @@ def _short(value: Any, limit: int = 60) -> str:
 def build_record(
     data: Any,
     shown: str,
-    lines: dict[tuple, int],
+    lines: LineMap | Callable[[], LineMap],
     form: str,
     overrides: dict[str, str] | None = None,
+    line: int | None = None,
 ) -> tuple[LoadedRecord | None, list[Problem]]:
-    line = lines.get((), None)
+    """Validate one record; the line map is only worked out when a problem needs a line."""
+    resolved: list[LineMap] = []
+
+    def at(loc: tuple) -> int | None:
+        if not resolved:
+            resolved.append(lines() if callable(lines) else lines)
+        return _line_for(loc, resolved[0]) or line
+
+    if line is None and not callable(lines):
+        line = lines.get(())
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         return None, [Problem(shown, line, "error", f"expected a record (a mapping), got {kind}")]
@@ -501,7 +665,7 @@ def build_record(
         problems.append(
             Problem(
                 shown,
-                _line_for(key_path, lines),
+                at(key_path),
                 "warning",
                 f"{label}: unknown key '{_dotted(key_path)}'{hint}",
             )
@@ -521,7 +685,7 @@ def build_record(
                 if err["type"] != "value_error" and not isinstance(err.get("input"), dict | list):
                     got = f" (got {_short(err.get('input'))})"
                 msg = f"{_dotted(loc) or 'record'}: {text}{got}"
-            problems.append(Problem(shown, _line_for(loc, lines), "error", f"{label}: {msg}"))
+            problems.append(Problem(shown, at(loc), "error", f"{label}: {msg}"))
         return None, problems
     return LoadedRecord(record, shown, line, form, dict(overrides or {})), problems
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -82,7 +83,12 @@ def _date_only(value: Any) -> Any:
         raise ValueError("must be a date YYYY-MM-DD without a time")
     if isinstance(value, str):
         value = value.strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if (
+            len(value) != 10
+            or value[4] != "-"
+            or value[7] != "-"
+            or not value.replace("-", "").isdigit()
+        ):
             raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
         try:
             return dt.date.fromisoformat(value)
@@ -366,6 +372,7 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
 def known_keys(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     """Field name -> nested model (if the field holds one or a list of them)."""
     out: dict[str, type[BaseModel] | None] = {}

@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +245,7 @@ def table(
     hidden = [c for c, v in config.items() if v is None]
     st.download_button(
         f"Download these {len(df)} rows as CSV",
-        csv_of(df, hidden),
+        partial(csv_of, df, hidden),  # built only when someone clicks
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download_{name}",
