@@ -64,7 +64,13 @@ def owner_warnings(result: LoadResult, owners: list[Owner] | None, registry: str
 
 def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memory:") -> Catalogue:
     paths = list(paths) if paths else default_paths()
-    result = load_paths(paths)
+    return build_catalogue(load_paths(paths), paths, database)
+
+
+def build_catalogue(
+    result: LoadResult, paths: list[str], database: str | Path = ":memory:"
+) -> Catalogue:
+    """Loaded records -> a DuckDB catalogue with the scorecard and owner registry in force."""
     folder = config_folder(paths)
     card, card_problems, card_source = load_scorecard(folder)
     owners, owner_problems = load_owners(folder)

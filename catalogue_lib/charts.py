@@ -377,21 +377,21 @@ def incidents_by_mode(df: pd.DataFrame, title: str) -> alt.Chart:
 
 
 def problems_by_kind(df: pd.DataFrame, title: str) -> alt.Chart:
+    """Load problems per kind (rows: kind, severity, problems)."""
     if df.empty:
         return _empty(title)
-    counts = df.groupby(["kind", "severity"]).size().reset_index(name="problems")
     return (
-        alt.Chart(counts, title=title)
+        alt.Chart(df, title=title)
         .mark_bar()
         .encode(
             y=_rows_y("kind:N", "-x"),
-            x=alt.X("problems:Q", title="Problems", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("sum(problems):Q", title="Problems", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "severity:N",
                 scale=alt.Scale(domain=["error", "warning"], range=["#d9534f", "#e0a030"]),
                 legend=alt.Legend(title="Severity"),
             ),
-            tooltip=["kind:N", "severity:N", "problems:Q"],
+            tooltip=["kind:N", "severity:N", "problems:Q", "files:Q"],
         )
         .properties(height=alt.Step(24))
     )
@@ -435,7 +435,7 @@ def level_distribution(df: pd.DataFrame, group_title: str, title: str) -> alt.Ch
 
 
 def backlog_by_owner(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Total backlog score per owner, split by kind of work."""
+    """Summed backlog score per owner, split by kind of work (rows: owner, kind, items, score)."""
     if df.empty:
         return _empty(title)
     owners = df.groupby("owner")["score"].sum().sort_values(ascending=False).index.tolist()
@@ -456,8 +456,8 @@ def backlog_by_owner(df: pd.DataFrame, title: str) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("owner:N", title="Owner"),
                 alt.Tooltip("kind:N", title="Kind"),
-                alt.Tooltip("count():Q", title="Items"),
-                alt.Tooltip("sum(score):Q", title="Score", format=".1f"),
+                alt.Tooltip("items:Q", title="Items"),
+                alt.Tooltip("score:Q", title="Score", format=".1f"),
             ],
         )
         .properties(height=alt.Step(22))

@@ -59,6 +59,33 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
 _EMPTY: dict[str, Any] = {}
 
 
+def _wrapped(name: str) -> str:
+    return sql(name).strip().rstrip(";")
+
+
+def query_page(
+    con: duckdb.DuckDBPyConnection, name: str, limit: int, offset: int = 0, **params: Any
+) -> pd.DataFrame:
+    """One page of sql/<name>.sql's rows, in the query's own order."""
+    text = f"SELECT * FROM ({_wrapped(name)}) LIMIT $_limit OFFSET $_offset"
+    used = {k: v for k, v in params.items() if f"${k}" in text}
+    cur = con.cursor()
+    try:
+        return cur.execute(text, {**used, "_limit": limit, "_offset": offset}).df()
+    finally:
+        cur.close()
+
+
+def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int:
+    text = f"SELECT count(*) FROM ({_wrapped(name)})"
+    used = {k: v for k, v in params.items() if f"${k}" in text}
+    cur = con.cursor()
+    try:
+        return int(cur.execute(text, used).fetchone()[0])
+    finally:
+        cur.close()
+
+
 def _integration_row(lr: Any, order: int) -> dict[str, Any]:
     r = lr.record
     d = r.model_dump()  # one pass in pydantic-core; nested models become dicts

@@ -195,10 +195,20 @@ def gc_paused() -> Iterator[None]:
 
 
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
-    result = LoadResult()
-    files, result.problems = catalogue_files(paths)
+    files, problems = catalogue_files(paths)
     with gc_paused():
         loaded = [load_file(f, shown, explicit=explicit) for f, shown, explicit in files]
+    return assemble(files, loaded, problems)
+
+
+def assemble(
+    files: list[tuple[Path, str, bool]],
+    loaded: list[tuple[list[LoadedRecord], list[Problem]]],
+    path_problems: list[Problem],
+) -> LoadResult:
+    """Each file's records and problems, in path order, into one result: the first record with
+    an id is kept, a later one is an error naming both places."""
+    result = LoadResult(problems=list(path_problems))
     seen: dict[str, LoadedRecord] = {}
     for (_, shown, _), (records, problems) in zip(files, loaded, strict=True):
         result.files.append(shown)
@@ -885,10 +895,19 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
 
 
 def fingerprint(paths: Iterable[str | Path]) -> tuple:
-    """What changes when any catalogue file is added, removed or edited (mtime and size)."""
+    """What changes when any catalogue file (configuration included) is added, removed or
+    edited: each file's path, modification time and size."""
+    paths = list(paths)
     files, problems = catalogue_files(paths)
+    config = [
+        (p / name, str(p / name), False)
+        for p in map(Path, paths)
+        if p.is_dir()
+        for name in sorted(CONFIG_FILES)
+        if (p / name).is_file()
+    ]
     out: list[tuple] = []
-    for f, shown, _ in files:
+    for f, shown, _ in files + config:
         try:
             st = f.stat()
             out.append((shown, st.st_mtime_ns, st.st_size))

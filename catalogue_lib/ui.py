@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import threading
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from . import charts, db
-from .catalogue import Catalogue, default_paths, open_catalogue
+from .catalogue import Catalogue, default_paths
 from .filters import LIST_KEYS, NO_OWNER, NOT_SET, Filters
-from .load import Problem, fingerprint
+from .live import LiveCatalogue
+from .load import Problem
 from .present import csv_of, md, safe_link
 
 APP_TITLE = "Integrations Catalogue"
@@ -57,65 +56,66 @@ def catalogue_paths() -> tuple[str, ...]:
     return tuple(args) if args else tuple(default_paths())
 
 
-@dataclass
-class _Holder:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    fingerprint: tuple | None = None
-    catalogue: Catalogue | None = None
-    broken: list[Problem] = field(default_factory=list)  # why the newest edit was not taken
-    version: int = 0
-
-
 @st.cache_resource(show_spinner=False)
-def _holder(paths: tuple[str, ...]) -> _Holder:
-    return _Holder()
+def _live(paths: tuple[str, ...]) -> LiveCatalogue:
+    """One live catalogue per catalogue path, shared by every session of this server."""
+    return LiveCatalogue(list(paths))
 
 
-def current() -> tuple[Catalogue, _Holder]:
-    """The catalogue, reloaded when a file changed; a broken edit keeps the last good one."""
-    paths = catalogue_paths()
-    holder = _holder(paths)
-    fp = fingerprint(paths)
-    with holder.lock:
-        if fp != holder.fingerprint:
-            fresh = open_catalogue(list(paths))
-            old = holder.catalogue
-            lost = old is not None and _lost_records(old, fresh)
-            if lost:
-                old_paths = {str(p) for p in old.result.problems}
-                holder.broken = [p for p in fresh.result.errors if str(p) not in old_paths]
-            else:
-                holder.catalogue, holder.broken = fresh, []
-                holder.version += 1
-            holder.fingerprint = fp
-    assert holder.catalogue is not None
-    return holder.catalogue, holder
-
-
-def _lost_records(old: Catalogue, new: Catalogue) -> bool:
-    """True when the edit made records disappear because of new errors."""
-    if not new.result.errors:
-        return False
-    old_ids = {r.record.id for r in old.result.records}
-    new_ids = {r.record.id for r in new.result.records}
-    return bool(old_ids - new_ids)
+def current() -> tuple[Catalogue, list[Problem], int]:
+    """The catalogue (reloaded when a file changed; a broken edit keeps the last good one), the
+    problems of a rejected edit, and the catalogue's version."""
+    return _live(catalogue_paths()).current()
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_query(paths: tuple[str, ...], version: int, name: str, params: tuple) -> pd.DataFrame:
-    cat = _holder(paths).catalogue
+    cat = _live(paths).catalogue
     assert cat is not None
-    args = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
-    return db.query(cat.con, name, **args)
+    return db.query(cat.con, name, **_unfreeze(params))
+
+
+def _params(extra: dict[str, Any]) -> tuple:
+    f: Filters = st.session_state.get("_filters", Filters())
+    params = {**f.sql_params(), "as_of": f.as_of_date(), **extra}
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _unfreeze(params: tuple) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_page(
+    paths: tuple[str, ...], version: int, name: str, params: tuple, limit: int, offset: int
+) -> pd.DataFrame:
+    cat = _live(paths).catalogue
+    assert cat is not None
+    return db.query_page(cat.con, name, limit, offset, **_unfreeze(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_count(paths: tuple[str, ...], version: int, name: str, params: tuple) -> int:
+    cat = _live(paths).catalogue
+    assert cat is not None
+    return db.query_count(cat.con, name, **_unfreeze(params))
+
+
+def query_page(name: str, limit: int, offset: int = 0, **extra: Any) -> pd.DataFrame:
+    """Rows offset..offset+limit of a query with the current filters (large tables page)."""
+    _, _, version = current()
+    return _cached_page(catalogue_paths(), version, name, _params(extra), limit, offset)
+
+
+def query_count(name: str, **extra: Any) -> int:
+    _, _, version = current()
+    return _cached_count(catalogue_paths(), version, name, _params(extra))
 
 
 def query(name: str, **extra: Any) -> pd.DataFrame:
     """Run sql/<name>.sql with the current filters, as-of date and extra parameters."""
-    _, holder = current()
-    f: Filters = st.session_state.get("_filters", Filters())
-    params = {**f.sql_params(), "as_of": f.as_of_date(), **extra}
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached_query(catalogue_paths(), holder.version, name, frozen).copy()
+    _, _, version = current()
+    return _cached_query(catalogue_paths(), version, name, _params(extra))
 
 
 # --------------------------------------------------------------------------- page frame
@@ -124,12 +124,12 @@ def query(name: str, **extra: Any) -> pd.DataFrame:
 def page(title: str, caption: str) -> Filters:
     """Page config, the catalogue banner, the sidebar filters; returns the filters in force."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", layout="wide")
-    cat, holder = current()
+    cat, broken, _ = current()
     filters = _sidebar(cat)
     st.title(title)
     st.caption(caption)
-    if holder.broken:
-        lines = "\n".join(f"- {md(p)}" for p in holder.broken[:10])
+    if broken:
+        lines = "\n".join(f"- {md(p)}" for p in broken[:10])
         st.warning(
             "**The latest edit broke the catalogue; showing the last good version.**\n\n" + lines,
         )
@@ -250,6 +250,51 @@ def table(
         mime="text/csv",
         key=f"download_{name}",
     )
+
+
+def big_table(
+    name: str,
+    page_size: int = 200,
+    column_config: dict | None = None,
+    hide: tuple[str, ...] = (),
+    **extra: Any,
+) -> int:
+    """A table over a query that may return many rows: one page at a time, a pager, a CSV of
+    the rows on screen and a CSV of every row. Returns the number of rows."""
+    total = query_count(name, **extra)
+    pages = max(1, -(-total // page_size))
+    page_no = 1
+    if pages > 1:
+        page_no = int(
+            st.number_input(
+                f"Page (of {pages:,}; {page_size} rows each)",
+                min_value=1,
+                max_value=pages,
+                value=1,
+                key=f"page_{name}",
+            )
+        )
+    rows = query_page(name, page_size, (page_no - 1) * page_size, **extra)
+    config = {**{c: None for c in hide}, **(column_config or {})}
+    table(rows, name if pages == 1 else f"{name}-page-{page_no}", config)
+    if pages > 1:
+        cat, _, _ = current()
+        params = _unfreeze(_params(extra))
+        st.download_button(
+            f"Download all {total:,} rows as CSV",
+            partial(_full_csv, cat, name, params, [c for c, v in config.items() if v is None]),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"download_all_{name}",
+        )
+        st.caption(
+            f"Rows {(page_no - 1) * page_size + 1:,} to {min(total, page_no * page_size):,} of {total:,}."
+        )
+    return total
+
+
+def _full_csv(cat: Catalogue, name: str, params: dict[str, Any], hidden: list[str]) -> bytes:
+    return csv_of(db.query(cat.con, name, **params), hidden)
 
 
 def open_record(integration_id: str) -> None:

@@ -6,18 +6,17 @@ from catalogue_lib import charts, ui
 
 f = ui.page(
     "Coverage",
-    "Each integration against the governance checks. Unknown = the source cannot say; it counts as not passing.",
+    "Each integration against the scorecard's checks. Unknown = the source cannot say; it counts as not passing.",
 )
 limit = st.slider("Integrations in the heatmap (worst first)", 10, 200, 40, step=10)
 matrix = ui.query("check_matrix", limit=limit)
 by_owner = ui.query("coverage_by_group", group="owner")
 by_type = ui.query("coverage_by_group", group="type")
-gaps = ui.query("gaps")
 
+shown = matrix["integration_id"].nunique()
 event = ui.chart(
     charts.check_heatmap(
-        matrix,
-        f"The {matrix['integration_id'].nunique()} integrations with the most gaps (click one to open its record)",
+        matrix, f"The {shown} integrations with the most gaps (click one to open its record)"
     ),
     key="heatmap",
     select=True,
@@ -25,6 +24,16 @@ event = ui.chart(
 picked = (event.get("selection") or {}).get("pick") or [] if event else []
 if picked and picked[0].get("integration_id"):
     ui.open_record(picked[0]["integration_id"])
+names = dict(zip(matrix["integration_id"], matrix["name"], strict=True))
+choice = st.selectbox(
+    "Open the record of",
+    list(names),
+    format_func=names.get,
+    index=None,
+    placeholder="Choose an integration from the heatmap",
+)
+if choice:
+    ui.open_record(choice)
 
 by_owner_tab, by_type_tab = st.tabs(["Owner x check", "Partner type x check"])
 with by_owner_tab:
@@ -41,8 +50,8 @@ with by_type_tab:
         ),
         key="type_heat",
     )
-
 ui.level_tabs()
+
 waivers = ui.query("waivers_status")
 if not waivers.empty:
     st.subheader("Waivers")
@@ -51,15 +60,5 @@ if not waivers.empty:
     )
     ui.table(waivers, "waivers", column_config={"integration_id": None})
 
-st.subheader(f"Gaps to close ({len(gaps)})")
-ui.table(gaps, "coverage-gaps", column_config={"integration_id": None})
-names = dict(zip(gaps["integration_id"], gaps["name"], strict=True))
-choice = st.selectbox(
-    "Open the record of",
-    list(names),
-    format_func=names.get,
-    index=None,
-    placeholder="Choose an integration",
-)
-if choice:
-    ui.open_record(choice)
+st.subheader("Gaps to close")
+ui.big_table("gaps", hide=("integration_id",))

@@ -10,55 +10,40 @@ f = ui.page(
 )
 choices = [30, 90, 180, 365]
 asked = st.query_params.get("horizon", "90")
+default = int(asked) if asked in {"30", "90", "180", "365"} else 90
 horizon = (
     st.segmented_control(
-        "Horizon",
-        choices,
-        default=int(asked) if asked in {"30", "90", "180", "365"} else 90,
-        format_func=lambda d: f"{d} days",
-        key="horizon",
+        "Horizon", choices, default=default, format_func=lambda d: f"{d} days", key="horizon"
     )
     or 90
 )
 ui.keep_in_url({"horizon": str(horizon)}, owned={"horizon"})
-timeline = ui.query("timeline", horizon=horizon)
+counts = ui.query("timeline_counts", horizon=horizon).iloc[0]
+first = ui.query_page("timeline", 300, horizon=horizon)
 months = ui.query("deadlines_by_month", horizon=horizon)
 
-overdue = timeline[timeline["overdue"]]
-unplanned = timeline[timeline["breaking_without_plan"]]
 cols = st.columns(3)
-cols[0].metric("Overdue", len(overdue))
-cols[1].metric(f"Due in {horizon} days", len(timeline) - len(overdue))
-cols[2].metric("Breaking changes without a migration plan", len(unplanned))
+cols[0].metric("Overdue", int(counts.overdue))
+cols[1].metric(f"Due in {horizon} days", int(counts.upcoming))
+cols[2].metric("Breaking changes without a migration plan", int(counts.breaking_without_plan))
 
-ui.chart(
-    charts.timeline(
-        timeline, f"Deadlines in the next {horizon} days, and every overdue one (diamonds)"
-    ),
-    key="timeline",
-)
+title = f"Deadlines in the next {horizon} days, and every overdue one (diamonds)"
+if counts.deadlines > len(first):
+    title = f"The first {len(first)} of {int(counts.deadlines):,} deadlines (overdue first, then soonest)"
+ui.chart(charts.timeline(first, title), key="timeline")
 ui.chart(charts.deadlines_by_month(months, "Deadlines per month"), key="months")
 st.subheader("Deadlines, overdue first")
-shown = timeline.assign(
-    status=timeline["overdue"].map({True: "OVERDUE", False: "upcoming"}),
-    attention=timeline["breaking_without_plan"].map(
-        {True: "breaking, no migration plan", False: ""}
-    ),
-)
-ui.table(
-    shown[
-        [
-            "status",
-            "date",
-            "days",
-            "name",
-            "kind",
-            "version",
-            "summary",
-            "attention",
-            "owner",
-            "criticality",
-        ]
-    ],
-    "deadlines",
-)
+columns = [
+    "status",
+    "date",
+    "days",
+    "name",
+    "kind",
+    "version",
+    "summary",
+    "attention",
+    "owner",
+    "criticality",
+]
+hidden = tuple(c for c in first.columns if c not in columns)
+ui.big_table("timeline", hide=hidden, horizon=horizon)

@@ -8,19 +8,24 @@ from catalogue_lib.present import md
 f = ui.page(
     "Integration", "The one-page record of an integration, as the catalogue template lays it out."
 )
-listing = ui.query("integration_list")
+wanted = st.query_params.get("id") or st.session_state.get("_record")
+search = st.text_input(
+    "Find an integration", key="record_search", placeholder="name, id, partner or owner"
+)
+listing = ui.query_page("integration_search", 200, q=search.strip() or None, id=wanted)
 ids = listing["id"].tolist()
 labels = {r.id: f"{r.name} — {r.partner} ({r.type}, {r.owner})" for r in listing.itertuples()}
-wanted = st.query_params.get("id") or st.session_state.get("_record")
 chosen = st.selectbox(
-    "Integration (type to search)",
+    f"Integration ({len(ids)} shown)",
     ids,
     index=ids.index(wanted) if wanted in ids else None,
     format_func=labels.get,
-    placeholder="Search by name, partner or owner",
+    placeholder="Choose one of the matches",
 )
 if chosen is None:
-    st.info(f"{len(ids)} integrations match the filters. Choose one above.")
+    st.info(
+        f"{ui.query_count('integration_list'):,} integrations match the filters. Search, then choose one."
+    )
     st.stop()
 st.session_state["_record"] = chosen
 ui.keep_in_url({"id": chosen}, owned={"id"})

@@ -8,21 +8,21 @@ f = ui.page(
     "Data quality",
     "Every problem found while reading the catalogue files: errors drop a record, warnings do not.",
 )
-problems = ui.query("problems")
+kinds = ui.query("problem_kinds")
+files = ui.query("problem_files").iloc[0]
 
 cols = st.columns(3)
-cols[0].metric("Errors", int((problems["severity"] == "error").sum()))
-cols[1].metric("Warnings", int((problems["severity"] == "warning").sum()))
-cols[2].metric("Files with problems", problems["path"].nunique())
-if problems.empty:
+cols[0].metric("Errors", int(kinds.loc[kinds["severity"] == "error", "problems"].sum()))
+cols[1].metric("Warnings", int(kinds.loc[kinds["severity"] == "warning", "problems"].sum()))
+cols[2].metric("Files with problems", int(files.files))
+if kinds.empty:
     st.success("Every catalogue file loaded cleanly.")
 else:
-    ui.chart(charts.problems_by_kind(problems, "Problems by kind"), key="kinds")
-ui.table(problems, "load-problems")
+    ui.chart(charts.problems_by_kind(kinds, "Problems by kind"), key="kinds")
+    ui.big_table("problems")
 
-owners = ui.query("owner_gaps")
-st.subheader(f"Ownership gaps ({len(owners)})")
+st.subheader("Ownership gaps")
 st.caption(
     "Integrations with no owner, a role word instead of a named owner, or an owner missing from owners.yaml."
 )
-ui.table(owners, "ownership-gaps", column_config={"integration_id": None})
+ui.big_table("owner_gaps", hide=("integration_id",))

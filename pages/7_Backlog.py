@@ -9,29 +9,30 @@ f = ui.page(
     "Backlog",
     "The prioritised stability backlog: what to fix first, and why it ranks where it does.",
 )
-items = ui.query("backlog")
+summary = ui.query("backlog_summary").set_index("kind")["items"]
+top = ui.query_page("backlog", 10)
+by_owner = ui.query("backlog_by_owner")
 st.info(f"**How items are scored.** {SCORING_RULE}")
 
 cols = st.columns(4)
-cols[0].metric("Work items", len(items))
-cols[1].metric("Overdue", int((items["kind"] == "overdue").sum()))
+cols[0].metric("Work items", int(summary.sum()))
+cols[1].metric("Overdue", int(summary.get("overdue", 0)))
 cols[2].metric(
-    "Breaking changes without a plan", int((items["kind"] == "breaking change without plan").sum())
+    "Breaking changes without a plan", int(summary.get("breaking change without plan", 0))
 )
-cols[3].metric("Gaps", int((items["kind"] == "gap").sum()))
+cols[3].metric("Gaps", int(summary.get("gap", 0)))
 
-st.subheader("The ten things to do first")
 columns = ["rank", "score", "name", "item", "why", "due", "owner", "action"]
 config = {
     "due": st.column_config.DateColumn("due", format="YYYY-MM-DD"),
     "why": st.column_config.TextColumn("why it ranks here", width="large"),
     "item": st.column_config.TextColumn("item", width="medium"),
 }
-ui.table(items.head(10)[columns], "backlog-top-10", column_config=config)
+st.subheader("The ten things to do first")
+ui.table(top[columns], "backlog-top-10", column_config=config)
 ui.chart(
-    charts.backlog_by_owner(items, "Where the work sits: backlog score per owner"), key="by_owner"
+    charts.backlog_by_owner(by_owner, "Where the work sits: backlog score per owner"),
+    key="by_owner",
 )
-st.subheader(f"Every item ({len(items)})")
-ui.table(
-    items[[*columns, "kind", "criticality", "integration_id"]], "backlog", column_config=config
-)
+st.subheader("Every item")
+ui.big_table("backlog", column_config=config, hide=("integration_id",))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,11 @@ def test_every_table_has_a_download_of_its_rows(app):
         assert len(downloads) == tables, page
 
 
+def settle() -> None:
+    """A person edits a file, then clicks: give the file watcher the moment it needs."""
+    time.sleep(0.5)
+
+
 def copy_catalogue(tmp_path: Path) -> Path:
     target = tmp_path / "catalogue"
     shutil.copytree(CATALOGUE, target)
@@ -174,6 +180,7 @@ def test_an_edit_shows_up_on_the_next_interaction(tmp_path, monkeypatch):
     (folder / "new-one.yaml").write_text(
         "id: new-one\nname: New\ntype: shop\npartner: N\ndirection: [inbound]\n"
     )
+    settle()
     at.run()
     assert metric(at, "Integrations") == "7"
 
@@ -183,6 +190,7 @@ def test_a_broken_edit_keeps_the_last_good_catalogue_with_a_banner(tmp_path, mon
     monkeypatch.setenv("CATALOGUE_PATH", str(folder))
     at = AppTest.from_file(APP, default_timeout=60).run()
     (folder / "alpha-shop.yaml").write_text("id: alpha-shop\nname: [broken\n")
+    settle()
     at.run()
     no_exception(at)
     assert metric(at, "Integrations") == "6"  # nothing lost on screen
@@ -191,6 +199,7 @@ def test_a_broken_edit_keeps_the_last_good_catalogue_with_a_banner(tmp_path, mon
     (folder / "alpha-shop.yaml").write_text(
         (CATALOGUE / "alpha-shop.yaml").read_text().replace("Alpha Shop", "Alpha Renamed")
     )
+    settle()
     at.run()
     assert not at.warning
     go(at, "pages/5_Integration.py")

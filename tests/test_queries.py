@@ -67,8 +67,18 @@ def test_gaps_are_every_fail_and_unknown(fixture_catalogue):
 
 
 def test_version_matrix_and_callouts(fixture_catalogue):
-    matrix = q(fixture_catalogue, "version_matrix")
+    matrix = q(fixture_catalogue, "version_matrix", limit=100)
     assert len(matrix) == 5
+    # no current version first, then the soonest sunset, then those with no sunset
+    assert matrix["integration_id"].drop_duplicates().tolist() == [
+        "gamma-carrier",
+        "alpha-shop",
+        "epsilon-shop",
+    ]
+    assert set(q(fixture_catalogue, "version_matrix", limit=1)["integration_id"]) == {
+        "gamma-carrier"
+    }
+    assert len(q(fixture_catalogue, "versions_all")) == 5
     v1 = matrix[(matrix.integration_id == "alpha-shop") & (matrix.version == "v1")].iloc[0]
     assert v1.days_left == 64
     callouts = (
@@ -238,3 +248,34 @@ def test_csv_download_has_the_rows_shown_with_plain_dates(fixture_catalogue):
     assert len(rows) == len(table) == 4
     assert "integration_id" not in rows[0]
     assert [r["date"] for r in rows] == ["2026-11-01", "2026-11-20", "2027-01-31", "2027-02-01"]
+
+
+def test_pages_of_a_big_query_add_up_to_the_whole(fixture_catalogue):
+    from catalogue_lib import db
+
+    params = {**NO_FILTERS.sql_params(), "as_of": AS_OF}
+    whole = db.query(fixture_catalogue.con, "gaps", **params)
+    assert db.query_count(fixture_catalogue.con, "gaps", **params) == len(whole) == 40
+    pages = [
+        db.query_page(fixture_catalogue.con, "gaps", 15, offset, **params) for offset in (0, 15, 30)
+    ]
+    assert [len(p) for p in pages] == [15, 15, 10]
+    import pandas as pd
+
+    assert pd.concat(pages, ignore_index=True).equals(whole)
+
+
+def test_backlog_aggregates_match_the_items(fixture_catalogue):
+    items = q(fixture_catalogue, "backlog")
+    summary = q(fixture_catalogue, "backlog_summary").set_index("kind")["items"]
+    by_owner = q(fixture_catalogue, "backlog_by_owner")
+    assert summary.sum() == len(items) == by_owner["items"].sum()
+    assert summary.to_dict() == items["kind"].value_counts().to_dict()
+
+
+def test_record_search_is_literal_and_keeps_the_chosen_id(fixture_catalogue):
+    found = q(fixture_catalogue, "integration_search", q="GAMMA", id=None)
+    assert found["id"].tolist() == ["gamma-carrier"]
+    found = q(fixture_catalogue, "integration_search", q="zzz", id="beta-carrier")
+    assert found["id"].tolist() == ["beta-carrier"]
+    assert len(q(fixture_catalogue, "integration_search", q=None, id=None)) == 6

@@ -212,3 +212,25 @@ SELECT i.id AS integration_id, i.owner, i.type, i.criticality,
 FROM active_integrations i
 LEFT JOIN scored s ON s.integration_id = i.id
 LEFT JOIN w wc ON wc.level = i.criticality;
+
+
+-- Load problems with their kind (the data-quality page counts them by kind).
+CREATE VIEW problems_classified AS
+SELECT path, line, severity,
+       CASE
+           WHEN message LIKE '%default scorecard is in force%' THEN 'scorecard'
+           WHEN message LIKE '%is not in %owners.y%ml%' THEN 'owner not in registry'
+           WHEN message LIKE 'duplicate key%' OR message LIKE 'invalid YAML: duplicate key%' THEN 'duplicate key'
+           WHEN message LIKE 'invalid YAML%' OR message LIKE 'invalid JSON%' OR message LIKE 'invalid CSV%' THEN 'unreadable syntax'
+           WHEN message LIKE '%unknown key%' THEN 'unknown key'
+           WHEN message LIKE 'duplicate id%' THEN 'duplicate id'
+           WHEN message LIKE 'duplicate key%' THEN 'duplicate key'
+           WHEN message LIKE '%missing required field%' THEN 'missing required field'
+           WHEN message LIKE '%binary%' OR message LIKE '%UTF-8%' OR message LIKE '%too large%'
+                OR message LIKE '%alias bomb%' OR message LIKE '%nesting%' THEN 'unreadable file'
+           WHEN message LIKE 'empty file%' THEN 'empty file'
+           WHEN message LIKE '%cells%' OR message LIKE '%header%' OR message LIKE '%column%' THEN 'table shape'
+           ELSE 'invalid value'
+       END AS kind,
+       message
+FROM problems;

@@ -4,7 +4,10 @@ SELECT d.integration_id, f.name, coalesce(f.owner, '(no owner)') AS owner, f.typ
        coalesce(f.criticality, 'not set') AS criticality,
        d.kind, d.date, d.days, d.overdue, d.version, d.summary,
        coalesce(d.breaking, FALSE) AS breaking,
-       coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL AS breaking_without_plan
+       coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL AS breaking_without_plan,
+       CASE WHEN d.overdue THEN 'OVERDUE' ELSE 'upcoming' END AS status,
+       CASE WHEN coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL
+            THEN 'breaking, no migration plan' ELSE '' END AS attention
 FROM deadlines_as_of($as_of) d JOIN f ON f.id = d.integration_id
 WHERE d.overdue OR d.days <= $horizon
 ORDER BY d.overdue DESC, d.date, f.name, d.kind;

@@ -1,0 +1,6 @@
+-- Backlog items per kind for the filtered integrations as of $as_of.
+SELECT b.kind, count(*) AS items, round(sum(b.score), 1) AS score
+FROM backlog_items($as_of) b
+WHERE b.integration_id IN (SELECT id FROM filtered_integrations($types, $owners, $partners, $criticalities, $directions, $search))
+GROUP BY b.kind
+ORDER BY score DESC;
