@@ -55,10 +55,10 @@ def owner_warnings(result: LoadResult, owners: list[Owner] | None, registry: str
             r.path,
             r.line,
             "warning",
-            f"{r.record.id}: owner '{r.record.owner}' is not in {registry}",
+            f"{r.id}: owner '{r.owner}' is not in {registry}",
         )
         for r in result.records
-        if r.record.owner and r.record.owner.casefold() not in known
+        if r.owner and r.owner.casefold() not in known
     ]
 
 

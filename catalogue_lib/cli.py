@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = args.as_of or dt.date.today()
         text = report.digest(cat, args.owner, as_of)
         if text is None:
-            owners = sorted({r.record.owner or "(no owner)" for r in cat.result.records})
+            owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
             print(
                 f"catalogue: error: no integration is owned by {args.owner!r}; owners: {', '.join(owners)}",
                 file=sys.stderr,

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -86,15 +87,14 @@ def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int
         cur.close()
 
 
-def _integration_row(lr: Any, order: int) -> dict[str, Any]:
-    r = lr.record
-    d = r.model_dump()  # one pass in pydantic-core; nested models become dicts
-    auth = d["auth"] or _EMPTY
-    contract = d["contract"] or _EMPTY
+def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    d = json.loads(lr.json)  # the validated record; fields that are None are absent
+    auth = d.get("auth") or _EMPTY
+    contract = d.get("contract") or _EMPTY
     hooks = contract.get("webhooks") or _EMPTY
-    ops = d["operations"] or _EMPTY
+    ops = d.get("operations") or _EMPTY
     slo = ops.get("slo") or _EMPTY
-    life = d["lifecycle"] or _EMPTY
+    life = d.get("lifecycle") or _EMPTY
     env = life.get("test_environment") or _EMPTY
     return {
         "id": d["id"],
@@ -102,14 +102,14 @@ def _integration_row(lr: Any, order: int) -> dict[str, Any]:
         "type": d["type"],
         "partner": d["partner"],
         "direction": d["direction"],
-        "criticality": d["criticality"],
-        "stage": d["stage"],
-        "business_purpose": d["business_purpose"],
-        "customers_impacted": d["customers_impacted"],
-        "critical_flows": d["critical_flows"],
-        "owner": d["owner"],
-        "support_contact": d["support_contact"],
-        "reviewed_on": d["reviewed_on"],
+        "criticality": d.get("criticality"),
+        "stage": d.get("stage"),
+        "business_purpose": d.get("business_purpose"),
+        "customers_impacted": d.get("customers_impacted", []),
+        "critical_flows": d.get("critical_flows", []),
+        "owner": d.get("owner"),
+        "support_contact": d.get("support_contact"),
+        "reviewed_on": d.get("reviewed_on"),
         "auth_method": auth.get("method"),
         "auth_expires_on": auth.get("expires_on"),
         "endpoints": contract.get("endpoints") or [],
@@ -139,18 +139,17 @@ def _integration_row(lr: Any, order: int) -> dict[str, Any]:
         "source_path": lr.path,
         "source_line": lr.line,
         "source_form": lr.form,
-        "record_json": r.model_dump_json(exclude_none=True),
+        "record_json": lr.json.decode("utf-8"),
     }, d
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert through Arrow; a row may leave out any column (it is NULL)."""
     if not rows:
         return
-    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
-    arrow = pa.Table.from_pylist(
-        rows, schema=pa.schema([(k, _arrow_type(types[k])) for k in rows[0]])
-    )
-    con.register("_rows", arrow)
+    types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+    schema = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
+    con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
     finally:
@@ -161,7 +160,7 @@ def _arrow_type(duck: str) -> pa.DataType:
     return {
         "VARCHAR": pa.string(),
         "VARCHAR[]": pa.list_(pa.string()),
-        "DATE": pa.date32(),
+        "DATE": pa.string(),  # ISO text from the record's JSON; DuckDB casts it on insert
         "BOOLEAN": pa.bool_(),
         "DOUBLE": pa.float64(),
         "BOOLEAN[]": pa.list_(pa.bool_()),
@@ -189,20 +188,30 @@ def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckD
     return con
 
 
+BATCH = 5000  # records turned into rows at a time: bounds the memory a large catalogue needs
+
+
 def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    records = result.records
+    for start in range(0, len(records), BATCH):
+        _load_batch(con, records[start : start + BATCH], start)
+    add_problems(con, result.problems)
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int) -> None:
     integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
-    for order, lr in enumerate(result.records):
+    for order, lr in enumerate(batch, start=first):
         row, d = _integration_row(lr, order)
         integrations.append(row)
         rid = row["id"]
-        life = d["lifecycle"] or _EMPTY
+        life = d.get("lifecycle") or _EMPTY
         for i, v in enumerate(life.get("versions") or ()):
             versions.append({"integration_id": rid, "position": i, **v})
         for i, c in enumerate(life.get("planned_changes") or ()):
             changes.append({"integration_id": rid, "position": i, **c})
-        for i, k in enumerate(d["risks"]):
+        for i, k in enumerate(d.get("risks", ())):
             risks.append({"integration_id": rid, "position": i, **k})
-        for i, n in enumerate(d["incidents"]):
+        for i, n in enumerate(d.get("incidents", ())):
             incidents.append({"integration_id": rid, "position": i, **n})
         for check, state in lr.overrides.items():
             overrides.append({"integration_id": rid, "check_name": check, "state": state})
@@ -212,7 +221,6 @@ def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
     _insert(con, "risks", risks)
     _insert(con, "incidents", incidents)
     _insert(con, "check_overrides", overrides)
-    add_problems(con, result.problems)
 
 
 def add_problems(con: duckdb.DuckDBPyConnection, problems: Iterable[Problem]) -> None:
@@ -291,7 +299,7 @@ def load_scorecard(
                 "check_name": w.check,
                 "reason": w.reason,
                 "approved_by": w.approved_by,
-                "expires_on": w.expires_on,
+                "expires_on": w.expires_on.isoformat(),
             }
             for w in card.waivers
         ],

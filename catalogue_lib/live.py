@@ -156,6 +156,6 @@ def _lost_records(old: Catalogue, new: Catalogue) -> bool:
     """True when an edit made records disappear because of new errors."""
     if not new.result.errors:
         return False
-    old_ids = {r.record.id for r in old.result.records}
-    new_ids = {r.record.id for r in new.result.records}
+    old_ids = {r.id for r in old.result.records}
+    new_ids = {r.id for r in new.result.records}
     return bool(old_ids - new_ids)

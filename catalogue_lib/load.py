@@ -110,14 +110,43 @@ class Problem:
         return f"{where}: {self.severity}: {self.message}"
 
 
-@dataclass
+@dataclass(eq=False)
 class LoadedRecord:
-    record: Integration
+    """A validated record, kept compact: its JSON (a tenth of the memory of the pydantic model,
+    which matters at 50,000 records) plus the fields every load needs."""
+
+    json: bytes  # the validated record, None fields left out
+    id: str
+    owner: str | None
     path: str
     line: int | None
     form: str  # yaml | json | markdown | csv
     # check name -> state forced by the source (table forms: unknown / from the Monitoring cell)
     overrides: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        record: Integration,
+        path: str,
+        line: int | None,
+        form: str,
+        overrides: dict[str, str] | None = None,
+    ) -> LoadedRecord:
+        return cls(
+            record.__pydantic_serializer__.to_json(record, exclude_none=True),
+            record.id,
+            record.owner,
+            path,
+            line,
+            form,
+            dict(overrides or {}),
+        )
+
+    @property
+    def record(self) -> Integration:
+        """The pydantic record, rebuilt on demand."""
+        return Integration.model_validate_json(self.json)
 
 
 @dataclass
@@ -214,7 +243,7 @@ def assemble(
         result.files.append(shown)
         result.problems.extend(problems)
         for rec in records:
-            first = seen.get(rec.record.id)
+            first = seen.get(rec.id)
             if first is not None:
                 where = f"{first.path}:{first.line}" if first.line else first.path
                 result.problems.append(
@@ -222,12 +251,12 @@ def assemble(
                         rec.path,
                         rec.line,
                         "error",
-                        f"duplicate id '{rec.record.id}': already defined at {where}; "
+                        f"duplicate id '{rec.id}': already defined at {where}; "
                         "this record is ignored",
                     )
                 )
                 continue
-            seen[rec.record.id] = rec
+            seen[rec.id] = rec
             result.records.append(rec)
     return result
 
@@ -697,7 +726,7 @@ def build_record(
                 msg = f"{_dotted(loc) or 'record'}: {text}{got}"
             problems.append(Problem(shown, at(loc), "error", f"{label}: {msg}"))
         return None, problems
-    return LoadedRecord(record, shown, line, form, dict(overrides or {})), problems
+    return LoadedRecord.of(record, shown, line, form, overrides), problems
 
 
 # --------------------------------------------------------------------------- tables
