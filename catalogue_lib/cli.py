@@ -14,6 +14,7 @@ import duckdb
 
 from . import export, generate, report
 from .catalogue import Catalogue, open_catalogue, summary
+from .db import DatabaseError
 from .filters import Filters
 from .load import Problem
 from .model import json_schema
@@ -163,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         cat = open_catalogue(args.paths, args.db or ":memory:")
+    except DatabaseError as exc:
+        print(f"catalogue: error: {exc}", file=sys.stderr)
+        return 2
     except (duckdb.Error, OSError) as exc:
         print(f"catalogue: error: cannot use database {args.db}: {exc}", file=sys.stderr)
         return 2

@@ -176,13 +176,42 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+class DatabaseError(Exception):
+    """A --db file that cannot be used: locked by another process, or not a DuckDB file."""
+
+
+def _open_file(database: Path) -> duckdb.DuckDBPyConnection:
+    """Open a database file to be filled anew. An existing file must be a DuckDB database
+    nobody else holds: a locked or corrupt file is an error, never silently replaced."""
+    if database.exists():
+        try:
+            duckdb.connect(str(database)).close()
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise DatabaseError(
+                    f"{database} is in use by another process (it holds the file's lock); "
+                    "close it or choose another --db file"
+                ) from None
+            raise DatabaseError(
+                f"{database} is not a usable DuckDB database ({text.split(': ', 1)[-1]}); "
+                "remove it or choose another --db file"
+            ) from None
+        for f in (database, Path(f"{database}.wal")):
+            f.unlink(missing_ok=True)
+    try:
+        return duckdb.connect(str(database))
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot create {database}: {exc}") from None
+
+
 def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A new database holding the loaded catalogue (a file is replaced when one is named)."""
-    if str(database) != ":memory:":
-        for f in (Path(database), Path(f"{database}.wal")):
-            if f.exists():
-                f.unlink()
-    con = duckdb.connect(str(database))
+    """A new database holding the loaded catalogue (a named file is replaced, unless it is
+    locked or not a DuckDB database: then DatabaseError)."""
+    if str(database) == ":memory:":
+        con = duckdb.connect(":memory:")
+    else:
+        con = _open_file(Path(database))
     create_schema(con)
     load_records(con, result)
     return con

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .model import Integration, known_keys
+from .secrets import find_secrets, may_contain_secrets
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 20_000  # expanded YAML nodes per document (aliases counted every time they are used)
@@ -162,6 +164,13 @@ class LoadResult:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+class _ScanFlag(threading.local):
+    on = True  # whether the file being read may hold a credential (see secrets.py)
+
+
+_scan = _ScanFlag()
 
 
 class _FileProblem(Exception):
@@ -303,6 +312,7 @@ def load_file(
     try:
         text = read_text(path)
         form = sniff_form(path, text)
+        _scan.on = may_contain_secrets(text)
         if form == "yaml":
             return _load_yaml(text, shown)
         if form == "json":
@@ -362,8 +372,9 @@ class _PyLoader(_StrictMappings, yaml.SafeLoader):
 _PyLoader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
 
 # libyaml's parser when PyYAML was built with it (the usual wheels are): parsing is the floor of
-# the load time, and the C parser is ~10x the pure-Python one. Its composer recurses in C, so
-# input that may nest deeply never reaches it (see _suspicious).
+# the load time, and the C parser is ~10x the pure-Python one. Its composer recurses in C (a
+# 100,000-deep document crashes the process), so input that may nest deeply is first measured
+# on the event stream (see _too_deep).
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -392,7 +403,6 @@ class _Loader(_StrictMappings, _SafeBase):  # type: ignore[misc,valid-type]
 
 _Loader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
 _Loader._anywhere = _Loader.yaml_implicit_resolvers.get(None, [])
-C_PARSER_MAX_NESTING = 500
 
 
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\[\]{},]", re.MULTILINE)
@@ -406,6 +416,23 @@ def _nests_past(text: str, limit: int) -> bool:
         return True
     pattern = r"^[ \-?:\t]{" + str(limit - brackets + 1) + ",}"
     return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where the text first nests past MAX_DEPTH, read from libyaml's event stream
+    (iterative, and stopped at once), or None. Syntax errors are left to the real parse."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_SafeBase):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _suspicious(text: str) -> bool:
@@ -519,8 +546,13 @@ def _load_yaml(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
     suspicious = _suspicious(text)
-    deep = suspicious and _nests_past(text, C_PARSER_MAX_NESTING)
-    loader = (_PyLoader if deep else _Loader)(text)
+    if suspicious and _nests_past(text, MAX_DEPTH):
+        deep_at = _too_deep(text)  # before libyaml's composer, which recurses in C
+        if deep_at is not None:
+            return [], [
+                Problem(shown, deep_at, "error", f"nesting is deeper than {MAX_DEPTH} levels")
+            ]
+    loader = _Loader(text)
     documents = 0
     try:
         while True:
@@ -575,6 +607,9 @@ def _split_records(
 ) -> Iterator[tuple[Any, int | None, Callable[[], LineMap]]]:
     """A document holds one record (a mapping) or a list of them: (record, line, line map)."""
     full = lines or (lambda: _inspect_node(node)[0] if node is not None else {})
+    if isinstance(data, list) and not all(isinstance(item, dict) for item in data):
+        kinds = sorted({type(item).__name__ for item in data if not isinstance(item, dict)})
+        data = f"a list holding {', '.join(kinds)}"  # reported once, as not a record
     if isinstance(data, list):
         items = node.value if isinstance(node, yaml.SequenceNode) else []
         for i, item in enumerate(data):
@@ -661,6 +696,10 @@ def unknown_keys(
                 yield from unknown_keys(item, nested, (*path, key, i))
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeio" else "a"
+
+
 def _dotted(loc: Iterable[Any]) -> str:
     out = ""
     for part in loc:
@@ -696,7 +735,29 @@ def build_record(
         line = lines.get(())
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
-        return None, [Problem(shown, line, "error", f"expected a record (a mapping), got {kind}")]
+        if isinstance(data, str) and data.startswith("a list holding"):
+            kind = data
+        return None, [
+            Problem(
+                shown,
+                line,
+                "error",
+                f"expected a record (a mapping) or a list of records, got {kind}",
+            )
+        ]
+    if _scan.on:
+        found = list(find_secrets(data))
+        if found:
+            return None, [
+                Problem(
+                    shown,
+                    at(loc),
+                    "error",
+                    f"{_dotted(loc) or 'record'}: looks like {_article(kind)} {kind}; credentials must not be kept "
+                    "in the catalogue, so this record is not loaded (the value is not shown)",
+                )
+                for loc, kind in found
+            ]
     problems: list[Problem] = []
     label = str(data.get("id") or data.get("name") or "record")[:80]
     for key_path, suggestion in unknown_keys(data, Integration):
@@ -712,10 +773,22 @@ def build_record(
     try:
         record = Integration.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        missing = [
+            _dotted(e["loc"]) for e in errors if e["type"] == "missing" and len(e["loc"]) == 1
+        ]
+        if missing:
+            names = ", ".join(f"'{m}'" for m in missing)
+            plural = "s" if len(missing) > 1 else ""
+            problems.append(
+                Problem(shown, line, "error", f"{label}: missing required field{plural} {names}")
+            )
+        for err in errors:
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
             )
+            if err["type"] == "missing" and len(loc) == 1:
+                continue
             if err["type"] == "missing":
                 msg = f"missing required field '{_dotted(loc)}'"
             else:

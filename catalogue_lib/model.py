@@ -71,7 +71,8 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
 Link = Annotated[Text | None, BeforeValidator(_strip_none), AfterValidator(_check_link)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
@@ -171,13 +172,13 @@ class Contract(Strict):
 
 
 class Slo(Strict):
-    success_rate_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+    success_rate_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = Field(
         None, description="Success-rate target in percent.", examples=[99.5]
     )
-    latency_p95_ms: Annotated[float, Field(gt=0)] | None = Field(
+    latency_p95_ms: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = Field(
         None, description="p95 latency target in milliseconds.", examples=[800]
     )
-    freshness_minutes: Annotated[float, Field(ge=0)] | None = Field(
+    freshness_minutes: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
         None, description="For events: how stale data may get, in minutes.", examples=[15]
     )
 

@@ -52,8 +52,10 @@ def test_validate_json_format(tmp_path, capsys):
     (tmp_path / "e.yaml").write_text("id: e\n")
     code, out, _ = run(capsys, "validate", "--format", "json", str(tmp_path))
     data = json.loads(out)
-    assert code == 1 and data["records"] == 0 and data["errors"] == 4
-    assert {p["severity"] for p in data["problems"]} == {"error"}
+    assert code == 1 and data["records"] == 0 and data["errors"] == 1
+    (problem,) = data["problems"]
+    assert problem["severity"] == "error"
+    assert problem["message"] == "e: missing required fields 'name', 'type', 'partner', 'direction'"
 
 
 def test_summary_json_on_the_fixture(capsys):

@@ -1,0 +1,132 @@
+"""The hostile-input corpus (tests/hostile): each file gives clear problem lines naming it, in
+bounded time and memory, nothing runs, no credential is echoed, and valid records beside it load."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from catalogue_lib.load import MAX_FILE_BYTES, load_paths
+
+CORPUS = Path(__file__).resolve().parent / "hostile"
+VALID = "id: still-here\nname: Still here\ntype: carrier\npartner: P\ndirection: [outbound]\n"
+PROBLEM_LINE = re.compile(r"^(?P<path>[^\n]+?)(?::(?P<line>\d+))?: (?P<sev>error|warning): [^\n]+$")
+
+# file -> words its problem text must contain; None: an odd but valid file that loads cleanly
+EXPECTED: dict[str, str | None] = {
+    "alias-bomb.yaml": "alias bomb",
+    "binary.yaml": "binary file",
+    "bom.yaml": None,
+    "broken.json": "invalid JSON",
+    "crlf.yaml": None,
+    "custom-tag.yaml": "tags that construct objects",
+    "deep-block-nesting.yaml": "nesting is deeper than 40 levels",
+    "deep-flow-nesting.yaml": "nesting is deeper than 40 levels",
+    "deep-nesting.json": "nesting is too deep",
+    "duplicate-keys.yaml": "duplicate key 'name'",
+    "empty.yaml": "empty file",
+    "id-path-traversal.yaml": "id: String should match pattern",
+    "impossible-date.yaml": "not a real date",
+    "javascript-link.yaml": "must be an http:// or https:// URL",
+    "latin1.yaml": "not UTF-8 text",
+    "list-of-scalars.yaml": "expected a record",
+    "merge-key-bomb.yaml": "alias bomb",
+    "missing-required.yaml": "missing required fields 'type', 'partner', 'direction'",
+    "nan-and-huge-numbers.json": "finite number",
+    "number-as-owner.yaml": "owner: Input should be a valid string",
+    "number-as-version.yaml": "version: Input should be a valid string",
+    "only-comments.yaml": "empty file",
+    "python-object-apply.yaml": "tags that construct objects",
+    "python-object-new.yaml": "tags that construct objects",
+    "ragged-rows.csv": "row has 3 cells",
+    "ragged-table.md": "table row has 3 cells",
+    "recursive-alias.yaml": "recursive alias",
+    "secret-aws-key.json": "owner: looks like an AWS access key",
+    "secret-bearer-token.yaml": "support_contact: looks like a bearer token",
+    "secret-password-in-url.yaml": "operations.dashboard: looks like a password in a URL",
+    "secret-private-key.yaml": "business_purpose: looks like a private key block",
+    "tab-indentation.yaml": "invalid YAML",
+    "timestamp-with-zone.yaml": "must be a date YYYY-MM-DD",
+    "too-long-string.yaml": "at most 10000 characters",
+    "wrong-enum.yaml": "type: Input should be 'shop' or 'carrier'",
+    "wrong-header.csv": "missing column(s) Integration",
+}
+SECRET_VALUES = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "8f14e45fceea167a5a36dedd4bea2543",
+    "hunter2hunter2",
+    "MIIEowIBAAKCAQEAtest",
+]
+
+
+def test_the_corpus_is_complete():
+    on_disk = {p.name for p in CORPUS.iterdir()}
+    assert on_disk == set(EXPECTED), on_disk ^ set(EXPECTED)
+    assert len(on_disk) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file(tmp_path, name):
+    shutil.copy(CORPUS / name, tmp_path / name)
+    (tmp_path / "zz-valid.yaml").write_text(VALID)
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        result = load_paths([tmp_path])
+    finally:
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < 10, f"{name} took {elapsed:.1f} s"  # a bound against hangs, not a speed goal
+    assert peak < 200 * 2**20, f"{name} needed {peak / 2**20:.0f} MiB"
+    ids = [r.id for r in result.records]
+    assert "still-here" in ids  # nothing lost beside it
+    lines = [str(p) for p in result.problems]
+    words = EXPECTED[name]
+    if words is None:
+        assert lines == [] and len(ids) == 2
+        return
+    assert lines, f"{name} gave no problem"
+    for line in lines:
+        m = PROBLEM_LINE.match(line)
+        assert m and m["path"] == str(tmp_path / name), line
+        assert "Traceback" not in line and "\n" not in line
+        for secret in SECRET_VALUES:
+            assert secret not in line  # a credential is named, never shown
+    assert any(words in line for line in lines), lines
+    assert not Path("/tmp/hostile-pwned").exists()
+
+
+def test_the_whole_corpus_at_once_loads_only_the_valid_files(tmp_path):
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    (tmp_path / "zz-valid.yaml").write_text(VALID)
+    result = load_paths([tmp_path])
+    assert sorted(r.id for r in result.records) == ["still-here", "with-bom", "with-crlf"]
+    files_with_problems = {p.path for p in result.problems}
+    expected = {str(tmp_path / n) for n, w in EXPECTED.items() if w is not None}
+    assert files_with_problems == expected
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    big = tmp_path / "huge.yaml"
+    big.write_text(VALID + "business_purpose: " + "x" * (MAX_FILE_BYTES + 10) + "\n")
+    (result,) = [load_paths([big])]
+    (problem,) = result.problems
+    assert "file is too large" in problem.message and result.records == []
+
+
+def test_many_documents_in_one_file_each_stand_alone(tmp_path):
+    docs = [VALID.replace("still-here", f"doc-{i}") for i in range(50)]
+    docs[10] = "id: [broken\n"
+    (tmp_path / "many.yaml").write_text("---\n".join(docs))
+    result = load_paths([tmp_path])
+    # a syntax error stops the parser: the documents before it load, the error names its line
+    assert [r.id for r in result.records] == [f"doc-{i}" for i in range(10)]
+    (problem,) = result.problems
+    assert problem.line is not None and problem.line > 50
