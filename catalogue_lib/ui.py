@@ -121,9 +121,33 @@ def query(name: str, **extra: Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------- page frame
 
 
+def sign_in_configured() -> bool:
+    """OIDC sign-in is on when .streamlit/secrets.toml has an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: the app runs open, for local use
+        return False
+
+
+def _require_sign_in() -> None:
+    if not sign_in_configured():
+        return
+    if st.user.get("is_logged_in"):
+        with st.sidebar:
+            who = st.user.get("name") or st.user.get("email") or "signed in"
+            st.caption(f"Signed in as {md(who)}")
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+        return
+    st.title(APP_TITLE)
+    st.write("This dashboard is for people in the company. Sign in to see the catalogue.")
+    st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
+    st.stop()
+
+
 def page(title: str, caption: str) -> Filters:
-    """Page config, the catalogue banner, the sidebar filters; returns the filters in force."""
+    """Page config, sign-in, the catalogue banner, the sidebar filters; returns the filters."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", layout="wide")
+    _require_sign_in()
     cat, broken, _ = current()
     filters = _sidebar(cat)
     st.title(title)

@@ -34,7 +34,7 @@ checks = ui.query("integration_checks", id=chosen)
 score = ui.query("integration_score", id=chosen)
 level = ui.query("integration_level", id=chosen)
 
-st.header(r["name"])
+st.header(md(r["name"]))
 passing = int((checks["state"].isin(["pass", "na"])).sum())
 cols = st.columns(5)
 cols[4].metric(
@@ -53,7 +53,7 @@ if r["source_form"] in ("markdown", "csv"):
 ui.record_sections(r)
 needs = level.dropna(subset=["check"])
 if len(level) and level["next_level"].notna().any():
-    st.subheader(f"What {level['next_level'].dropna().iloc[0]} needs")
+    st.subheader(f"What {md(level['next_level'].dropna().iloc[0])} needs")
     ui.table(needs[["check", "state", "fix"]], f"next-level-{chosen}")
 elif len(level):
     st.success("Top scorecard level reached.")

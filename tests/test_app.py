@@ -248,3 +248,27 @@ def test_health_and_coverage_show_levels(app):
     assert "Levels by partner type" in labels and "Levels by owner" in labels
     go(app, "pages/1_Coverage.py")
     assert "Levels by owner" in [t.label for t in app.tabs]
+
+
+def test_without_auth_configured_the_app_runs_open(app):
+    assert not [b for b in app.button if b.label == "Sign in"]
+    assert metric(app, "Integrations") == "6"
+
+
+def test_with_auth_configured_nothing_shows_before_sign_in(monkeypatch):
+    monkeypatch.setenv("CATALOGUE_PATH", str(CATALOGUE))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret",
+        "client_id": "dashboard",
+        "client_secret": "not-a-real-one",
+        "server_metadata_url": "https://login.example.com/.well-known/openid-configuration",
+    }
+    at.run()
+    no_exception(at)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric and not at.dataframe  # no catalogue figure before sign-in
+    for page in PAGES:
+        no_exception(go(at, page))
+        assert not at.dataframe and [b.label for b in at.button] == ["Sign in"]

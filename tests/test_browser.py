@@ -187,3 +187,49 @@ def test_record_page_opens_from_a_link(server, page):
     assert page.locator("h2", has_text="DHL Parcel").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(OUT / "integration-dhl-parcel.png"), full_page=True)
+
+
+INJECTION = ROOT / "tests" / "fixtures" / "injection"
+INJECTED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return {
+        images: app.querySelectorAll('img[src="x"], img[src*="evil.example.com"]').length,
+        scripts: app.querySelectorAll('script').length,
+        jsLinks: app.querySelectorAll('a[href^="javascript"]').length,
+        bold: Array.from(app.querySelectorAll('strong')).filter(e => e.textContent === 'bold').length,
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def injection_server() -> Iterator[str]:
+    _need_browser()
+    proc, url = start_server(INJECTION)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_injected_text_is_shown_verbatim_and_runs_nothing(
+    injection_server, page, path, title, charts
+):
+    page.goto(f"{injection_server}/{path}")
+    wait_for_app(page, charts)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.evaluate(INJECTED) == {"images": 0, "scripts": 0, "jsLinks": 0, "bold": 0}
+    assert page.dialogs == []
+
+
+def test_injected_record_page_shows_the_payload_as_text(injection_server, page):
+    page.goto(f"{injection_server}/Integration?id=injection-test")
+    wait_for_app(page)
+    header = page.locator('[data-testid="stMain"] h2').first.inner_text()
+    assert "<img src=x onerror=alert(1)>" in header and "<script>alert(2)</script>" in header
+    assert "[click](javascript:alert(3))" in header and "**bold**" in header
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "'); DROP TABLE integrations;--" in body
+    assert page.evaluate(INJECTED) == {"images": 0, "scripts": 0, "jsLinks": 0, "bold": 0}
+    assert page.dialogs == []
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / "injection-record.png"), full_page=True)

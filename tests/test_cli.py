@@ -198,3 +198,33 @@ def test_ci_runs_the_readme_test_command():
     test_command = re.findall(r"```bash\n(.+?)\n```", readme)[1]
     assert "pytest" in test_command
     assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_corrupt_db_file_is_a_clear_error_and_is_kept(tmp_path, capsys):
+    db = tmp_path / "cat.duckdb"
+    db.write_text("this is not a database")
+    assert main(["summary", str(CATALOGUE), "--db", str(db)]) == 2
+    assert "is not a usable DuckDB database" in capsys.readouterr().err
+    assert db.read_text() == "this is not a database"  # nothing replaced silently
+
+
+def test_a_locked_db_file_is_a_clear_error(tmp_path, capsys):
+    db = tmp_path / "cat.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"c = duckdb.connect({str(db)!r}); c.execute('CREATE TABLE t(a INT)')\n"
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert main(["validate", str(CATALOGUE), "--db", str(db)]) == 2
+        assert "in use by another process" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()

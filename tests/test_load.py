@@ -204,3 +204,44 @@ def test_text_that_looks_like_sql_is_stored_verbatim(tmp_path):
     cat = open_catalogue([str(tmp_path)])
     row = cat.con.execute("SELECT owner, business_purpose FROM integrations").fetchone()
     assert row == (payload, payload)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("support_contact", "Authorization: Bearer 0123456789abcdef0123456789", "bearer token"),
+        ("owner", "AKIAIOSFODNN7EXAMPLE", "AWS access key"),
+        ("business_purpose", "-----BEGIN OPENSSH PRIVATE KEY-----", "private key block"),
+        ("support_contact", "https://bot:pa55w0rd-long@portal.example.com", "password in a URL"),
+        ("business_purpose", "client_secret=9f8e7d6c5b4a3f2e", "credential assignment"),
+        ("support_contact", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "GitHub token"),
+        (
+            "support_contact",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "JSON web token",
+        ),
+    ],
+)
+def test_credentials_are_refused_and_never_shown(tmp_path, field, value, kind):
+    write(tmp_path, "leak.yaml", as_yaml(**{field: value}))
+    write(tmp_path, "ok.yaml", as_yaml(id="clean"))
+    res = load_paths([tmp_path])
+    assert [r.id for r in res.records] == ["clean"]
+    (problem,) = res.problems
+    assert f"{field}: looks like" in problem.message and kind in problem.message
+    assert value not in str(problem)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "API key rotated yearly",
+        "Bearer tokens expire after 1 h",
+        "https://portal.example.com/login",
+        "see password policy",
+    ],
+)
+def test_text_about_credentials_is_not_a_credential(tmp_path, value):
+    write(tmp_path, "ok.yaml", as_yaml(support_contact=value))
+    res = load_paths([tmp_path])
+    assert res.problems == [] and len(res.records) == 1
