@@ -127,51 +127,58 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
         ),
     ]
 
-    out += ["", "## Gaps to close", ""]
-    if gaps.empty:
-        out.append("No gaps: every check passes, is n/a or is waived.")
-    else:
-        out.append(
-            markdown_table(
-                gaps,
-                ["name", "check", "state", "fix"],
-                ["Integration", "Check", "State", "How to fix"],
-            )
-        )
-    out += ["", "## Deadlines (overdue, and the next 365 days)", ""]
-    if deadlines.empty:
-        out.append("No deadlines.")
-    else:
-        shown = deadlines.assign(
-            status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"})
-        )
-        out.append(
-            markdown_table(
-                shown,
-                ["date", "days", "name", "kind", "version", "summary", "status"],
-                ["Date", "Days", "Integration", "Kind", "Version", "Summary", "Status"],
-            )
-        )
-    out += ["", "## Risks", ""]
-    if risks.empty:
-        out.append("No risks recorded.")
-    else:
-        out.append(
-            markdown_table(
-                risks,
-                ["name", "category", "summary", "likelihood", "impact", "score"],
-                ["Integration", "Category", "Summary", "Likelihood", "Impact", "Score"],
-            )
-        )
-    out += ["", "## First ten backlog items", ""]
-    if items.empty:
-        out.append("Nothing in the backlog.")
-    else:
-        out.append(
-            markdown_table(
-                items,
-                ["rank", "score", "name", "item", "action", "why"],
-                ["#", "Score", "Integration", "Item", "Action", "Why"],
-            )
-        )
+    deadlines = deadlines.assign(
+        status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"})
+    )
+    sections = [
+        (
+            "Gaps to close",
+            gaps,
+            {"name": "Integration", "check": "Check", "state": "State", "fix": "How to fix"},
+            "No gaps: every check passes, is n/a or is waived.",
+        ),
+        (
+            "Deadlines (overdue, and the next 365 days)",
+            deadlines,
+            {
+                "date": "Date",
+                "days": "Days",
+                "name": "Integration",
+                "kind": "Kind",
+                "version": "Version",
+                "summary": "Summary",
+                "status": "Status",
+            },
+            "No deadlines.",
+        ),
+        (
+            "Risks",
+            risks,
+            {
+                "name": "Integration",
+                "category": "Category",
+                "summary": "Summary",
+                "likelihood": "Likelihood",
+                "impact": "Impact",
+                "score": "Score",
+            },
+            "No risks recorded.",
+        ),
+        (
+            "First ten backlog items",
+            items,
+            {
+                "rank": "#",
+                "score": "Score",
+                "name": "Integration",
+                "item": "Item",
+                "action": "Action",
+                "why": "Why",
+            },
+            "Nothing in the backlog.",
+        ),
+    ]
+    for heading, df, columns, empty in sections:
+        out += ["", f"## {heading}", ""]
+        out.append(empty if df.empty else markdown_table(df, list(columns), list(columns.values())))
     return "\n".join(out) + "\n"

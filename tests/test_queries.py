@@ -11,6 +11,18 @@ from .conftest import AS_OF
 NO_FILTERS = Filters()
 
 
+def shop(**fields) -> dict:
+    """A minimal valid shop record with the given fields added."""
+    return {
+        "id": "x",
+        "name": "X",
+        "type": "shop",
+        "partner": "P",
+        "direction": ["inbound"],
+        **fields,
+    }
+
+
 def q(cat, name, filters: Filters = NO_FILTERS, **extra):
     return cat.query(name, **filters.sql_params(), as_of=AS_OF, **extra)
 
@@ -104,17 +116,7 @@ def test_more_than_two_live_versions_is_called_out(tmp_path):
             "sunset_on": "2026-01-01",
         },  # past sunset: not live
     ]
-    cat = catalogue_of(
-        tmp_path,
-        {
-            "id": "x",
-            "name": "X",
-            "type": "shop",
-            "partner": "P",
-            "direction": ["inbound"],
-            "lifecycle": {"versions": versions},
-        },
-    )
+    cat = catalogue_of(tmp_path, shop(lifecycle={"versions": versions}))
     (issue,) = q(cat, "version_callouts")["issue"]
     assert issue == "3 live versions"
 
@@ -130,17 +132,7 @@ def test_breaking_change_without_plan_is_marked(tmp_path):
     from .helpers import catalogue_of
 
     change = {"date": "2027-01-10", "summary": "v3", "breaking": True}
-    cat = catalogue_of(
-        tmp_path,
-        {
-            "id": "x",
-            "name": "X",
-            "type": "shop",
-            "partner": "P",
-            "direction": ["inbound"],
-            "lifecycle": {"planned_changes": [change]},
-        },
-    )
+    cat = catalogue_of(tmp_path, shop(lifecycle={"planned_changes": [change]}))
     (row,) = q(cat, "timeline", horizon=90).to_dict("records")
     assert row["breaking_without_plan"] is True
 

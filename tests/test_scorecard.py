@@ -35,6 +35,18 @@ def silver_record(**extra):
     return {**BASE, **BRONZE, **SILVER_EXTRA, "operations": ops, **extra}
 
 
+def gold_record() -> dict:
+    return silver_record(
+        support_contact="portal",
+        criticality="high",
+        reviewed_on="2026-11-01",
+        lifecycle={
+            "test_environment": {"kind": "sandbox"},
+            "versions": [{"version": "v1", "status": "current"}],
+        },
+    )
+
+
 def catalogue(
     tmp_path: Path, records: list[dict], scorecard: dict | str | None = None, owners=None
 ):
@@ -83,15 +95,7 @@ def test_na_checks_count_as_passed(tmp_path):
 
 
 def test_gold_is_every_check(tmp_path):
-    gold = silver_record(
-        support_contact="portal",
-        criticality="high",
-        reviewed_on="2026-11-01",
-        lifecycle={
-            "test_environment": {"kind": "sandbox"},
-            "versions": [{"version": "v1", "status": "current"}],
-        },
-    )
+    gold = gold_record()
     assert levels(catalogue(tmp_path, [gold]))["x"] == "gold"
     stale = {**gold, "reviewed_on": "2025-01-01"}
     assert levels(catalogue(tmp_path / "b", [stale]))["x"] == "silver"
@@ -326,15 +330,7 @@ def test_digest_for_an_owner_with_gaps(fixture_catalogue):
 
 
 def test_digest_for_an_owner_without_gaps(tmp_path):
-    gold = silver_record(
-        support_contact="portal",
-        criticality="high",
-        reviewed_on="2026-11-01",
-        lifecycle={
-            "test_environment": {"kind": "sandbox"},
-            "versions": [{"version": "v1", "status": "current"}],
-        },
-    )
+    gold = gold_record()
     text = digest(catalogue(tmp_path, [gold]), "Team X", AS_OF)
     assert "No gaps: every check passes, is n/a or is waived." in text
     assert "No deadlines." in text and "Nothing in the backlog." in text
