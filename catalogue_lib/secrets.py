@@ -33,9 +33,57 @@ _COMPILED = tuple((kind, re.compile(rx)) for kind, rx in PATTERNS)
 _ANY = re.compile("|".join(f"(?:{rx})" for _, rx in PATTERNS))
 
 
+# Literal fragments every pattern needs: substring tests run at C speed, so the regular expressions
+# (which try at every word boundary) only run on the rare file that holds one of them.
+_CASED_HINTS = (
+    "PRIVATE KEY",
+    "AKIA",
+    "ASIA",
+    "AGPA",
+    "AIDA",
+    "AROA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "k_live_",
+    "k_test_",
+    "AIza",
+    "eyJ",
+)
+_LOWER_HINTS = (
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "api_key",
+    "api-key",
+    "apikey",
+    "access_token",
+    "access-token",
+    "auth_token",
+    "auth-token",
+)
+
+
 def may_contain_secrets(text: str) -> bool:
     """A quick test on a whole file: False means no value in it can be a credential."""
-    return _ANY.search(text) is not None
+    if any(h in text for h in _CASED_HINTS) or ("://" in text and "@" in text):
+        return _ANY.search(text) is not None
+    lower = text.lower()
+    if "bearer" in lower:
+        return _ANY.search(text) is not None
+    for hint in _LOWER_HINTS:  # password=..., api_key: ... (but not "method: api_key")
+        at = lower.find(hint)
+        while at != -1:
+            after = lower[at + len(hint) : at + len(hint) + 8].lstrip(" \t")
+            if after[:1] in (":", "=") and _ANY.search(text) is not None:
+                return True
+            at = lower.find(hint, at + len(hint))
+    return False
 
 
 def credential_kind(value: str) -> str | None:

@@ -63,7 +63,7 @@ for title, name in [
     ("Deadlines", "integration_deadlines"),
     ("Versions", "integration_versions"),
     ("Planned changes", "integration_changes"),
-    ("Known risks", "integration_risks"),
+    ("Known failure modes: risks", "integration_risks"),
     ("Incidents", "integration_incidents"),
 ]:
     st.subheader(title)
