@@ -4,7 +4,6 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,12 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .db import CHECK_NAMES
 from .load import (
+    MAX_DEPTH,
     Problem,
     _FileProblem,
     _inspect_node,
     _line_for,
     _Loader,
     _mark_line,
+    _nests_past,
+    _too_deep,
     _yaml_message,
     read_text,
 )
@@ -116,7 +118,11 @@ def default_scorecard_data() -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
+    """A configuration file, read as safely as a record (size, nesting and alias limits)."""
     text = read_text(path)
+    deep_at = _too_deep(text) if _nests_past(text, MAX_DEPTH) else None
+    if deep_at is not None:
+        raise _FileProblem(f"nesting is deeper than {MAX_DEPTH} levels", deep_at)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -378,7 +384,3 @@ def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]
                     )
                 )
     return owners, problems
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -339,3 +339,17 @@ def test_digest_for_an_owner_without_gaps(tmp_path):
 def test_digest_command_for_an_unknown_owner(capsys):
     assert main(["digest", str(CATALOGUE), "--owner", "Nobody"]) == 1
     assert "Team Alpha" in capsys.readouterr().err
+
+
+def test_a_hostile_scorecard_is_refused_like_a_hostile_record(tmp_path):
+    deep = "levels: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    cat = catalogue(tmp_path, [{**BASE, **BRONZE}], deep)
+    (err,) = cat.result.errors
+    assert "nesting is deeper than 40 levels" in err.message
+    assert levels(cat)["x"] == "bronze"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    cat = catalogue(tmp_path / "b", [{**BASE, **BRONZE}], bomb)
+    assert any("alias bomb" in p.message for p in cat.result.errors)
