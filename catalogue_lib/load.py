@@ -430,8 +430,8 @@ def _too_deep(text: str) -> int | None:
                     return event.start_mark.line + 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return None
+    except yaml.YAMLError as exc:  # newer libyaml builds stop deep input themselves
+        return (_mark_line(exc) or 1) if "nesting" in str(exc) else None
     return None
 
 
