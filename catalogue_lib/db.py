@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from functools import cache
@@ -261,14 +260,6 @@ def add_problems(con: duckdb.DuckDBPyConnection, problems: Iterable[Problem]) ->
             for p in problems
         ],
     )
-
-
-def as_date(value: str | dt.date | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
 
 
 def load_scorecard(

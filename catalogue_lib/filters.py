@@ -15,7 +15,6 @@ LIST_KEYS = {
     "criticalities": "criticality",
     "directions": "direction",
 }
-NO_OWNER = "(no owner)"
 NOT_SET = "not set"
 
 

@@ -94,10 +94,6 @@ class LiveCatalogue:
         if self._observer is not None:
             self._observer.stop()
 
-    @property
-    def watching(self) -> bool:
-        return self._observer is not None
-
     # ------------------------------------------------------------------ current
 
     def current(self) -> tuple[Catalogue, list[Problem], int]:

@@ -42,7 +42,6 @@ Category = Literal[
 ]
 
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
-WEIGHTS = {"high": 3, "medium": 2, "low": 1}
 
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
 

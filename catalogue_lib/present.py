@@ -23,15 +23,6 @@ def safe_link(url: object) -> str | None:
     return None
 
 
-STATE_LABELS = {
-    "pass": "pass",
-    "fail": "fail",
-    "na": "n/a",
-    "unknown": "unknown",
-    "waived": "waived",
-}
-
-
 KIND_LABELS = {
     "sunset": "Version sunset",
     "deprecation": "Version deprecation",

@@ -18,7 +18,7 @@ import streamlit as st
 
 from . import charts, db
 from .catalogue import Catalogue, default_paths
-from .filters import LIST_KEYS, NO_OWNER, NOT_SET, Filters
+from .filters import LIST_KEYS, NOT_SET, Filters
 from .live import LiveCatalogue
 from .load import Problem
 from .present import csv_of, md, safe_link
@@ -324,10 +324,6 @@ def _full_csv(cat: Catalogue, name: str, params: dict[str, Any], hidden: list[st
 def open_record(integration_id: str) -> None:
     st.session_state["_record"] = integration_id
     st.switch_page(PAGES["integration"], query_params={"id": integration_id})
-
-
-def owner_label(value: object) -> str:
-    return value if isinstance(value, str) and value else NO_OWNER
 
 
 def as_of() -> str:
