@@ -68,11 +68,13 @@ def current() -> tuple[Catalogue, list[Problem], int]:
     return _live(catalogue_paths()).current()
 
 
+# Query caches are keyed on the catalogue's path and version (never on the catalogue object, the
+# leading underscore tells Streamlit not to hash it), and run on exactly that catalogue.
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_query(paths: tuple[str, ...], version: int, name: str, params: tuple) -> pd.DataFrame:
-    cat = _live(paths).catalogue
-    assert cat is not None
-    return db.query(cat.con, name, **_unfreeze(params))
+def _cached_query(
+    _cat: Catalogue, paths: tuple[str, ...], version: int, name: str, params: tuple
+) -> pd.DataFrame:
+    return db.query(_cat.con, name, **_unfreeze(params))
 
 
 def _params(extra: dict[str, Any]) -> tuple:
@@ -87,35 +89,39 @@ def _unfreeze(params: tuple) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_page(
-    paths: tuple[str, ...], version: int, name: str, params: tuple, limit: int, offset: int
+    _cat: Catalogue,
+    paths: tuple[str, ...],
+    version: int,
+    name: str,
+    params: tuple,
+    limit: int,
+    offset: int,
 ) -> pd.DataFrame:
-    cat = _live(paths).catalogue
-    assert cat is not None
-    return db.query_page(cat.con, name, limit, offset, **_unfreeze(params))
+    return db.query_page(_cat.con, name, limit, offset, **_unfreeze(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_count(paths: tuple[str, ...], version: int, name: str, params: tuple) -> int:
-    cat = _live(paths).catalogue
-    assert cat is not None
-    return db.query_count(cat.con, name, **_unfreeze(params))
+def _cached_count(
+    _cat: Catalogue, paths: tuple[str, ...], version: int, name: str, params: tuple
+) -> int:
+    return db.query_count(_cat.con, name, **_unfreeze(params))
 
 
 def query_page(name: str, limit: int, offset: int = 0, **extra: Any) -> pd.DataFrame:
     """Rows offset..offset+limit of a query with the current filters (large tables page)."""
-    _, _, version = current()
-    return _cached_page(catalogue_paths(), version, name, _params(extra), limit, offset)
+    cat, _, version = current()
+    return _cached_page(cat, catalogue_paths(), version, name, _params(extra), limit, offset)
 
 
 def query_count(name: str, **extra: Any) -> int:
-    _, _, version = current()
-    return _cached_count(catalogue_paths(), version, name, _params(extra))
+    cat, _, version = current()
+    return _cached_count(cat, catalogue_paths(), version, name, _params(extra))
 
 
 def query(name: str, **extra: Any) -> pd.DataFrame:
     """Run sql/<name>.sql with the current filters, as-of date and extra parameters."""
-    _, _, version = current()
-    return _cached_query(catalogue_paths(), version, name, _params(extra))
+    cat, _, version = current()
+    return _cached_query(cat, catalogue_paths(), version, name, _params(extra))
 
 
 # --------------------------------------------------------------------------- page frame
