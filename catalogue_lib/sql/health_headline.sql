@@ -11,8 +11,7 @@ due AS (SELECT * FROM deadlines_as_of($as_of) WHERE integration_id IN (SELECT id
 high AS (
     SELECT count(*) AS n FROM risks
     WHERE integration_id IN (SELECT id FROM active)
-      AND (CASE coalesce(likelihood, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END)
-        * (CASE coalesce(impact, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) >= 6
+      AND risk_points(likelihood, impact) >= 6
 )
 SELECT
     (SELECT count(*) FROM f) AS integrations,

@@ -118,6 +118,12 @@ WHERE (len(types::VARCHAR[]) = 0 OR list_contains(types::VARCHAR[], i.type))
                         array_to_string(i.critical_flows, ' '))),
         lower(search::VARCHAR)));
 
+-- The spec's weights: high 3, medium 2, low 1; a level not set (or unknown) counts as medium.
+CREATE MACRO level_weight(level) AS CASE level WHEN 'high' THEN 3 WHEN 'low' THEN 1 ELSE 2 END;
+
+-- A risk's score: likelihood x impact.
+CREATE MACRO risk_points(likelihood, impact) AS level_weight(likelihood) * level_weight(impact);
+
 -- Every dated event, as-of independent: sunsets, deprecations, planned changes, credential expiries.
 CREATE VIEW deadlines AS
 SELECT integration_id, 'sunset' AS kind, sunset_on AS date, version, status, NULL AS summary, NULL::BOOLEAN AS breaking
@@ -192,26 +198,22 @@ SELECT * FROM classified WHERE days >= 0 OR overdue;
 
 -- Risk score per active integration: sum of likelihood x impact, times the criticality weight.
 CREATE VIEW integration_risk AS
-WITH w(level, weight) AS (VALUES ('high', 3), ('medium', 2), ('low', 1)),
-scored AS (
+WITH scored AS (
     SELECT r.integration_id,
-           sum(coalesce(wl.weight, 2) * coalesce(wi.weight, 2)) AS raw_score,
+           sum(risk_points(r.likelihood, r.impact)) AS raw_score,
            count(*) AS risks,
-           count(*) FILTER (WHERE coalesce(r.likelihood, 'medium') = 'high' AND coalesce(r.impact, 'medium') = 'high') AS high_risks
+           count(*) FILTER (WHERE r.likelihood = 'high' AND r.impact = 'high') AS high_risks
     FROM risks r
-    LEFT JOIN w wl ON wl.level = r.likelihood
-    LEFT JOIN w wi ON wi.level = r.impact
     GROUP BY r.integration_id
 )
 SELECT i.id AS integration_id, i.owner, i.type, i.criticality,
        coalesce(s.raw_score, 0) AS raw_score,
-       coalesce(wc.weight, 2) AS criticality_weight,
-       coalesce(s.raw_score, 0) * coalesce(wc.weight, 2) AS risk_score,
+       level_weight(i.criticality) AS criticality_weight,
+       coalesce(s.raw_score, 0) * level_weight(i.criticality) AS risk_score,
        coalesce(s.risks, 0) AS risks,
        coalesce(s.high_risks, 0) AS high_risks
 FROM active_integrations i
-LEFT JOIN scored s ON s.integration_id = i.id
-LEFT JOIN w wc ON wc.level = i.criticality;
+LEFT JOIN scored s ON s.integration_id = i.id;
 
 
 -- Load problems with their kind (the data-quality page counts them by kind).

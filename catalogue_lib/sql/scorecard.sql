@@ -72,7 +72,7 @@ LEFT JOIN scorecard_levels sl ON sl.level = b.level;
 CREATE MACRO backlog_items(as_of) AS TABLE
 WITH crit AS (
     SELECT id, coalesce(criticality, 'not set') AS criticality,
-           CASE criticality WHEN 'high' THEN 3 WHEN 'low' THEN 1 ELSE 2 END AS cw
+           level_weight(criticality) AS cw
     FROM active_integrations
 ),
 upcoming_unplanned AS (
@@ -128,9 +128,7 @@ high_risks AS (
            format('likelihood {} x impact {} = {}', coalesce(k.likelihood, 'unknown (medium)'),
                   coalesce(k.impact, 'unknown (medium)'), lw * iw) AS reason
     FROM (
-        SELECT *, CASE coalesce(likelihood, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS lw,
-                  CASE coalesce(impact, 'medium') WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS iw
-        FROM risks
+        SELECT *, level_weight(likelihood) AS lw, level_weight(impact) AS iw FROM risks
     ) k
     WHERE lw * iw >= 6
 ),
