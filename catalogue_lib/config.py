@@ -305,19 +305,19 @@ def check_custom_sql(sql: str) -> str | None:
 
 
 def _sandbox(source: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
-    """A separate in-memory database holding only the integrations table, with no file or network
-    access, for running the catalogue's own SQL."""
-    box = duckdb.connect(":memory:")
+    """A separate in-memory database holding only the integrations table (of `source`, or an
+    empty one to check a query against), with no file or network access, for running the
+    catalogue's own SQL."""
     if source is None:
-        from .db import sql
+        from .db import build
+        from .load import LoadResult
 
-        schema = sql("schema").split("CREATE TABLE versions")[0]
-        box.execute(schema)
-    else:
-        table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
-        box.register("_integrations", table)
-        box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
-        box.unregister("_integrations")
+        source = build(LoadResult())
+    box = duckdb.connect(":memory:")
+    table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
+    box.register("_integrations", table)
+    box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
+    box.unregister("_integrations")
     box.execute("SET enable_external_access = false")
     box.execute("SET lock_configuration = true")
     return box
