@@ -1,0 +1,265 @@
+"""The template's table forms: the Markdown table (section 2) and a CSV with the same twelve headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from typing import Any
+
+from .records import LoadedRecord, Problem, build_record
+
+TABLE_HEADERS = (
+    "Integration",
+    "Type",
+    "Partner",
+    "Direction",
+    "Critical flows",
+    "Auth",
+    "Version",
+    "SLA/SLO notes",
+    "Owner",
+    "Support contact",
+    "Monitoring",
+    "Known risks",
+)
+
+# Checks that no column of the table forms speaks to.
+TABLE_UNKNOWN_CHECKS = (
+    "on_call",
+    "idempotency",
+    "migration_plan",
+    "test_environment",
+    "criticality_set",
+    "reviewed_recently",
+)
+
+AUTH_WORDS = {
+    "oauth": "oauth",
+    "oauth2": "oauth",
+    "oauth20": "oauth",
+    "apikey": "api_key",
+    "mtls": "mtls",
+    "mutualtls": "mtls",
+    "token": "token",
+    "bearertoken": "token",
+    "basic": "basic",
+    "basicauth": "basic",
+    "none": "none",
+}
+AUTH_LABELS = {
+    "oauth": "OAuth",
+    "api_key": "API key",
+    "mtls": "mTLS",
+    "token": "Token",
+    "basic": "Basic",
+    "none": "None",
+}
+RISK_WORDS = {
+    "ratelimits": "rate_limiting",
+    "ratelimit": "rate_limiting",
+    "ratelimiting": "rate_limiting",
+    "apichanges": "api_changes",
+    "apichange": "api_changes",
+    "timeoutspikes": "timeouts_5xx",
+    "timeoutspike": "timeouts_5xx",
+    "timeouts5xx": "timeouts_5xx",
+    "certexpiry": "auth_expiry",
+    "authexpiry": "auth_expiry",
+    "contractdrift": "contract_drift",
+    "schemadrift": "schema_drift",
+    "webhookgaps": "webhook_gaps",
+    "peakload": "peak_load",
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+_EXPECTED = [_norm(h) for h in TABLE_HEADERS]
+
+
+def _norm_header_cells(cells: list[str]) -> list[str]:
+    return [_norm(c) for c in cells]
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _split_list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(",") if part.strip()]
+
+
+def risk_category(text: str) -> str:
+    return RISK_WORDS.get(re.sub(r"[^a-z0-9]", "", text.lower()), "other")
+
+
+def row_to_record(
+    cells: dict[str, str], shown: str, line: int, form: str
+) -> tuple[LoadedRecord | None, list[Problem]]:
+    """One template row -> a record. What a row cannot say stays unknown."""
+    get = {k: (v or "").strip() for k, v in cells.items()}
+    problems: list[Problem] = []
+    name = get["integration"]
+    directions = re.findall(r"inbound|outbound", get["direction"].lower())
+    data: dict[str, Any] = {
+        "id": slugify(name) if name else None,
+        "name": name or None,
+        "type": get["type"].lower() or None,
+        "partner": get["partner"] or None,
+        "direction": directions or ([get["direction"]] if get["direction"] else []),
+        "critical_flows": _split_list(get["criticalflows"]),
+        "owner": get["owner"] or None,
+        "support_contact": get["supportcontact"] or None,
+        "operations": {
+            "slo_notes": get["sla/slonotes"] or None,
+            "monitoring": get["monitoring"] or None,
+        },
+        "risks": [
+            {"category": risk_category(part), "summary": part}
+            for part in _split_list(get["knownrisks"])
+        ],
+    }
+    if data["id"] is None:
+        data.pop("id")
+    if get["auth"]:
+        method = AUTH_WORDS.get(re.sub(r"[^a-z0-9]", "", get["auth"].lower()))
+        if method:
+            data["auth"] = {"method": method}
+        else:
+            problems.append(
+                Problem(shown, line, "warning", f"{name}: unknown auth method '{get['auth']}'")
+            )
+    if get["version"]:
+        data["lifecycle"] = {"versions": [{"version": get["version"], "status": "current"}]}
+
+    monitoring = get["monitoring"].lower()
+    overrides = {check: "unknown" for check in TABLE_UNKNOWN_CHECKS}
+    if "inbound" in directions:
+        overrides["webhook_signatures"] = "unknown"
+    overrides["dashboard"] = "pass" if "dashboard" in monitoring else "fail"
+    overrides["alert_rules"] = "pass" if "alert" in monitoring else "fail"
+    overrides["runbook"] = "pass" if "runbook" in monitoring else "unknown"
+    overrides["slo_defined"] = "pass" if get["sla/slonotes"] else "fail"
+    rec, probs = build_record(data, shown, {(): line}, form, overrides)
+    return rec, problems + probs
+
+
+def _split_row(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [c.strip().replace("\\|", "|") for c in cells]
+
+
+def _find_table_header(lines: list[str], start: int = 0) -> int | None:
+    for i in range(start, len(lines)):
+        if (
+            lines[i].lstrip().startswith("|")
+            and _norm_header_cells(_split_row(lines[i])) == _EXPECTED
+        ):
+            return i
+    return None
+
+
+def _load_markdown(
+    text: str, shown: str, explicit: bool = False
+) -> tuple[list[LoadedRecord], list[Problem]]:
+    lines = text.splitlines()
+    records: list[LoadedRecord] = []
+    problems: list[Problem] = []
+    header = _find_table_header(lines)
+    if header is None:
+        if explicit:
+            problems.append(
+                Problem(
+                    shown, None, "warning", "no catalogue table (the template's 12 columns) found"
+                )
+            )
+        return records, problems
+    while header is not None:
+        i = header + 1
+        if i < len(lines) and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", lines[i]) and "-" in lines[i]:
+            i += 1
+        while i < len(lines) and lines[i].lstrip().startswith("|"):
+            cells = _split_row(lines[i])
+            if all(not c for c in cells):
+                i += 1
+                continue
+            if len(cells) != len(TABLE_HEADERS):
+                problems.append(
+                    Problem(
+                        shown,
+                        i + 1,
+                        "error",
+                        f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+                    )
+                )
+            else:
+                rec, probs = row_to_record(
+                    dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
+                )
+                problems.extend(probs)
+                if rec is not None:
+                    records.append(rec)
+            i += 1
+        header = _find_table_header(lines, i)
+    return records, problems
+
+
+def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
+    if not text.strip():
+        return [], [Problem(shown, None, "warning", "empty file: no record in it")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        return [], [Problem(shown, 1, "error", f"invalid CSV: {exc}")]
+    normalised = _norm_header_cells(header)
+    missing = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n not in normalised]
+    if missing:
+        return [], [
+            Problem(
+                shown,
+                1,
+                "error",
+                "CSV header is not the template's: missing column(s) " + ", ".join(missing),
+            )
+        ]
+    problems: list[Problem] = []
+    extra = [h for h, n in zip(header, normalised, strict=True) if n not in _EXPECTED]
+    if extra:
+        problems.append(
+            Problem(shown, 1, "warning", "unknown column(s) ignored: " + ", ".join(extra))
+        )
+    records: list[LoadedRecord] = []
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                if len(row) != len(header):
+                    problems.append(
+                        Problem(
+                            shown,
+                            line,
+                            "error",
+                            f"row has {len(row)} cells, the header has {len(header)}",
+                        )
+                    )
+                else:
+                    cells = {n: v for n, v in zip(normalised, row, strict=True) if n in _EXPECTED}
+                    rec, probs = row_to_record(cells, shown, line, "csv")
+                    problems.extend(probs)
+                    if rec is not None:
+                        records.append(rec)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(shown, line, "error", f"invalid CSV: {exc}"))
+    return records, problems

@@ -1,0 +1,198 @@
+"""YAML records: a safe, strict loader (libyaml where available) and a fast constructor for plain documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+import yaml
+
+from .records import LineMap, LoadedRecord, Problem, _FileProblem, build_record
+from .yaml_guards import (
+    MAX_DEPTH,
+    _inspect_node,
+    _mark_line,
+    _nests_past,
+    _SafeBase,
+    _suspicious,
+    _too_deep,
+)
+
+
+class _StrictMappings:
+    """Refuses a key that appears twice in one mapping (PyYAML would silently keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        mapping = super().construct_mapping(node, deep)  # type: ignore[misc]
+        if len(mapping) == len(node.value):  # the common case costs one comparison
+            return mapping
+        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+            return mapping  # keys brought in by a << merge may be overridden
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = getattr(key_node, "value", None)
+            if isinstance(key_node, yaml.ScalarNode) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key}' (also on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+def _no_timestamps(resolvers: dict) -> dict:
+    return {
+        ch: [(tag, rx) for tag, rx in rs if tag != "tag:yaml.org,2002:timestamp"]
+        for ch, rs in resolvers.items()
+    }
+
+
+class _PyLoader(_StrictMappings, yaml.SafeLoader):
+    """Pure-Python safe loader (bounded by Python's recursion limit): for suspicious input."""
+
+
+_PyLoader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+
+
+class _Loader(_StrictMappings, _SafeBase):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps dates as text (the model parses them strictly)."""
+
+    # No path resolvers are registered, so the per-node bookkeeping PyYAML does for them is skipped.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                candidates = self.yaml_implicit_resolvers.get(value[:1] if value else "", [])
+                for tag, regexp in candidates + self._anywhere:
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+_Loader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+_Loader._anywhere = _Loader.yaml_implicit_resolvers.get(None, [])
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALARS = {
+    "tag:yaml.org,2002:null": lambda loader, node: None,
+    "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor.construct_yaml_float,
+}
+
+
+def _fast_construct(loader: Any, node: yaml.Node) -> Any:
+    """Plain YAML (no anchors, no merge keys, no custom tags, shallow) to Python objects, several
+    times faster than PyYAML's generic constructor. Anything else goes to the safe constructor."""
+    if node.__class__ is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        build = _SCALARS.get(node.tag)
+        return build(loader, node) if build else loader.construct_document(node)
+    if node.__class__ is yaml.MappingNode and node.tag == _MAP:
+        out = {}
+        for key_node, value_node in node.value:
+            if (
+                key_node.tag == "tag:yaml.org,2002:merge"
+                or key_node.__class__ is not yaml.ScalarNode
+            ):
+                return loader.construct_document(node)
+            out[_fast_construct(loader, key_node)] = _fast_construct(loader, value_node)
+        if len(out) != len(node.value):
+            return loader.construct_document(node)  # reports the duplicate key with its line
+        return out
+    if node.__class__ is yaml.SequenceNode and node.tag == _SEQ:
+        return [_fast_construct(loader, v) for v in node.value]
+    return loader.construct_document(node)
+
+
+def _load_yaml(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
+    records: list[LoadedRecord] = []
+    problems: list[Problem] = []
+    suspicious = _suspicious(text)
+    if suspicious and _nests_past(text, MAX_DEPTH):
+        deep_at = _too_deep(text)  # before libyaml's composer, which recurses in C
+        if deep_at is not None:
+            return [], [
+                Problem(shown, deep_at, "error", f"nesting is deeper than {MAX_DEPTH} levels")
+            ]
+    loader = _Loader(text)
+    documents = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            except yaml.YAMLError as exc:
+                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc)))
+                break
+            if node is None:
+                continue
+            documents += 1
+            if suspicious:
+                try:
+                    _inspect_node(node)  # alias bombs and deep nesting, before anything expands
+                except _FileProblem as exc:
+                    problems.append(Problem(shown, exc.line, "error", exc.message))
+                    continue
+            try:
+                data = (
+                    loader.construct_document if suspicious else partial(_fast_construct, loader)
+                )(node)
+            except yaml.YAMLError as exc:
+                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc)))
+                continue
+            for item, line, item_lines in _split_records(data, node):
+                rec, probs = build_record(item, shown, item_lines, "yaml", line=line)
+                problems.extend(probs)
+                if rec is not None:
+                    records.append(rec)
+    finally:
+        loader.dispose()
+    if documents == 0 and not problems:
+        problems.append(Problem(shown, None, "warning", "empty file: no record in it"))
+    return records, problems
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    text = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    if "could not determine a constructor" in text:
+        text = "YAML tags that construct objects are not allowed: " + text
+    return f"invalid YAML: {text}"
+
+
+def _split_records(
+    data: Any, node: yaml.Node | None, lines: Callable[[], LineMap] | None = None
+) -> Iterator[tuple[Any, int | None, Callable[[], LineMap]]]:
+    """A document holds one record (a mapping) or a list of them: (record, line, line map)."""
+    full = lines or (lambda: _inspect_node(node)[0] if node is not None else {})
+    if isinstance(data, list) and not all(isinstance(item, dict) for item in data):
+        kinds = sorted({type(item).__name__ for item in data if not isinstance(item, dict)})
+        data = f"a list holding {', '.join(kinds)}"  # reported once, as not a record
+    if isinstance(data, list):
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        for i, item in enumerate(data):
+            line = items[i].start_mark.line + 1 if i < len(items) else None
+
+            def sub(i: int = i) -> LineMap:
+                return {k[1:]: v for k, v in full().items() if k[:1] == (i,)}
+
+            yield item, line, sub
+    else:
+        yield data, (node.start_mark.line + 1 if node is not None else 1), full
