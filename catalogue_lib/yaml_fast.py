@@ -1,0 +1,127 @@
+"""The YAML fast path: plain record files parsed by yaml-rs (Rust), ten times libyaml's speed.
+
+yaml-rs reads YAML 1.2; our careful loader (source_yaml.py, libyaml) reads YAML 1.1 with dates
+kept as text. The two agree on a file whose plain scalars are all unambiguous, so a cheap scan
+first decides whether the fast path may vouch for a file; anything it cannot vouch for goes to
+the careful path, which also gives every problem its line and message:
+
+- anchors, aliases, merge keys (`<<`), tags, very deep nesting (yaml_guards._suspicious);
+- a plain scalar that YAML 1.1 and 1.2 could read differently, or whose value would lose its
+  written text: `yes`/`no`/`on`/`off` (also as keys), `True`, octal `012`/`0o12`, hex,
+  sexagesimal `1:20`, `1_000`, exponents, `.inf`/`.nan`, `+1`, `-0`, `2.40` (a trailing zero),
+  more than 15 digits. Left on the fast path: `true`/`false`/`null`/`~`, plain decimal integers
+  and decimals that Python writes back exactly as written (`99.5`, `800`), and dates
+  `YYYY-MM-DD` (text on both paths);
+- document markers (`---`, `...`, `%`), complex keys (`?`, a flow collection as a key), tabs,
+  backslashes, characters outside YAML 1.1's printable set (controls, NEL, LS/PS, a BOM inside
+  the text), lines of 1,024 characters or more;
+- any error yaml-rs raises (duplicate keys among them), and a document that is not one mapping.
+
+A scalar is only checked where a plain scalar may start (after indentation, `- `, `: `, `[`,
+`{`, `,`), so words inside prose ("runs on weekdays") do not count; the scan may send a file to
+the careful path that did not need it, never the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .yaml_guards import _suspicious
+
+try:  # an optional speed-up: without it every file takes the careful path
+    import yaml_rs
+
+    _DUPLICATES_ARE_ERRORS = yaml_rs.DuplicateKeyPolicy.Error
+except (
+    ImportError
+):  # pragma: no cover - yaml-rs is a dependency; this keeps a broken install usable
+    yaml_rs = None
+
+PARSER = f"yaml-rs {getattr(yaml_rs, '_VERSION', '')}".strip() if yaml_rs else None
+
+# A plain scalar (key or value) that starts with a character either reading may treat specially,
+# where a plain scalar may start, and that is the whole scalar (what follows ends it).
+_CANDIDATE = re.compile(
+    r"(?:\n[ \t]*(?:[-?:][ \t]+)*|:[ \t]+|[\[{,][ \t]*)"
+    r"([-+.0-9yYnNoOtTfF~<=!&*][^\s,\[\]{}]*)"
+    r"(?=[ \t]*(?::(?:\s|\Z)|[,\[\]{}#\r\n]|\Z))"
+)
+# Tokens that both readings agree on and keep as written (see the module docstring).
+_AGREED = re.compile(
+    r"true|false|null|~"
+    r"|0|-?[1-9][0-9]{0,14}"
+    r"|-?(?:0|[1-9][0-9]{0,5})\.(?:0|(?!0000)[0-9]{0,7}[1-9])"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+)
+# A superset of every token that either reading may turn into something other than text.
+_SPECIAL = re.compile(
+    r"(?i:y|yes|n|no|on|off|true|false|null)|~|<<|="
+    r"|[-+]?\.?[0-9].*|[-+]?\.(?i:inf|nan)|[!&*].*"
+)
+_UNSURE_SYNTAX = re.compile(
+    r"^(?:---|\.\.\.)(?:\s|$)|^%"  # several documents, directives
+    r"|^[ \t]*(?:-[ \t]+)*\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)"  # complex keys
+    r"|(?:^|[\s\[{,])[!%@`]",  # tags, and characters no plain scalar may start with
+    re.MULTILINE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_OUTSIDE_YAML11 = re.compile(
+    r"[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
+_FIRST_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+_MAX_LINE = 1023  # libyaml refuses a simple key longer than 1,024 characters
+
+_plain_tokens: set[str] = set()  # tokens seen to be agreed or plainly text (a bounded cache)
+_CACHE_LIMIT = 100_000
+
+
+def _token_agreed(token: str) -> bool:
+    return _AGREED.fullmatch(token) is not None or _SPECIAL.fullmatch(token) is None
+
+
+def eligible(text: str) -> bool:
+    """Whether the fast path may vouch for this text (a cheap, conservative scan)."""
+    if yaml_rs is None or "\t" in text or "\\" in text:
+        return False
+    if (_CONTROL if text.isascii() else _OUTSIDE_YAML11).search(text) is not None:
+        return False
+    if len(text) > _MAX_LINE and max(map(len, text.split("\n"))) > _MAX_LINE:
+        return False
+    if (
+        text.startswith(("---", "...", "%"))
+        or "\n---" in text
+        or "\n..." in text
+        or "\n%" in text
+        or "?" in text
+        or "]" in text
+        or "}" in text
+        or "!" in text
+        or "@" in text
+        or "`" in text
+    ) and _UNSURE_SYNTAX.search(text) is not None:
+        return False
+    unseen = set(_CANDIDATE.findall("\n" + text)) - _plain_tokens
+    for token in unseen:
+        if not _token_agreed(token):
+            return False
+    if len(_plain_tokens) < _CACHE_LIMIT:
+        _plain_tokens.update(unseen)
+    return not _suspicious(text)
+
+
+def fast_load(text: str) -> tuple[dict[str, Any], int] | None:
+    """(the record's mapping, its first line), or None when the careful path must read it."""
+    if not eligible(text):
+        return None
+    try:
+        data = yaml_rs.loads(
+            text, parse_datetime=False, duplicate_key_policy=_DUPLICATES_ARE_ERRORS
+        )
+    except Exception:  # any error: the careful path reports it with its line
+        return None
+    if not isinstance(data, dict):
+        return None
+    first = _FIRST_CONTENT.search(text)
+    line = text.count("\n", 0, first.start()) + 1 if first else 1
+    return data, line
