@@ -13,11 +13,13 @@ from typing import Any
 import duckdb
 
 from . import export, generate, report
+from .cache import open_cache
 from .catalogue import Catalogue, open_catalogue, summary
 from .db import DatabaseError
 from .filters import Filters
 from .load import Problem
 from .model import json_schema
+from .progress import TerminalProgress
 
 
 def _date(text: str) -> dt.date:
@@ -39,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("paths", nargs="*", metavar="PATH", help="catalogue folders or files")
         p.add_argument("--db", metavar="FILE", help="keep the DuckDB database in FILE (replaced)")
+        p.add_argument(
+            "--cache",
+            metavar="DIR",
+            help="keep parsed records in DIR between runs (default: $CATALOGUE_CACHE, else the "
+            "per-user cache folder)",
+        )
+        p.add_argument(
+            "--no-cache", action="store_true", help="parse every file, read and write no cache"
+        )
         return p
 
     p = add(
@@ -162,14 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = generate.write_records(records, Path(args.out), schema_ref=ref)
         print(f"wrote {n} records to {args.out}", file=sys.stderr)
         return 0
+    bar = TerminalProgress()
     try:
-        cat = open_catalogue(args.paths, args.db or ":memory:")
+        cache = open_cache(args.cache, enabled=not args.no_cache)
+        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar)
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
     except (duckdb.Error, OSError) as exc:
         print(f"catalogue: error: cannot use database {args.db}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     if args.command == "validate":
         return cmd_validate(cat, args.format)
     if args.command == "summary":

@@ -64,11 +64,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, refused past MAX_FILE_BYTES (before it is read)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _FileProblem(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
     data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:  # grew since the stat
+        raise _FileProblem(
+            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (a leading BOM dropped); binary and other encodings are refused."""
     if b"\x00" in data:
         raise _FileProblem("binary file (contains NUL bytes), not a catalogue record")
     try:
@@ -76,6 +86,10 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _FileProblem(f"not UTF-8 text (bad byte at offset {exc.start})", line) from None
+
+
+def read_text(path: Path) -> str:
+    return decode_text(read_bytes(path))
 
 
 def fingerprint(paths: Iterable[str | Path]) -> tuple:

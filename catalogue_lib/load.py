@@ -9,16 +9,19 @@ valid ones beside it from loading, and nothing in a file is ever executed
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .cache import RecordCache, entry_key
 from .files import (  # noqa: F401 (re-exported)
     CONFIG_FILES,
     MAX_FILE_BYTES,
     RECORD_SUFFIXES,
     catalogue_files,
+    decode_text,
     fingerprint,
     gc_paused,
+    read_bytes,
     read_text,
 )
 from .records import (  # noqa: F401 (re-exported)
@@ -52,12 +55,65 @@ from .yaml_guards import (  # noqa: F401 (re-exported)
     _too_deep,
 )
 
+Entry = tuple[list[LoadedRecord], list[Problem]]
+Progress = Callable[[int, int], None]  # (files read, of total)
+CHUNK = 500  # files read, looked up in the cache and reported on at a time
 
-def load_paths(paths: Iterable[str | Path]) -> LoadResult:
+
+def load_paths(
+    paths: Iterable[str | Path],
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Every catalogue file under paths, read (through the cache, when given) into one result."""
     files, problems = catalogue_files(paths)
+    return assemble(files, load_files(files, cache, progress), problems)
+
+
+def load_files(
+    files: list[tuple[Path, str, bool]],
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+) -> list[Entry]:
+    """Each file's records and problems, in order; progress(done, total) after every chunk."""
+    out: list[Entry] = []
+    total = len(files)
+    if progress is not None:
+        progress(0, total)
     with gc_paused():
-        loaded = [load_file(f, shown, explicit=explicit) for f, shown, explicit in files]
-    return assemble(files, loaded, problems)
+        for start in range(0, total, CHUNK):
+            chunk = files[start : start + CHUNK]
+            raw: list[bytes | Entry] = [_read(f, shown) for f, shown, _ in chunk]
+            keys = [
+                entry_key(data, shown, f.suffix, explicit) if isinstance(data, bytes) else None
+                for (f, shown, explicit), data in zip(chunk, raw, strict=True)
+            ]
+            hits = cache.get_many(k for k in keys if k is not None) if cache is not None else {}
+            new: dict[bytes, Entry] = {}
+            for (f, shown, explicit), data, key in zip(chunk, raw, keys, strict=True):
+                if not isinstance(data, bytes):
+                    out.append(data)
+                elif key is not None and key in hits:
+                    out.append(hits[key])
+                else:
+                    entry = load_bytes(data, shown, f.suffix, explicit)
+                    out.append(entry)
+                    if key is not None:
+                        new[key] = entry
+            if cache is not None:
+                cache.put_many(new)
+            if progress is not None:
+                progress(start + len(chunk), total)
+    return out
+
+
+def _read(path: Path, shown: str) -> bytes | Entry:
+    try:
+        return read_bytes(path)
+    except _FileProblem as exc:
+        return [], [Problem(shown, exc.line, "error", exc.message)]
+    except OSError as exc:
+        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
 
 
 def assemble(
@@ -92,7 +148,11 @@ def assemble(
 
 
 def sniff_form(path: Path, text: str) -> str:
-    suffix = path.suffix.lower()
+    return _form(path.suffix, text)
+
+
+def _form(suffix: str, text: str) -> str:
+    suffix = suffix.lower()
     if suffix in (".yaml", ".yml"):
         return "yaml"
     if suffix == ".json":
@@ -113,12 +173,44 @@ def sniff_form(path: Path, text: str) -> str:
 
 
 def load_file(
-    path: Path, shown: str | None = None, explicit: bool = True
-) -> tuple[list[LoadedRecord], list[Problem]]:
+    path: Path,
+    shown: str | None = None,
+    explicit: bool = True,
+    cache: RecordCache | None = None,
+) -> Entry:
     shown = shown or str(path)
+    return load_files([(path, shown, explicit)], cache)[0]
+
+
+def load_text(
+    data: bytes,
+    shown: str,
+    suffix: str,
+    explicit: bool = True,
+    cache: RecordCache | None = None,
+) -> Entry:
+    """One file's bytes (from disk, or from git history) read as the file shown would be, through
+    the cache when given: the same bytes under the same name are parsed once."""
+    if cache is None:
+        return load_bytes(data, shown, suffix, explicit)
+    key = entry_key(data, shown, suffix, explicit)
+    hit = cache.get_many([key]).get(key)
+    if hit is not None:
+        return hit
+    entry = load_bytes(data, shown, suffix, explicit)
+    cache.put_many({key: entry})
+    return entry
+
+
+def load_bytes(data: bytes, shown: str, suffix: str, explicit: bool = True) -> Entry:
+    """One file's bytes to its records and problems (never raises)."""
     try:
-        text = read_text(path)
-        form = sniff_form(path, text)
+        if len(data) > MAX_FILE_BYTES:
+            raise _FileProblem(
+                f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
+            )
+        text = decode_text(data)
+        form = _form(suffix, text)
         _scan.on = may_contain_secrets(text)
         if form == "yaml":
             return _load_yaml(text, shown)
@@ -127,12 +219,10 @@ def load_file(
         if form == "csv":
             return _load_csv(text, shown)
         return _load_markdown(
-            text, shown, explicit=explicit or path.suffix.lower() not in (".md", ".txt")
+            text, shown, explicit=explicit or suffix.lower() not in (".md", ".txt")
         )
     except _FileProblem as exc:
         return [], [Problem(shown, exc.line, "error", exc.message)]
-    except OSError as exc:
-        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
     except RecursionError:
         return [], [Problem(shown, None, "error", "nesting is too deep to read")]
     except Exception as exc:  # last resort: a problem line, never a traceback

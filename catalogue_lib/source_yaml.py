@@ -140,8 +140,11 @@ def _load_yaml(
     plain = fast_load(text) if fast else None
     if plain is not None:
         data, line = plain
-        rec, probs = build_record(data, shown, partial(_careful_lines, text), "yaml", line=line)
-        return ([rec] if rec is not None else []), probs
+        try:
+            rec, probs = build_record(data, shown, partial(_careful_lines, text), "yaml", line=line)
+            return ([rec] if rec is not None else []), probs
+        except yaml.YAMLError:  # libyaml disagrees with yaml-rs: the careful path says why
+            pass
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
     suspicious = _suspicious(text)

@@ -61,7 +61,7 @@ _SPECIAL = re.compile(
 )
 _UNSURE_SYNTAX = re.compile(
     r"^(?:---|\.\.\.)(?:\s|$)|^%"  # several documents, directives
-    r"|^[ \t]*(?:-[ \t]+)*\?(?:\s|$)|[\]}][ \t]*:(?:\s|$)"  # complex keys
+    r"|^[ \t]*(?:-[ \t]+)*[?:](?:\s|$)|[\]}][ \t]*:(?:\s|$)"  # complex and empty keys
     r"|(?:^|[\s\[{,])[!%@`]",  # tags, and characters no plain scalar may start with
     re.MULTILINE,
 )
@@ -94,6 +94,9 @@ def eligible(text: str) -> bool:
         or "\n..." in text
         or "\n%" in text
         or "?" in text
+        or "\n:" in text
+        or " :" in text
+        or text.startswith(":")
         or "]" in text
         or "}" in text
         or "!" in text
