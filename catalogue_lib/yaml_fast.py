@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yaml_guards import _suspicious
+from .yaml_guards import MAX_DEPTH
 
 try:  # an optional speed-up: without it every file takes the careful path
     import yaml_rs
@@ -40,44 +40,47 @@ except (
 
 PARSER = f"yaml-rs {getattr(yaml_rs, '_VERSION', '')}".strip() if yaml_rs else None
 
-# A plain scalar (key or value) that starts with a character either reading may treat specially,
-# where a plain scalar may start, and that is the whole scalar (what follows ends it).
-_CANDIDATE = re.compile(
-    r"(?:\n[ \t]*(?:[-?:][ \t]+)*|:[ \t]+|[\[{,][ \t]*)"
-    r"([-+.0-9yYnNoOtTfF~<=!&*][^\s,\[\]{}]*)"
-    r"(?=[ \t]*(?::(?:\s|\Z)|[,\[\]{}#\r\n]|\Z))"
-)
+# Where a token ends the whole plain scalar: an optional key indicator, then a separator.
+_END = r"(?=[ \t]*(?::(?:\s|\Z)|[,\[\]{}#\r\n]|\Z))"
 # Tokens that both readings agree on and keep as written (see the module docstring).
-_AGREED = re.compile(
-    r"true|false|null|~"
+_AGREED = (
+    r"(?:true|false|null|~"
     r"|0|-?[1-9][0-9]{0,14}"
     r"|-?(?:0|[1-9][0-9]{0,5})\.(?:0|(?!0000)[0-9]{0,7}[1-9])"
-    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2})"
 )
 # A superset of every token that either reading may turn into something other than text.
-_SPECIAL = re.compile(
-    r"(?i:y|yes|n|no|on|off|true|false|null)|~|<<|="
-    r"|[-+]?\.?[0-9].*|[-+]?\.(?i:inf|nan)|[!&*].*"
+_SPECIAL = (
+    r"(?:(?i:y|yes|n|no|on|off|true|false|null)|~|<<|="
+    r"|[-+]?\.?[0-9][^\s,\[\]{}]*|[-+]?\.(?i:inf|nan)|[!&*][^\s,\[\]{}]*)"
 )
-_UNSURE_SYNTAX = re.compile(
-    r"^(?:---|\.\.\.)(?:\s|$)|^%"  # several documents, directives
-    r"|^[ \t]*(?:-[ \t]+)*[?:](?:\s|$)|[\]}][ \t]*:(?:\s|$)"  # complex and empty keys
-    r"|(?:^|[\s\[{,])[!%@`]",  # tags, and characters no plain scalar may start with
-    re.MULTILINE,
-)
+_TOKEN = f"(?=[-+.0-9yYnNoOtTfF~<=!&*])(?!{_AGREED}{_END}){_SPECIAL}{_END}"
+# One pattern per place a plain scalar may start, each beginning with a literal so that the
+# regex engine skips ahead quickly: after `: `; at a line's start (keys, `- ` items); in flow.
+_AMBIGUOUS_VALUE = re.compile(r":[ \t]+" + _TOKEN)
+_AMBIGUOUS_AT_LINE_START = re.compile(r"\n[ \t]*(?:[-?:][ \t]+)*" + _TOKEN)
+_AMBIGUOUS_IN_FLOW = re.compile(r"[\[{,][ \t]*" + _TOKEN)
+
+_DOCUMENT_MARKERS = ("\n---", "\n...", "\n%")
+_COMPLEX_KEY = re.compile(r"\n[ \t]*(?:-[ \t]+)*[?:](?:[ \t\r\n]|\Z)")
+_FLOW_KEY = re.compile(r"[\]}][ \t]*:(?:\s|\Z)")
+# tags, and characters no plain scalar may start with, where a scalar may start
+_INDICATOR = re.compile(r"[!%@`](?<=[\s\[{,].)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _OUTSIDE_YAML11 = re.compile(
     r"[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
 )
+_ANCHOR_OR_ALIAS = re.compile(r"[&*](?<=[\s\[{,:-].)[^\s\[\]{},]")
 _FIRST_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 _MAX_LINE = 1023  # libyaml refuses a simple key longer than 1,024 characters
 
-_plain_tokens: set[str] = set()  # tokens seen to be agreed or plainly text (a bounded cache)
-_CACHE_LIMIT = 100_000
 
-
-def _token_agreed(token: str) -> bool:
-    return _AGREED.fullmatch(token) is not None or _SPECIAL.fullmatch(token) is None
+def _nests_past(lined: str, limit: int) -> bool:
+    """yaml_guards._nests_past on "\n" + text, with a literal-led pattern."""
+    brackets = lined.count("[") + lined.count("{")
+    if brackets > limit:
+        return True
+    return re.search(r"\n[ \-?:\t]{" + str(limit - brackets + 1) + ",}", lined) is not None
 
 
 def eligible(text: str) -> bool:
@@ -88,29 +91,29 @@ def eligible(text: str) -> bool:
         return False
     if len(text) > _MAX_LINE and max(map(len, text.split("\n"))) > _MAX_LINE:
         return False
-    if (
-        text.startswith(("---", "...", "%"))
-        or "\n---" in text
-        or "\n..." in text
-        or "\n%" in text
-        or "?" in text
-        or "\n:" in text
-        or " :" in text
-        or text.startswith(":")
-        or "]" in text
-        or "}" in text
-        or "!" in text
-        or "@" in text
-        or "`" in text
-    ) and _UNSURE_SYNTAX.search(text) is not None:
+    lined = "\n" + text  # every line, the first too, starts after a newline
+    if any(m in lined for m in _DOCUMENT_MARKERS):
         return False
-    unseen = set(_CANDIDATE.findall("\n" + text)) - _plain_tokens
-    for token in unseen:
-        if not _token_agreed(token):
-            return False
-    if len(_plain_tokens) < _CACHE_LIMIT:
-        _plain_tokens.update(unseen)
-    return not _suspicious(text)
+    flow = "[" in text or "{" in text
+    if (
+        ("?" in text or ":" in text)
+        and _COMPLEX_KEY.search(lined) is not None
+        or ("]" in text or "}" in text)
+        and _FLOW_KEY.search(text) is not None
+        or ("!" in text or "%" in text or "@" in text or "`" in text)
+        and _INDICATOR.search(lined) is not None
+        or ("&" in text or "*" in text)
+        and _ANCHOR_OR_ALIAS.search(lined) is not None
+    ):
+        return False
+    if (
+        _AMBIGUOUS_VALUE.search(text) is not None
+        or _AMBIGUOUS_AT_LINE_START.search(lined) is not None
+        or flow
+        and _AMBIGUOUS_IN_FLOW.search(text) is not None
+    ):
+        return False
+    return not _nests_past(lined, MAX_DEPTH)
 
 
 def fast_load(text: str) -> tuple[dict[str, Any], int] | None:
