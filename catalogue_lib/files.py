@@ -65,15 +65,12 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes, refused past MAX_FILE_BYTES (before it is read)."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    """A file's bytes, refused past MAX_FILE_BYTES (never more than that is read)."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = os.stat(path).st_size
         raise _FileProblem(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:  # grew since the stat
-        raise _FileProblem(
-            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
-        )
     return data
 
 
