@@ -1,6 +1,6 @@
 """A persistent cache of parsed and validated records, so a restart does not parse again.
 
-One SQLite file (`records-v1.sqlite`) in a per-user cache folder, outside the catalogue:
+One SQLite file (`records-v2.sqlite`) in a per-user cache folder, outside the catalogue:
 `--cache DIR` on the command line, else `$CATALOGUE_CACHE`, else
 `$XDG_CACHE_HOME/integrations-catalogue` (`~/.cache/...`). `CATALOGUE_CACHE=off` (or
 `--no-cache`) switches it off.
@@ -19,6 +19,7 @@ waits for the other, and a cache that cannot be written only costs speed, never 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -33,8 +34,8 @@ from .records import LoadedRecord, Problem
 
 ENV_VAR = "CATALOGUE_CACHE"
 OFF = {"off", "0", "no", "false", "none"}
-FILE_NAME = "records-v1.sqlite"
-MAGIC = "integrations-catalogue record cache v1"
+FILE_NAME = "records-v2.sqlite"
+MAGIC = "integrations-catalogue record cache v2"
 MAX_ENTRIES = 500_000  # past this the oldest entries are dropped
 _LOADER_MODULES = (
     "files.py",
@@ -50,6 +51,8 @@ _LOADER_MODULES = (
 )
 
 Entry = tuple[list[LoadedRecord], list[Problem]]
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(LoadedRecord) if f.name != "json")
+_PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
 
 
 def default_dir() -> Path | None:
@@ -93,26 +96,37 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).digest()
 
 
-def encode(entry: Entry) -> bytes:
+def encode(entry: Entry) -> bytes | None:
+    """One line of JSON for everything but the records' JSON, then each record's JSON on its own
+    line (compact JSON holds no raw newline), so a hit parses only the small first line."""
     records, problems = entry
-    return json.dumps(
-        [
+    if any(b"\n" in r.json for r in records):
+        return None  # never happens with compact JSON; such an entry is simply not cached
+    try:
+        head = json.dumps(
             [
-                [r.json.decode("utf-8"), r.id, r.owner, r.path, r.line, r.form, r.overrides]
-                for r in records
+                [[getattr(r, name) for name in _RECORD_FIELDS] for r in records],
+                [[getattr(p, name) for name in _PROBLEM_FIELDS] for p in problems],
             ],
-            [[p.path, p.line, p.severity, p.message] for p in problems],
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    except (TypeError, ValueError):  # a field JSON cannot hold: not cached, read every time
+        return None
+    return b"\n".join([head, *(r.json for r in records)])
 
 
 def decode(payload: bytes) -> Entry:
-    records, problems = json.loads(payload)
+    head, *jsons = payload.split(b"\n")
+    records, problems = json.loads(head)
+    if len(records) != len(jsons):
+        raise ValueError("records and their JSON do not match")
     return (
-        [LoadedRecord(j.encode("utf-8"), i, o, p, ln, f, ov) for j, i, o, p, ln, f, ov in records],
-        [Problem(*p) for p in problems],
+        [
+            LoadedRecord(json=j, **dict(zip(_RECORD_FIELDS, values, strict=True)))
+            for j, values in zip(jsons, records, strict=True)
+        ],
+        [Problem(**dict(zip(_PROBLEM_FIELDS, p, strict=True))) for p in problems],
     )
 
 
@@ -234,7 +248,8 @@ class RecordCache:
         rows = []
         for key, entry in entries.items():
             payload = encode(entry)
-            rows.append((key, _checksum(payload), payload))
+            if payload is not None:
+                rows.append((key, _checksum(payload), payload))
         with self._lock:
             con = self._open()
             if con is None:

@@ -83,18 +83,19 @@ def _nests_past(lined: str, limit: int) -> bool:
     return re.search(r"\n[ \-?:\t]{" + str(limit - brackets + 1) + ",}", lined) is not None
 
 
-def eligible(text: str) -> bool:
-    """Whether the fast path may vouch for this text (a cheap, conservative scan)."""
-    if yaml_rs is None or "\t" in text or "\\" in text:
-        return False
+# Lines already scanned and found plain. Every check but the nesting depth looks at one line at a
+# time, so a line seen before (`  status: current`, `- inbound`) need not be scanned again.
+_PLAIN_LINES: set[str] = set()
+_PLAIN_LINES_LIMIT = 200_000  # about 10 MB; past it new lines are scanned every time
+
+
+def _lines_plain(lined: str) -> bool:
+    """The line-by-line checks on "\n" + some lines joined by "\n"."""
+    text = lined[1:]
     if (_CONTROL if text.isascii() else _OUTSIDE_YAML11).search(text) is not None:
         return False
-    if len(text) > _MAX_LINE and max(map(len, text.split("\n"))) > _MAX_LINE:
-        return False
-    lined = "\n" + text  # every line, the first too, starts after a newline
     if any(m in lined for m in _DOCUMENT_MARKERS):
         return False
-    flow = "[" in text or "{" in text
     if (
         ("?" in text or ":" in text)
         and _COMPLEX_KEY.search(lined) is not None
@@ -106,14 +107,25 @@ def eligible(text: str) -> bool:
         and _ANCHOR_OR_ALIAS.search(lined) is not None
     ):
         return False
-    if (
+    return not (
         _AMBIGUOUS_VALUE.search(text) is not None
         or _AMBIGUOUS_AT_LINE_START.search(lined) is not None
-        or flow
+        or ("[" in text or "{" in text)
         and _AMBIGUOUS_IN_FLOW.search(text) is not None
-    ):
+    )
+
+
+def eligible(text: str) -> bool:
+    """Whether the fast path may vouch for this text (a cheap, conservative scan)."""
+    if yaml_rs is None or "\t" in text or "\\" in text:
         return False
-    return not _nests_past(lined, MAX_DEPTH)
+    new = set(text.split("\n")) - _PLAIN_LINES
+    if new:
+        if max(map(len, new)) > _MAX_LINE or not _lines_plain("\n" + "\n".join(new)):
+            return False
+        if len(_PLAIN_LINES) < _PLAIN_LINES_LIMIT:
+            _PLAIN_LINES.update(new)
+    return not _nests_past("\n" + text, MAX_DEPTH)
 
 
 def fast_load(text: str) -> tuple[dict[str, Any], int] | None:

@@ -155,6 +155,9 @@ TRAPS = {
     "only a comment": "# nothing\n",
     "scalar document": "just text\n",
     "leading comment": "# header\n\n" + plain(),
+    "CRLF": plain(owner="yes").replace("\n", "\r\n"),
+    "CRLF plain": plain().replace("\n", "\r\n"),
+    "lone CR": plain().replace("\n", "\r"),
 }
 
 
