@@ -89,11 +89,15 @@ def read_text(path: Path) -> str:
     return decode_text(read_bytes(path))
 
 
-def fingerprint(paths: Iterable[str | Path]) -> tuple:
+def fingerprint(
+    paths: Iterable[str | Path],
+    walked: tuple[list[tuple[Path, str, bool]], list[Problem]] | None = None,
+) -> tuple:
     """What changes when any catalogue file (configuration included) is added, removed or
-    edited: each file's path, modification time and size."""
+    edited: each file's path, modification time and size. walked: catalogue_files(paths),
+    when the caller has it already (one walk instead of two)."""
     paths = list(paths)
-    files, problems = catalogue_files(paths)
+    files, problems = walked if walked is not None else catalogue_files(paths)
     config = [
         (p / name, str(p / name), False)
         for p in map(Path, paths)

@@ -109,10 +109,11 @@ class LiveCatalogue:
             now = time.monotonic()
             if self.catalogue is None or self._stale(now):
                 events = self._events
-                fp = fingerprint(self.paths)
+                walked = catalogue_files(self.paths)
+                fp = fingerprint(self.paths, walked)
                 self._seen_events, self._checked_at = events, now
                 if fp != self._fingerprint:
-                    self._reload(fp, progress)
+                    self._reload(fp, walked, progress)
             assert self.catalogue is not None
             return self.catalogue, self.broken, self.version
 
@@ -121,10 +122,15 @@ class LiveCatalogue:
             return now - self._checked_at >= FALLBACK_CHECK_SECONDS
         return self._events != self._seen_events or now - self._checked_at >= SAFETY_CHECK_SECONDS
 
-    def _reload(self, fp: tuple, progress: Progress | None = None) -> None:
+    def _reload(
+        self,
+        fp: tuple,
+        walked: tuple[list[tuple[Path, str, bool]], list[Problem]],
+        progress: Progress | None = None,
+    ) -> None:
         started = time.perf_counter()
         keys = {shown: (mtime, size) for shown, mtime, size in fp}
-        files, path_problems = catalogue_files(self.paths)
+        files, path_problems = walked
         entries: dict[str, _FileEntry] = {}
         todo = []
         for f, shown, explicit in files:
