@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -36,7 +37,9 @@ ENV_VAR = "CATALOGUE_CACHE"
 OFF = {"off", "0", "no", "false", "none"}
 FILE_NAME = "records-v2.sqlite"
 MAGIC = "integrations-catalogue record cache v2"
-MAX_ENTRIES = 500_000  # past this the oldest entries are dropped
+BUSY_SECONDS = 30.0  # how long to wait for another process's write
+RETRY_SECONDS = 60.0  # a cache that could not be opened is tried again after this
+MAX_ENTRIES = 200_000  # about 2.5 KB each; past this the oldest entries are dropped
 _LOADER_MODULES = (
     "files.py",
     "load.py",
@@ -141,14 +144,17 @@ class RecordCache:
         self.hits = 0
         self.misses = 0
         self.rebuilt = False  # the file was unusable and was set aside
+        self._retry_at = 0.0  # after a failure to open, when to try again (time.monotonic)
 
     # ------------------------------------------------------------------ the file
 
     def _connect(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        con = sqlite3.connect(
+            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+        )
         try:
-            con.execute("PRAGMA busy_timeout = 30000")
+            con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = NORMAL")
             con.execute("BEGIN IMMEDIATE")
@@ -175,18 +181,22 @@ class RecordCache:
         return con
 
     def _open(self) -> sqlite3.Connection | None:
-        if self._con is not None:
+        if self._con is not None or time.monotonic() < self._retry_at:
             return self._con
         try:
             self._con = self._connect()
-        except sqlite3.DatabaseError:
-            self._set_aside()
-            try:
-                self._con = self._connect()
-            except (sqlite3.Error, OSError):
-                self._con = None
-        except (sqlite3.Error, OSError):
+        except OSError:
             self._con = None
+        except sqlite3.Error as exc:
+            self._con = None
+            if not _transient(exc):  # not a database, malformed, not ours: rebuilt
+                self._set_aside()
+                try:
+                    self._con = self._connect()
+                except (sqlite3.Error, OSError):
+                    self._con = None
+        if self._con is None:
+            self._retry_at = time.monotonic() + RETRY_SECONDS
         return self._con
 
     def _set_aside(self) -> None:
@@ -235,8 +245,9 @@ class RecordCache:
                             found[key] = decode(payload)
                         except (ValueError, TypeError):
                             continue
-            except sqlite3.DatabaseError:
-                self._failed()
+            except sqlite3.Error as exc:
+                if not _transient(exc):
+                    self._failed()
                 found = {}
         self.hits += len(found)
         self.misses += len(keys) - len(found)
@@ -262,13 +273,33 @@ class RecordCache:
                     (MAX_ENTRIES,),
                 )
                 con.execute("COMMIT")
-            except sqlite3.OperationalError:  # locked past the timeout, disk full: no caching
+            except sqlite3.Error as exc:
                 try:
                     con.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-            except sqlite3.DatabaseError:
-                self._failed()
+                if not _transient(exc):
+                    self._failed()
+
+
+_TRANSIENT = {
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_PERM",
+    "SQLITE_INTERRUPT",
+    "SQLITE_NOMEM",
+}
+
+
+def _transient(exc: sqlite3.Error) -> bool:
+    """Locked, read-only, full, out of memory: worth another try later, and no reason to throw
+    the file away (unlike a file that is not a database, is malformed or is not ours)."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return "_".join(name.split("_")[:2]) in _TRANSIENT  # SQLITE_IOERR_SHORT_READ -> SQLITE_IOERR
 
 
 def open_cache(folder: str | Path | None = None, enabled: bool = True) -> RecordCache | None:

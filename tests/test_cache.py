@@ -108,6 +108,14 @@ def damage_foreign(path: Path) -> None:
     con.close()
 
 
+def damage_other_schema(path: Path) -> None:
+    path.unlink()
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta (name TEXT, value TEXT)")
+    con.commit()
+    con.close()
+
+
 def damage_other_magic(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("UPDATE meta SET v = 'someone else''s cache' WHERE k = 'magic'")
@@ -128,8 +136,15 @@ def damage_entries(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [damage_garbage, damage_truncate, damage_foreign, damage_other_magic, damage_entries],
-    ids=["garbage", "truncated", "foreign", "another magic", "damaged entries"],
+    [
+        damage_garbage,
+        damage_truncate,
+        damage_foreign,
+        damage_other_schema,
+        damage_other_magic,
+        damage_entries,
+    ],
+    ids=["garbage", "truncated", "foreign", "another schema", "another magic", "damaged entries"],
 )
 def test_a_damaged_cache_is_detected_and_rebuilt_never_trusted(folder, tmp_path, damage):
     first = open_cache(tmp_path / "c")
@@ -145,6 +160,28 @@ def test_a_damaged_cache_is_detected_and_rebuilt_never_trusted(folder, tmp_path,
     again = open_cache(tmp_path / "c")  # and the rebuilt file serves the next load
     assert view(load_paths([str(folder)], again)) == view(cold)
     assert again.hits == len(cold.files)
+
+
+def test_a_cache_another_process_holds_is_waited_for_then_skipped_never_thrown_away(
+    folder, tmp_path, monkeypatch
+):
+    first = open_cache(tmp_path / "c")
+    cold = load_paths([str(folder)], first)
+    first.close()
+    monkeypatch.setattr(cache_mod, "BUSY_SECONDS", 0.05)
+    holder = sqlite3.connect(tmp_path / "c" / FILE_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+    try:
+        c = open_cache(tmp_path / "c")
+        assert view(load_paths([str(folder)], c)) == view(cold)
+        c.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list((tmp_path / "c").glob("*.broken"))
+    again = open_cache(tmp_path / "c")
+    load_paths([str(folder)], again)
+    assert again.hits == len(cold.files)  # the entries written before are all still there
 
 
 def test_a_cache_that_cannot_be_written_only_costs_speed(folder, tmp_path):
