@@ -38,8 +38,6 @@ except (
 ):  # pragma: no cover - yaml-rs is a dependency; this keeps a broken install usable
     yaml_rs = None
 
-PARSER = f"yaml-rs {getattr(yaml_rs, '_VERSION', '')}".strip() if yaml_rs else None
-
 # Where a token ends the whole plain scalar: an optional key indicator, then a separator.
 _END = r"(?=[ \t]*(?::(?:\s|\Z)|[,\[\]{}#\r\n]|\Z))"
 # Tokens that both readings agree on and keep as written (see the module docstring).
