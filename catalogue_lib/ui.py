@@ -449,7 +449,7 @@ def ranked_items(items: pd.DataFrame) -> None:
         )
         return
     for r in items.itertuples():
-        with st.container(border=True):
+        with st.container(border=True, gap="xxsmall"):
             st.page_link(
                 PAGES["integration"],
                 label=f"**{md(r.name)}**",
@@ -458,9 +458,9 @@ def ranked_items(items: pd.DataFrame) -> None:
             due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
             st.markdown(
                 f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
-                f"{md(r.action)} · owner {md(r.owner)}{due}"
+                f"{md(r.action)} · owner {md(r.owner)}{due}  \n"
+                f":gray[{md(r.why)}]"
             )
-            st.caption(md(r.why))
 
 
 def url_choice(key: str, options: list[Any], default: Any) -> Any:
