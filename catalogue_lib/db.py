@@ -269,8 +269,33 @@ def load_scorecard(
     owners: list[Any] | None,
     sources: dict[str, str],
 ) -> None:
-    """Fill the scorecard tables from the scorecard in force (config.Scorecard)."""
+    """Create the scorecard tables and fill them from the scorecard in force (config.Scorecard)."""
     con.execute(sql("scorecard"))
+    fill_scorecard(con, card, custom_failures, owners, sources)
+
+
+SCORECARD_TABLES = (
+    "scorecard_checks",
+    "scorecard_levels",
+    "level_checks",
+    "custom_failures",
+    "waivers",
+    "owner_registry",
+    "config_sources",
+    "initiatives",
+)
+
+
+def fill_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    card: Any,
+    custom_failures: list[dict[str, Any]],
+    owners: list[Any] | None,
+    sources: dict[str, str],
+) -> None:
+    """(Re)fill the scorecard tables: a history replay swaps the scorecard between commits."""
+    for table in SCORECARD_TABLES:
+        con.execute(f"DELETE FROM {table}")
     titles = {name: (title, "") for name, title, _ in CHECKS}
     checks = []
     for i, name in enumerate(card.all_checks()):
@@ -339,3 +364,21 @@ def load_scorecard(
         ],
     )
     _insert(con, "config_sources", [{"name": k, "source": v} for k, v in sources.items()])
+    _insert(
+        con,
+        "initiatives",
+        [
+            {
+                "name": n.name,
+                "position": i,
+                "target_level": n.target if isinstance(n.target, str) else None,
+                "target_checks": None if isinstance(n.target, str) else list(n.target),
+                "due": n.due.isoformat(),
+                "scope_types": list(n.scope.type),
+                "scope_criticality": list(n.scope.criticality),
+                "scope_owners": list(n.scope.owner),
+                "scope_ids": list(n.scope.ids),
+            }
+            for i, n in enumerate(getattr(card, "initiatives", []))
+        ],
+    )
