@@ -142,12 +142,17 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
     }, d
 
 
+_SCHEMAS: dict[str, pa.Schema] = {}  # every database has the same tables (schema.sql)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through Arrow; a row may leave out any column (it is NULL)."""
     if not rows:
         return
-    types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
-    schema = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
+    schema = _SCHEMAS.get(table)
+    if schema is None:
+        types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+        schema = _SCHEMAS[table] = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
     con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")

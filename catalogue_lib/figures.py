@@ -24,7 +24,9 @@ def facts(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
 
 
 def level_names(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT level FROM scorecard_levels ORDER BY position").fetchall()]
+    return [
+        r[0] for r in con.execute("SELECT level FROM scorecard_levels ORDER BY position").fetchall()
+    ]
 
 
 def shape(row: dict[str, Any]) -> dict[str, Any]:

@@ -195,3 +195,47 @@ def last_commits(repo: Repo) -> dict[str, tuple[dt.date, str]]:
             if name and name.startswith(repo.prefix):
                 seen.setdefault(name[len(repo.prefix) :], (day, sha))
     return seen
+
+
+@dataclass(frozen=True)
+class Change:
+    rel: str
+    blob: str | None  # None: the file was deleted (or is no regular file any more)
+
+
+def first_parent_changes(repo: Repo) -> list[tuple[str, list[Change]]]:
+    """Every first-parent commit touching the catalogue folder, oldest first, with the files it
+    changed there (renames as a delete and an add), from one `git log --raw`."""
+    out = git(
+        repo.root,
+        "log",
+        "--first-parent",
+        "--no-renames",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--format=%x01%H",
+        "HEAD",
+        *repo.pathspec(),
+    )
+    commits: list[tuple[str, list[Change]]] = []
+    for chunk in out.split(b"\x01")[1:]:
+        head, _, raw = chunk.partition(b"\n")
+        changes: list[Change] = []
+        fields = raw.lstrip(b"\n").split(b"\0")
+        i = 0
+        while i + 1 < len(fields):
+            meta = fields[i].strip(b"\n")
+            if not meta.startswith(b":"):
+                i += 1
+                continue
+            _old_mode, new_mode, _old, new, _status = meta[1:].split(b" ")
+            path = fields[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+            if not path.startswith(repo.prefix):
+                continue
+            regular = new_mode in (b"100644", b"100755")
+            changes.append(Change(path[len(repo.prefix) :], new.decode() if regular else None))
+        commits.append((head.decode().strip().strip("\x00"), changes))
+    commits.reverse()
+    return commits

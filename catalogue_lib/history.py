@@ -68,7 +68,10 @@ class History:
         return db.query(self.con, name, **params)
 
     def dates(self) -> list[dt.date]:
-        return [r[0] for r in self.con.execute("SELECT snapshot_date FROM snapshots ORDER BY 1").fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute("SELECT snapshot_date FROM snapshots ORDER BY 1").fetchall()
+        ]
 
     def export_parquet(self, folder: str | Path) -> Path:
         """Facts and snapshots as Parquet partitioned by month, as a warehouse reads them."""
@@ -114,23 +117,32 @@ def _open_store(path: Path | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _store(con: duckdb.DuckDBPyConnection, day: dt.date, commit: str | None, df: pd.DataFrame,
-           levels: list[str], errors: list[str]) -> None:
-    df = df.assign(commit=commit)
+Snapshot = tuple[dt.date, str | None, pd.DataFrame, list[str], list[str]]
+
+
+def _store(con: duckdb.DuckDBPyConnection, batch: list[Snapshot]) -> None:
+    """Write snapshots (day, commit, facts, level names, errors) in one transaction."""
+    if not batch:
+        return
+    df = pd.concat([f.assign(commit=c) for _, c, f, _, _ in batch], ignore_index=True)
+    days = [d for d, *_ in batch]
     con.register("_facts", df)
     try:
         con.execute("CREATE TABLE IF NOT EXISTS facts AS SELECT * FROM _facts LIMIT 0")
         con.execute("BEGIN")
-        con.execute("DELETE FROM facts WHERE snapshot_date = $d", {"d": day})
-        con.execute("DELETE FROM snapshots WHERE snapshot_date = $d", {"d": day})
+        con.execute("DELETE FROM facts WHERE list_contains($d, snapshot_date)", {"d": days})
+        con.execute("DELETE FROM snapshots WHERE list_contains($d, snapshot_date)", {"d": days})
         con.execute("INSERT INTO facts BY NAME SELECT * FROM _facts")
-        con.execute(
-            "INSERT INTO snapshots VALUES ($d, $c, $l, $e)",
-            {"d": day, "c": commit, "l": levels, "e": errors},
+        con.executemany(
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
+            [(d, c, levels, errors) for d, c, _, levels, errors in batch],
         )
         con.execute("COMMIT")
     finally:
         con.unregister("_facts")
+
+
+BATCH = 50  # snapshots written per transaction
 
 
 def open_history(
@@ -157,8 +169,13 @@ def open_history(
     return hist
 
 
-def _update(hist: History, path: str | Path, since: dt.date | None, until: dt.date | None,
-            progress: Callable[[int, int, DayCommit], None] | None) -> None:
+def _update(
+    hist: History,
+    path: str | Path,
+    since: dt.date | None,
+    until: dt.date | None,
+    progress: Callable[[int, int, DayCommit], None] | None,
+) -> None:
     assert hist.repo is not None
     wanted = day_commits(hist.repo, since, until)
     stored = dict(
@@ -177,13 +194,18 @@ def _update(hist: History, path: str | Path, since: dt.date | None, until: dt.da
     if not todo:
         return
     replayer = Replayer(hist.repo, str(path))
+    batch: list[Snapshot] = []
     try:
         for n, dc in enumerate(todo, 1):
             df, errors = replayer.evaluate(dc.commit, dc.day)
-            _store(hist.con, dc.day, dc.commit, df, level_names(replayer.con), errors)
+            batch.append((dc.day, dc.commit, df, level_names(replayer.con), errors))
+            if len(batch) >= BATCH:
+                _store(hist.con, batch)
+                batch = []
             hist.computed.append(dc.day)
             if progress:
                 progress(n, len(todo), dc)
+        _store(hist.con, batch)
         hist.parses = replayer.parses
     finally:
         replayer.close()
@@ -201,12 +223,13 @@ def _today_only(path: str | Path, today: dt.date) -> History:
     cat = open_catalogue([str(path)])
     con = _open_store(None)
     errors = [str(p) for p in cat.result.errors]
-    _store(con, today, None, facts(cat.con, today), level_names(cat.con), errors)
+    _store(con, [(today, None, facts(cat.con, today), level_names(cat.con), errors)])
     return History(con, None, NOT_IN_GIT.format(path=path))
 
 
-def change_over(hist: History, days: int = 30, filters: Filters | None = None,
-                as_of: dt.date | None = None) -> dict[str, tuple[int, int | None, int | None]]:
+def change_over(
+    hist: History, days: int = 30, filters: Filters | None = None, as_of: dt.date | None = None
+) -> dict[str, tuple[int, int | None, int | None]]:
     """Each headline number now (the latest snapshot on or before `as_of`) and `days` days
     before (the latest snapshot on or before that day): {figure: (now, then, now - then)};
     then and delta are None when history does not reach that far back."""

@@ -8,9 +8,12 @@ read from each commit too.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -19,7 +22,7 @@ from . import db
 from .config import owners_from_bytes, run_custom_checks, scorecard_from_bytes
 from .figures import facts
 from .files import CONFIG_FILES, MAX_FILE_BYTES, RECORD_SUFFIXES
-from .gitrepo import BlobReader, Repo, TreeEntry, ls_tree
+from .gitrepo import BlobReader, Change, Repo, TreeEntry, first_parent_changes, ls_tree
 from .load import LoadedRecord, LoadResult, Problem, assemble, gc_paused, load_bytes
 
 RECORD_TABLES = (
@@ -53,30 +56,80 @@ def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:
     return next((top[f"{stem}{s}"] for s in (".yaml", ".yml") if f"{stem}{s}" in top), None)
 
 
+DATE_TEXT = re.compile(rb"\d{4}-\d{2}-\d{2}")
+# A rule that compares a date with the as-of day changes its answer the day after the date
+# (a deadline becomes overdue, a waiver lapses) or 181 days after it (a review is no longer
+# recent). A record is evaluated again when one of these days falls between two snapshots.
+SWITCH_OFFSETS = (0, 1, 180, 181)
+
+
+def _new_database() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    db.create_schema(con)
+    con.execute(db.sql("scorecard"))
+    return con
+
+
+def _between(days: list[dt.date], after: dt.date, upto: dt.date) -> bool:
+    i = bisect.bisect_right(days, after)
+    return i < len(days) and days[i] <= upto
+
+
 class Replayer:
-    """Keeps one catalogue database in step with the commits it is shown."""
+    """Keeps the catalogue of the commits it is shown: one database follows the whole catalogue
+    (for custom checks and full evaluations); a scratch database evaluates only the records
+    whose facts can have changed since the previous snapshot (edited, or a date of theirs
+    passed). Every record's facts depend on its own rows, the configuration and the day alone."""
 
     def __init__(self, repo: Repo, shown_root: str):
         self.repo = repo
-        self.root = shown_root
-        self.con = duckdb.connect(":memory:")
-        db.create_schema(self.con)
-        self.con.execute(db.sql("scorecard"))
+        self.base = Path(shown_root)
+        self.con = _new_database()
+        self.scratch = _new_database()
         self.in_db: dict[str, LoadedRecord] = {}
         self.parsed: dict[tuple[str, str], tuple[list[LoadedRecord], list[Problem]]] = {}
+        self.shown: dict[str, str] = {}
+        self.switches: dict[LoadedRecord, list[dt.date]] = {}
         self.config_key: tuple | None = None
-        self.card = None
-        self.owners = None
+        self.card: Any = None
+        self.owners: Any = None
         self.config_problems: list[Problem] = []
         self.reader = BlobReader(repo)
-        self.parses = 0  # files parsed (for the benchmark)
+        self.parses = 0  # files parsed (for the benchmark and tests)
+        self.tree: dict[str, TreeEntry] = {}
+        self.tree_commit: str | None = None
+        self.log: list[tuple[str, list[Change]]] | None = None
+        self.position: dict[str, int] = {}
+        self.last: tuple[dt.date, pd.DataFrame, dict[str, LoadedRecord]] | None = None
 
     def close(self) -> None:
         self.reader.close()
         self.con.close()
+        self.scratch.close()
 
     def _shown(self, rel: str) -> str:
-        return str(Path(self.root) / rel)
+        shown = self.shown.get(rel)
+        if shown is None:
+            shown = self.shown[rel] = str(self.base / rel)
+        return shown
+
+    def _tree_at(self, commit: str) -> list[TreeEntry]:
+        """The files at a commit: the previous tree plus the changes of the commits between."""
+        if self.log is None:
+            self.log = first_parent_changes(self.repo)
+            self.position = {sha: i for i, (sha, _) in enumerate(self.log)}
+        here, there = self.position.get(self.tree_commit or ""), self.position.get(commit)
+        if here is None or there is None or there < here:
+            self.tree = {e.rel: e for e in ls_tree(self.repo, commit)}
+        else:
+            for _, changes in self.log[here + 1 : there + 1]:
+                for c in changes:
+                    if c.blob is None:
+                        self.tree.pop(c.rel, None)
+                    else:
+                        self.tree[c.rel] = TreeEntry(c.rel, c.blob, -1)
+        self.tree_commit = commit
+        return list(self.tree.values())
 
     def _load(self, entry: TreeEntry) -> tuple[list[LoadedRecord], list[Problem]]:
         key = (entry.blob, entry.rel)
@@ -113,31 +166,94 @@ class Replayer:
         """Delete and insert only the records that differ from what the database holds."""
         new = {r.id: r for r in result.records}
         gone = [i for i, r in self.in_db.items() if new.get(i) is not r]
-        if gone:
-            for table, column in RECORD_TABLES:
-                self.con.execute(
-                    f"DELETE FROM {table} WHERE {column} IN (SELECT unnest($ids))", {"ids": gone}
-                )
-        for order, r in enumerate(result.records):
-            if self.in_db.get(r.id) is not r:
-                db._load_batch(self.con, [r], order)
+        _delete(self.con, gone)
+        fresh = [r for r in result.records if self.in_db.get(r.id) is not r]
+        if fresh:
+            db._load_batch(self.con, fresh, 0)
         self.in_db = new
+
+    def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
+        days = self.switches.get(record)
+        if days is None:
+            found = set()
+            for text in set(DATE_TEXT.findall(record.json)):
+                try:
+                    day = dt.date.fromisoformat(text.decode())
+                except ValueError:
+                    continue
+                found.update(day + dt.timedelta(days=k) for k in SWITCH_OFFSETS if day.year < 9999)
+            days = self.switches[record] = sorted(found)
+        return days
+
+    def _waiver_lapses(self, after: dt.date, upto: dt.date) -> bool:
+        days = sorted(
+            w.expires_on + dt.timedelta(days=k) for w in self.card.waivers for k in (0, 1)
+        )
+        return _between(days, after, upto)
 
     def evaluate(self, commit: str, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
         """The per-integration facts of the catalogue at `commit`, as of `day`, and its errors."""
-        entries = ls_tree(self.repo, commit)
+        entries = self._tree_at(commit)
         files = record_entries(entries)
         with gc_paused():
             loaded = [self._load(e) for e in files]
         result = assemble([(Path(e.rel), self._shown(e.rel), False) for e in files], loaded, [])
         config_changed = self._config(entries)
-        self._sync(result)
+        full = self._needs_full(day, config_changed)
+        if full:
+            self._sync(result)
         failures, custom_problems = run_custom_checks(self.con, self.card)
         if config_changed:
-            db.fill_scorecard(self.con, self.card, failures, self.owners, {})
+            for con in (self.con, self.scratch):
+                db.fill_scorecard(con, self.card, failures, self.owners, {})
         elif self.card.custom_checks:
             self.con.execute("DELETE FROM custom_failures")
             db._insert(self.con, "custom_failures", failures)
         problems = result.problems + self.config_problems + custom_problems
         errors = [str(p) for p in problems if p.severity == "error"]
-        return facts(self.con, day), errors
+        df = facts(self.con, day) if full else self._partial_facts(result, day)
+        self.last = (day, df, {r.id: r for r in result.records})
+        return df, errors
+
+    def _needs_full(self, day: dt.date, config_changed: bool) -> bool:
+        """The whole catalogue is evaluated at the first snapshot, when the configuration
+        changed or a waiver lapsed, and always with custom checks (their SQL may read any row)."""
+        last = self.last
+        return (
+            last is None
+            or config_changed
+            or bool(self.card.custom_checks)
+            or last[0] >= day
+            or self._waiver_lapses(last[0], day)
+        )
+
+    def _partial_facts(self, result: LoadResult, day: dt.date) -> pd.DataFrame:
+        assert self.last is not None
+        prev_day, prev_df, prev_records = self.last
+        again = [
+            r
+            for r in result.records
+            if prev_records.get(r.id) is not r or _between(self._switch_days(r), prev_day, day)
+        ]
+        _delete(self.scratch, None)
+        if again:
+            db._load_batch(self.scratch, again, 0)
+        redo = {r.id for r in again}
+        keep = prev_df[prev_df["id"].isin({r.id for r in result.records} - redo)]
+        parts = [keep.assign(snapshot_date=pd.Timestamp(day))]
+        if again:
+            parts.append(facts(self.scratch, day))
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _delete(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> None:
+    """Remove records (all of them when ids is None) from every record table."""
+    if ids is not None and not ids:
+        return
+    for table, column in RECORD_TABLES:
+        if ids is None:
+            con.execute(f"DELETE FROM {table}")
+        else:
+            con.execute(
+                f"DELETE FROM {table} WHERE {column} IN (SELECT unnest($ids))", {"ids": ids}
+            )

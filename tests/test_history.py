@@ -189,9 +189,7 @@ def test_since_and_until_bound_the_snapshots(repo, tmp_path, capsys):
     assert days == ["2026-01-15", "2026-01-25", "2026-01-26", "2026-02-04", "2026-02-19"]
 
 
-def test_a_folder_not_in_git_gives_todays_snapshot_and_says_how_to_get_history(
-    tmp_path, capsys
-):
+def test_a_folder_not_in_git_gives_todays_snapshot_and_says_how_to_get_history(tmp_path, capsys):
     folder = tmp_path / "plain"
     folder.mkdir()
     for r in _records()[:3]:

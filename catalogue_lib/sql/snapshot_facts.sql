@@ -1,13 +1,14 @@
 -- One row per integration with what history keeps of it as of $as_of: filter fields, must-haves, checks, level, overdue, risk.
-WITH must AS (
+WITH results AS MATERIALIZED (SELECT * FROM check_results($as_of)),
+must AS (
     SELECT r.integration_id, bool_and(r.state IN ('pass', 'na')) AS ok
-    FROM check_results($as_of) r JOIN checks c USING (check_name)
+    FROM results r JOIN checks c USING (check_name)
     WHERE c.must_have
     GROUP BY r.integration_id
 ),
 passing AS (
     SELECT integration_id, list(check_name ORDER BY check_name) AS passing
-    FROM check_results($as_of) WHERE state = 'pass' GROUP BY integration_id
+    FROM results WHERE state = 'pass' GROUP BY integration_id
 ),
 ok AS (
     SELECT integration_id, list(check_name ORDER BY check_name) AS ok_checks
