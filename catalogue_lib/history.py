@@ -23,7 +23,7 @@ from . import db
 from .catalogue import open_catalogue
 from .figures import catalogue_figures, facts, figure_rows, level_names
 from .filters import Filters
-from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo
+from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
 from .snapshots import Replayer
 
 FORMAT = "3"  # bump when the stored facts change shape: the store is then rebuilt
@@ -225,6 +225,14 @@ def _today_only(path: str | Path, today: dt.date) -> History:
     errors = [str(p) for p in cat.result.errors]
     _store(con, [(today, None, facts(cat.con, today), level_names(cat.con), errors)])
     return History(con, None, NOT_IN_GIT.format(path=path))
+
+
+def head_key(path: str | Path) -> str | None:
+    """The commit HEAD points at in the catalogue folder's repository (None: not in git)."""
+    try:
+        return git(Path(path), "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except (GitError, OSError):
+        return None
 
 
 def change_over(

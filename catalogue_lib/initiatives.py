@@ -145,3 +145,27 @@ def as_text(data: Report) -> str:
             needs = ", ".join(c["check"] for c in s["needs"])
             out.append(f"  - {s['id']} ({s['owner']}): needs {needs}")
     return "\n".join(out)
+
+
+def scope_text(scope: dict[str, list[str]]) -> str:
+    parts = [f"{k} {', '.join(v)}" for k, v in scope.items() if v]
+    return "; ".join(parts) or "every active integration"
+
+
+def short_table(initiative: dict[str, Any]):  # -> pd.DataFrame
+    """The integrations still short of an initiative's target, one row each, with what they need."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "id": s["id"],
+                "integration": s["name"],
+                "owner": s["owner"],
+                "needs": ", ".join(c["check"] for c in s["needs"]),
+                "how to fix": " · ".join(c["fix"] for c in s["needs"] if c["fix"]),
+            }
+            for s in initiative["short"]
+        ],
+        columns=["id", "integration", "owner", "needs", "how to fix"],
+    )

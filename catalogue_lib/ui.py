@@ -33,6 +33,8 @@ NAV = (
     ("backlog", "Backlog"),
     ("integration", "Integration"),
     ("quality", "Data quality"),
+    ("trends", "Trends"),
+    ("initiatives", "Initiatives"),
 )
 PAGES = {
     "health": "app.py",
@@ -43,6 +45,8 @@ PAGES = {
     "integration": "pages/5_Integration.py",
     "quality": "pages/6_Data_quality.py",
     "backlog": "pages/7_Backlog.py",
+    "trends": "pages/8_Trends.py",
+    "initiatives": "pages/9_Initiatives.py",
 }
 
 
@@ -122,6 +126,22 @@ def query(name: str, **extra: Any) -> pd.DataFrame:
     """Run sql/<name>.sql with the current filters, as-of date and extra parameters."""
     cat, _, version = current()
     return _cached_query(cat, catalogue_paths(), version, name, _params(extra))
+
+
+@st.cache_resource(show_spinner="Reading the catalogue's git history…")
+def _history(path: str, head: str | None, version: int) -> Any:
+    from .history import open_history
+
+    return open_history(path)
+
+
+def history() -> Any:
+    """The stored history of the catalogue folder (history.History), updated when HEAD moves."""
+    from .history import head_key
+
+    path = catalogue_paths()[0]
+    head = head_key(path)
+    return _history(path, head, current()[2] if head is None else 0)
 
 
 # --------------------------------------------------------------------------- page frame

@@ -42,7 +42,10 @@ def _record(ident: str, **changes) -> dict:
     rec = copy.deepcopy(VALID)
     rec["id"] = ident
     rec["operations"]["on_call"] = "pagerduty:carriers"
-    rec["contract"] = {"idempotency": "Idempotency-Key", "webhooks": {"signature_verification": True}}
+    rec["contract"] = {
+        "idempotency": "Idempotency-Key",
+        "webhooks": {"signature_verification": True},
+    }
     rec["lifecycle"]["test_environment"] = {"kind": "sandbox"}
     rec.update(changes)
     return rec
@@ -77,7 +80,9 @@ def test_rejects_a_bad_initiative_like_any_scorecard_mistake(tmp_path, change, m
     card, problems, source = load_scorecard(folder)
     assert source == "default" and card.initiatives == []
     assert len(problems) >= 1
-    assert any(message in p.message and "default scorecard is in force" in p.message for p in problems)
+    assert any(
+        message in p.message and "default scorecard is in force" in p.message for p in problems
+    )
     assert all(p.line for p in problems), [str(p) for p in problems]
 
 
@@ -109,15 +114,31 @@ def test_a_gap_an_initiative_needs_takes_its_due_date_in_the_backlog(tmp_path):
     short["operations"] = {k: v for k, v in short["operations"].items() if k != "runbook"}
     folder = _folder(tmp_path, [INITIATIVE], [short])
     cat = open_catalogue([str(folder)])
-    items = cat.query("backlog", types=[], owners=[], partners=[], criticalities=[],
-                      directions=[], search=None, as_of=AS_OF)
+    items = cat.query(
+        "backlog",
+        types=[],
+        owners=[],
+        partners=[],
+        criticalities=[],
+        directions=[],
+        search=None,
+        as_of=AS_OF,
+    )
     gap = items[(items["kind"] == "gap") & items["item"].str.startswith("Runbook")].iloc[0]
     assert gap["due"].date() == dt.date(2027, 3, 31)
     assert gap["days"] == (dt.date(2027, 3, 31) - AS_OF).days
     assert "initiative 'Carriers at Silver' needs it by 2027-03-31" in gap["why"]
     other = open_catalogue([str(_folder(tmp_path / "b", [], [short]))])
-    plain = other.query("backlog", types=[], owners=[], partners=[], criticalities=[],
-                        directions=[], search=None, as_of=AS_OF)
+    plain = other.query(
+        "backlog",
+        types=[],
+        owners=[],
+        partners=[],
+        criticalities=[],
+        directions=[],
+        search=None,
+        as_of=AS_OF,
+    )
     gap2 = plain[(plain["kind"] == "gap") & plain["item"].str.startswith("Runbook")].iloc[0]
     assert gap2["due"] is None or gap2["due"] != gap2["due"]  # NaT: no date without initiative
     assert gap["score"] > gap2["score"]
