@@ -465,6 +465,24 @@ def record_sections(r: pd.Series) -> None:
         )
 
 
+def staleness_text(df: pd.DataFrame) -> str:
+    """'Last commit 2026-11-13 (15 days ago) · reviewed on 2025-12-08 (355 days ago)'."""
+    if df.empty:
+        return ""
+    r = df.iloc[0]
+    commit = (
+        f"Last commit {_val(r['last_commit'])} ({int(r['commit_age_days'])} days ago, {md(r['commit'])})"
+        if pd.notna(r["last_commit"])
+        else "Not committed to git yet"
+    )
+    review = (
+        f"reviewed on {_val(r['reviewed_on'])} ({int(r['review_age_days'])} days ago)"
+        if pd.notna(r["reviewed_on"])
+        else "never reviewed"
+    )
+    return f"{commit} · {review}"
+
+
 def level_tabs() -> None:
     """Scorecard levels per partner type and per owner (health and coverage pages)."""
     by_type, by_owner = st.tabs(["Levels by partner type", "Levels by owner"])

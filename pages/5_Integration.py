@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import ui
+from catalogue_lib import staleness, ui
 from catalogue_lib.present import md
 
 f = ui.page(
@@ -68,6 +68,8 @@ for title, name in [
 ]:
     st.subheader(title)
     ui.table(ui.query(name, id=chosen), f"{name.removeprefix('integration_')}-{chosen}")
+staleness.ensure(ui.current()[0])
+st.caption(ui.staleness_text(ui.query("integration_staleness", id=chosen)))
 st.caption(
     f"Source: {md(r['source_path'])}{':' + str(int(r['source_line'])) if r['source_line'] == r['source_line'] and r['source_line'] else ''}"
 )
