@@ -196,15 +196,14 @@ def _update(
     replayer = Replayer(hist.repo, str(path))
     batch: list[Snapshot] = []
     try:
-        for n, dc in enumerate(todo, 1):
-            df, errors = replayer.evaluate(dc.commit, dc.day)
-            batch.append((dc.day, dc.commit, df, level_names(replayer.con), errors))
+        for n, snap in enumerate(replayer.run(todo), 1):
+            batch.append(snap)
             if len(batch) >= BATCH:
                 _store(hist.con, batch)
                 batch = []
-            hist.computed.append(dc.day)
+            hist.computed.append(snap[0])
             if progress:
-                progress(n, len(todo), dc)
+                progress(n, len(todo), todo[n - 1])
         _store(hist.con, batch)
         hist.parses = replayer.parses
     finally:

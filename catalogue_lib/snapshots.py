@@ -12,6 +12,8 @@ import bisect
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from . import db
 from .config import owners_from_bytes, run_custom_checks, scorecard_from_bytes
 from .figures import facts
 from .files import CONFIG_FILES, MAX_FILE_BYTES, RECORD_SUFFIXES
-from .gitrepo import BlobReader, Change, Repo, TreeEntry, first_parent_changes, ls_tree
+from .gitrepo import BlobReader, Change, DayCommit, Repo, TreeEntry, first_parent_changes, ls_tree
 from .load import LoadedRecord, LoadResult, Problem, assemble, gc_paused, load_bytes
 
 RECORD_TABLES = (
@@ -100,7 +102,8 @@ class Replayer:
         self.tree_commit: str | None = None
         self.log: list[tuple[str, list[Change]]] | None = None
         self.position: dict[str, int] = {}
-        self.last: tuple[dt.date, pd.DataFrame, dict[str, LoadedRecord]] | None = None
+        self.last: tuple[dt.date, dict[str, LoadedRecord]] | None = None
+        self.full_at: tuple[dt.date, pd.DataFrame] = (dt.date.min, pd.DataFrame())
 
     def close(self) -> None:
         self.reader.close()
@@ -191,33 +194,53 @@ class Replayer:
         )
         return _between(days, after, upto)
 
-    def evaluate(self, commit: str, day: dt.date) -> tuple[pd.DataFrame, list[str]]:
-        """The per-integration facts of the catalogue at `commit`, as of `day`, and its errors."""
-        entries = self._tree_at(commit)
-        files = record_entries(entries)
-        with gc_paused():
-            loaded = [self._load(e) for e in files]
-        result = assemble([(Path(e.rel), self._shown(e.rel), False) for e in files], loaded, [])
-        config_changed = self._config(entries)
-        full = self._needs_full(day, config_changed)
-        if full:
+    def run(self, todo: list[DayCommit]) -> Iterator[Snapshot]:
+        """(day, commit, facts, level names, errors) for each day-commit, in order.
+
+        A snapshot is evaluated in full (every record, in the database that follows the
+        catalogue) when it is the first, when scorecard.yaml or owners.yaml changed, when a
+        waiver lapsed, or when the scorecard has custom checks. Between two full snapshots the
+        configuration is fixed, and a record's facts change only when it is edited or one of its
+        dates passes: those (record, day) pairs are evaluated together, many to one query, on
+        a day inside each pair's unchanged stretch (see `_finish`)."""
+        pending: list[_Pending] = []
+        for dc in todo:
+            entries = self._tree_at(dc.commit)
+            files = record_entries(entries)
+            with gc_paused():
+                loaded = [self._load(e) for e in files]
+            shown = [(Path(e.rel), self._shown(e.rel), False) for e in files]
+            result = assemble(shown, loaded, [])
+            records = {r.id: r for r in result.records}
+            config_changed = self._config(entries)
+            if not self._needs_full(dc.day, config_changed):
+                errors = [
+                    str(p) for p in result.problems + self.config_problems if p.severity == "error"
+                ]
+                levels = [lv.name for lv in self.card.levels]
+                assert self.last is not None
+                pending.append(_Pending(dc, records, levels, errors, self.last[0], self.last[1]))
+                self.last = (dc.day, records)
+                continue
+            yield from self._finish(pending)
+            pending = []
             self._sync(result)
-        failures, custom_problems = run_custom_checks(self.con, self.card)
-        if config_changed:
-            for con in (self.con, self.scratch):
-                db.fill_scorecard(con, self.card, failures, self.owners, {})
-        elif self.card.custom_checks:
-            self.con.execute("DELETE FROM custom_failures")
-            db._insert(self.con, "custom_failures", failures)
-        problems = result.problems + self.config_problems + custom_problems
-        errors = [str(p) for p in problems if p.severity == "error"]
-        df = facts(self.con, day) if full else self._partial_facts(result, day)
-        self.last = (day, df, {r.id: r for r in result.records})
-        return df, errors
+            failures, custom_problems = run_custom_checks(self.con, self.card)
+            if config_changed:
+                for con in (self.con, self.scratch):
+                    db.fill_scorecard(con, self.card, failures, self.owners, {})
+            elif self.card.custom_checks:
+                self.con.execute("DELETE FROM custom_failures")
+                db._insert(self.con, "custom_failures", failures)
+            problems = result.problems + self.config_problems + custom_problems
+            errors = [str(p) for p in problems if p.severity == "error"]
+            df = facts(self.con, dc.day)
+            self.full_at = (dc.day, df)
+            self.last = (dc.day, records)
+            yield dc.day, dc.commit, df, [lv.name for lv in self.card.levels], errors
+        yield from self._finish(pending)
 
     def _needs_full(self, day: dt.date, config_changed: bool) -> bool:
-        """The whole catalogue is evaluated at the first snapshot, when the configuration
-        changed or a waiver lapsed, and always with custom checks (their SQL may read any row)."""
         last = self.last
         return (
             last is None
@@ -227,23 +250,66 @@ class Replayer:
             or self._waiver_lapses(last[0], day)
         )
 
-    def _partial_facts(self, result: LoadResult, day: dt.date) -> pd.DataFrame:
-        assert self.last is not None
-        prev_day, prev_df, prev_records = self.last
-        again = [
-            r
-            for r in result.records
-            if prev_records.get(r.id) is not r or _between(self._switch_days(r), prev_day, day)
-        ]
-        _delete(self.scratch, None)
-        if again:
-            db._load_batch(self.scratch, again, 0)
-        redo = {r.id for r in again}
-        keep = prev_df[prev_df["id"].isin({r.id for r in result.records} - redo)]
-        parts = [keep.assign(snapshot_date=pd.Timestamp(day))]
-        if again:
-            parts.append(facts(self.scratch, day))
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    def _stretch(self, record: LoadedRecord, day: dt.date, lo: dt.date, hi: dt.date) -> tuple:
+        """The days around `day` (within lo..hi) on which the record's facts cannot change."""
+        days = self._switch_days(record)
+        i = bisect.bisect_right(days, day)
+        start = days[i - 1] if i > 0 else lo
+        end = days[i] - dt.timedelta(days=1) if i < len(days) else hi
+        return max(start, lo), min(end, hi)
+
+    def _finish(self, pending: list[_Pending]) -> Iterator[Snapshot]:
+        """Facts of the snapshots after the last full one: evaluate each (record, day) that may
+        have changed on as few days as possible (greedy interval stabbing), then carry every
+        other record's facts over from the snapshot before."""
+        if not pending:
+            return
+        base_day, base_df = self.full_at
+        lo, hi = base_day, pending[-1].dc.day
+        pairs = []
+        for k, p in enumerate(pending):
+            for r in p.records.values():
+                if p.prev_records.get(r.id) is not r or _between(
+                    self._switch_days(r), p.prev_day, p.dc.day
+                ):
+                    start, end = self._stretch(r, p.dc.day, lo, hi)
+                    pairs.append((end, start, k, r))
+        pairs.sort(key=lambda t: (t[0], t[1]))
+        points: list[tuple[dt.date, dict[str, LoadedRecord]]] = []
+        wanted: dict[int, dict[int, set[str]]] = {}  # snapshot -> point -> ids
+        for end, start, k, r in pairs:
+            if not points or start > points[-1][0] or points[-1][1].get(r.id, r) is not r:
+                points.append((end, {}))
+            points[-1][1][r.id] = r
+            wanted.setdefault(k, {}).setdefault(len(points) - 1, set()).add(r.id)
+        evaluated = []
+        for day, recs in points:
+            _delete(self.scratch, None)
+            db._load_batch(self.scratch, list(recs.values()), 0)
+            evaluated.append(facts(self.scratch, day))
+        current = base_df
+        for k, p in enumerate(pending):
+            fresh = wanted.get(k, {})
+            redo = set().union(*fresh.values()) if fresh else set()
+            parts = [current[current["id"].isin(set(p.records) - redo)]]
+            parts += [evaluated[i][evaluated[i]["id"].isin(ids)] for i, ids in fresh.items()]
+            current = pd.concat(parts, ignore_index=True).assign(
+                snapshot_date=pd.Timestamp(p.dc.day)
+            )
+            yield p.dc.day, p.dc.commit, current, p.levels, p.errors
+
+
+@dataclass
+class _Pending:
+    dc: DayCommit
+    records: dict[str, LoadedRecord]
+    levels: list[str]
+    errors: list[str]
+    prev_day: dt.date
+    prev_records: dict[str, LoadedRecord]
+
+
+Snapshot = tuple[dt.date, str, pd.DataFrame, list[str], list[str]]
 
 
 def _delete(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> None:

@@ -44,7 +44,12 @@ def build_history(tmp_path: Path) -> GitCatalogue:
     recs = _records()
     for r in recs[:6]:
         g.write(f"{r['id']}.yaml", r)
-    g.commit(D, "six records")
+    clock = copy.deepcopy(recs[9])  # never edited: only the passing days change its figures
+    clock["stage"] = "live"
+    clock["reviewed_on"] = D - dt.timedelta(days=175)  # no longer recent from D + 6
+    clock["auth"] = {"method": "api_key", "expires_on": D + dt.timedelta(days=15)}  # overdue D + 16
+    g.write("clock.yaml", clock)
+    g.commit(D, "six records and a clock")
     g.write(f"{recs[6]['id']}.yaml", recs[6])
     g.commit(D + dt.timedelta(days=3), "add a record")
     fixed = copy.deepcopy(recs[0])
