@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import db
 from .db import CHECK_NAMES
@@ -21,6 +22,15 @@ from .filters import Filters
 def facts(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     """One row per integration of a catalogue database (sql/snapshot_facts.sql)."""
     return db.query(con, "snapshot_facts", as_of=as_of)
+
+
+def facts_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pa.Table:
+    """facts() as an Arrow table (history keeps and stores these without pandas)."""
+    cur = con.cursor()
+    try:
+        return cur.sql(db.sql("snapshot_facts"), params={"as_of": as_of}).to_arrow_table()
+    finally:
+        cur.close()
 
 
 def level_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -159,6 +159,23 @@ class BlobReader:
         self._proc.stdout.read(1)  # the newline after the content
         return data
 
+    def read_many(self, blobs: list[str], chunk: int = 256) -> dict[str, bytes]:
+        """Many blobs, asked for a chunk at a time (a chunk of ids fits in the pipe's buffer,
+        so git never waits on us while we write)."""
+        assert self._proc.stdin and self._proc.stdout
+        out: dict[str, bytes] = {}
+        for start in range(0, len(blobs), chunk):
+            part = blobs[start : start + chunk]
+            self._proc.stdin.write(b"".join(b.encode() + b"\n" for b in part))
+            self._proc.stdin.flush()
+            for blob in part:
+                header = self._proc.stdout.readline().split()
+                if len(header) != 3:
+                    raise GitError(f"cannot read blob {blob}")
+                out[blob] = self._proc.stdout.read(int(header[2]))
+                self._proc.stdout.read(1)
+        return out
+
     def close(self) -> None:
         if self._proc.poll() is None:
             assert self._proc.stdin

@@ -18,10 +18,11 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import db
 from .catalogue import open_catalogue
-from .figures import catalogue_figures, facts, figure_rows, level_names
+from .figures import catalogue_figures, facts_table, figure_rows, level_names
 from .filters import Filters
 from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
 from .snapshots import Replayer
@@ -117,16 +118,20 @@ def _open_store(path: Path | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-Snapshot = tuple[dt.date, str | None, pd.DataFrame, list[str], list[str]]
+Snapshot = tuple[dt.date, str | None, pa.Table, list[str], list[str]]
 
 
 def _store(con: duckdb.DuckDBPyConnection, batch: list[Snapshot]) -> None:
     """Write snapshots (day, commit, facts, level names, errors) in one transaction."""
     if not batch:
         return
-    df = pd.concat([f.assign(commit=c) for _, c, f, _, _ in batch], ignore_index=True)
+    tables = [
+        f.append_column("commit", pa.array([c] * f.num_rows, pa.string()))
+        for _, c, f, _, _ in batch
+    ]
+    facts_rows = pa.concat_tables(tables)
     days = [d for d, *_ in batch]
-    con.register("_facts", df)
+    con.register("_facts", facts_rows)
     try:
         con.execute("CREATE TABLE IF NOT EXISTS facts AS SELECT * FROM _facts LIMIT 0")
         con.execute("BEGIN")
@@ -222,7 +227,7 @@ def _today_only(path: str | Path, today: dt.date) -> History:
     cat = open_catalogue([str(path)])
     con = _open_store(None)
     errors = [str(p) for p in cat.result.errors]
-    _store(con, [(today, None, facts(cat.con, today), level_names(cat.con), errors)])
+    _store(con, [(today, None, facts_table(cat.con, today), level_names(cat.con), errors)])
     return History(con, None, NOT_IN_GIT.format(path=path))
 
 

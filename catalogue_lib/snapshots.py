@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import db
 from .config import owners_from_bytes, run_custom_checks, scorecard_from_bytes
-from .figures import facts
+from .figures import facts_table
 from .files import CONFIG_FILES, MAX_FILE_BYTES, RECORD_SUFFIXES
 from .gitrepo import BlobReader, Change, DayCommit, Repo, TreeEntry, first_parent_changes, ls_tree
 from .load import LoadedRecord, LoadResult, Problem, assemble, gc_paused, load_bytes
@@ -40,17 +42,17 @@ RECORD_TABLES = (
 def record_entries(entries: list[TreeEntry]) -> list[TreeEntry]:
     """The files a walk of the checked-out folder would read, in the same (path) order: record
     suffixes, no dot-files or dot-folders, no configuration file at the top."""
-    out = []
-    for e in entries:
-        parts = e.rel.split("/")
-        if any(p.startswith(".") for p in parts):
-            continue
-        if os.path.splitext(parts[-1])[1].lower() not in RECORD_SUFFIXES:
-            continue
-        if len(parts) == 1 and parts[0].lower() in CONFIG_FILES:
-            continue
-        out.append(e)
-    return sorted(out, key=lambda e: e.rel)
+    return sorted((e for e in entries if _is_record(e.rel)), key=lambda e: e.rel)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_record(rel: str) -> bool:
+    parts = rel.split("/")
+    if any(p.startswith(".") for p in parts):
+        return False
+    if os.path.splitext(parts[-1])[1].lower() not in RECORD_SUFFIXES:
+        return False
+    return not (len(parts) == 1 and parts[0].lower() in CONFIG_FILES)
 
 
 def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:
@@ -58,11 +60,29 @@ def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:
     return next((top[f"{stem}{s}"] for s in (".yaml", ".yml") if f"{stem}{s}" in top), None)
 
 
-DATE_TEXT = re.compile(rb"\d{4}-\d{2}-\d{2}")
-# A rule that compares a date with the as-of day changes its answer the day after the date
-# (a deadline becomes overdue, a waiver lapses) or 181 days after it (a review is no longer
-# recent). A record is evaluated again when one of these days falls between two snapshots.
-SWITCH_OFFSETS = (0, 1, 180, 181)
+def switch_days(record: dict[str, Any]) -> set[dt.date]:
+    """The days on which a record's facts can change while the record stays as it is: the day
+    after each deadline (it becomes overdue: sql/schema.sql deadlines_as_of) and 181 days after
+    its review (no longer recent: check_results). A rule that compares another date with the
+    as-of day must add its dates here."""
+
+    def day(text: Any) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(text)) if text else None
+        except ValueError:
+            return None
+
+    one, review = dt.timedelta(days=1), dt.timedelta(days=181)
+    life = record.get("lifecycle") or {}
+    deadlines = [(record.get("auth") or {}).get("expires_on")]
+    for v in life.get("versions") or ():
+        deadlines += [v.get("sunset_on"), v.get("deprecated_on")]
+    deadlines += [c.get("date") for c in life.get("planned_changes") or ()]
+    out = {d + one for d in map(day, deadlines) if d and d.year < 9999}
+    reviewed = day(record.get("reviewed_on"))
+    if reviewed and reviewed.year < 9000:
+        out.add(reviewed + review)
+    return out
 
 
 def _new_database() -> duckdb.DuckDBPyConnection:
@@ -91,6 +111,8 @@ class Replayer:
         self.in_db: dict[str, LoadedRecord] = {}
         self.parsed: dict[tuple[str, str], tuple[list[LoadedRecord], list[Problem]]] = {}
         self.shown: dict[str, str] = {}
+        self.files: dict[str, tuple[Path, str, bool]] = {}
+        self.prefetched: dict[str, bytes] = {}
         self.switches: dict[LoadedRecord, list[dt.date]] = {}
         self.config_key: tuple | None = None
         self.card: Any = None
@@ -103,7 +125,7 @@ class Replayer:
         self.log: list[tuple[str, list[Change]]] | None = None
         self.position: dict[str, int] = {}
         self.last: tuple[dt.date, dict[str, LoadedRecord]] | None = None
-        self.full_at: tuple[dt.date, pd.DataFrame] = (dt.date.min, pd.DataFrame())
+        self.full_at: tuple[dt.date, pa.Table] = (dt.date.min, pa.table({}))
 
     def close(self) -> None:
         self.reader.close()
@@ -115,6 +137,12 @@ class Replayer:
         if shown is None:
             shown = self.shown[rel] = str(self.base / rel)
         return shown
+
+    def _file(self, rel: str) -> tuple[Path, str, bool]:
+        hit = self.files.get(rel)
+        if hit is None:
+            hit = self.files[rel] = (Path(rel), self._shown(rel), False)
+        return hit
 
     def _tree_at(self, commit: str) -> list[TreeEntry]:
         """The files at a commit: the previous tree plus the changes of the commits between."""
@@ -145,7 +173,10 @@ class Replayer:
                 )
                 hit = ([], [Problem(shown, None, "error", message)])
             else:
-                hit = load_bytes(self.reader.read(entry.blob), Path(entry.rel), shown, False)
+                data = self.prefetched.get(entry.blob)
+                if data is None:
+                    data = self.reader.read(entry.blob)
+                hit = load_bytes(data, Path(entry.rel), shown, False)
             self.parsed[key] = hit
             self.parses += 1
         return hit
@@ -178,14 +209,7 @@ class Replayer:
     def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
         days = self.switches.get(record)
         if days is None:
-            found = set()
-            for text in set(DATE_TEXT.findall(record.json)):
-                try:
-                    day = dt.date.fromisoformat(text.decode())
-                except ValueError:
-                    continue
-                found.update(day + dt.timedelta(days=k) for k in SWITCH_OFFSETS if day.year < 9999)
-            days = self.switches[record] = sorted(found)
+            days = self.switches[record] = sorted(switch_days(json.loads(record.json)))
         return days
 
     def _waiver_lapses(self, after: dt.date, upto: dt.date) -> bool:
@@ -207,9 +231,12 @@ class Replayer:
         for dc in todo:
             entries = self._tree_at(dc.commit)
             files = record_entries(entries)
+            missing = [e.blob for e in files if (e.blob, e.rel) not in self.parsed]
+            self.prefetched = self.reader.read_many(missing) if missing else {}
             with gc_paused():
                 loaded = [self._load(e) for e in files]
-            shown = [(Path(e.rel), self._shown(e.rel), False) for e in files]
+            self.prefetched = {}
+            shown = [self._file(e.rel) for e in files]
             result = assemble(shown, loaded, [])
             records = {r.id: r for r in result.records}
             config_changed = self._config(entries)
@@ -234,7 +261,7 @@ class Replayer:
                 db._insert(self.con, "custom_failures", failures)
             problems = result.problems + self.config_problems + custom_problems
             errors = [str(p) for p in problems if p.severity == "error"]
-            df = facts(self.con, dc.day)
+            df = facts_table(self.con, dc.day)
             self.full_at = (dc.day, df)
             self.last = (dc.day, records)
             yield dc.day, dc.commit, df, [lv.name for lv in self.card.levels], errors
@@ -286,17 +313,25 @@ class Replayer:
         for day, recs in points:
             _delete(self.scratch, None)
             db._load_batch(self.scratch, list(recs.values()), 0)
-            evaluated.append(facts(self.scratch, day))
+            evaluated.append(facts_table(self.scratch, day))
         current = base_df
         for k, p in enumerate(pending):
             fresh = wanted.get(k, {})
             redo = set().union(*fresh.values()) if fresh else set()
-            parts = [current[current["id"].isin(set(p.records) - redo)]]
-            parts += [evaluated[i][evaluated[i]["id"].isin(ids)] for i, ids in fresh.items()]
-            current = pd.concat(parts, ignore_index=True).assign(
-                snapshot_date=pd.Timestamp(p.dc.day)
-            )
+            parts = [_only(current, set(p.records) - redo)]
+            parts += [_only(evaluated[i], ids) for i, ids in fresh.items()]
+            current = _dated(pa.concat_tables(parts).combine_chunks(), p.dc.day)
             yield p.dc.day, p.dc.commit, current, p.levels, p.errors
+
+
+def _only(table: pa.Table, ids: set[str]) -> pa.Table:
+    return table.filter(pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
+
+
+def _dated(table: pa.Table, day: dt.date) -> pa.Table:
+    i = table.schema.get_field_index("snapshot_date")
+    column = pa.array([day] * table.num_rows, table.schema.field(i).type)
+    return table.set_column(i, "snapshot_date", column)
 
 
 @dataclass
@@ -309,7 +344,7 @@ class _Pending:
     prev_records: dict[str, LoadedRecord]
 
 
-Snapshot = tuple[dt.date, str, pd.DataFrame, list[str], list[str]]
+Snapshot = tuple[dt.date, str, pa.Table, list[str], list[str]]
 
 
 def _delete(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> None:
