@@ -60,29 +60,11 @@ def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:
     return next((top[f"{stem}{s}"] for s in (".yaml", ".yml") if f"{stem}{s}" in top), None)
 
 
-def switch_days(record: dict[str, Any]) -> set[dt.date]:
-    """The days on which a record's facts can change while the record stays as it is: the day
-    after each deadline (it becomes overdue: sql/schema.sql deadlines_as_of) and 181 days after
-    its review (no longer recent: check_results). A rule that compares another date with the
-    as-of day must add its dates here."""
-
-    def day(text: Any) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(str(text)) if text else None
-        except ValueError:
-            return None
-
-    one, review = dt.timedelta(days=1), dt.timedelta(days=181)
-    life = record.get("lifecycle") or {}
-    deadlines = [(record.get("auth") or {}).get("expires_on")]
-    for v in life.get("versions") or ():
-        deadlines += [v.get("sunset_on"), v.get("deprecated_on")]
-    deadlines += [c.get("date") for c in life.get("planned_changes") or ()]
-    out = {d + one for d in map(day, deadlines) if d and d.year < 9999}
-    reviewed = day(record.get("reviewed_on"))
-    if reviewed and reviewed.year < 9000:
-        out.add(reviewed + review)
-    return out
+# Rules compare a record's dates with the as-of day: a deadline is overdue from the day after
+# it (sql/schema.sql deadlines_as_of), a review stops being recent 181 days after it
+# (check_results). An unchanged record is evaluated again when, for one of its dates, one of
+# these days falls between two snapshots. A rule with another offset must add it here.
+SWITCH_OFFSETS = (1, 181)
 
 
 def _new_database() -> duckdb.DuckDBPyConnection:
@@ -114,6 +96,7 @@ class Replayer:
         self.files: dict[str, tuple[Path, str, bool]] = {}
         self.prefetched: dict[str, bytes] = {}
         self.switches: dict[LoadedRecord, list[dt.date]] = {}
+        self.date_fields: dict[LoadedRecord, tuple[list[tuple], list[dt.date]]] = {}
         self.config_key: tuple | None = None
         self.card: Any = None
         self.owners: Any = None
@@ -209,7 +192,13 @@ class Replayer:
     def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
         days = self.switches.get(record)
         if days is None:
-            days = self.switches[record] = sorted(switch_days(json.loads(record.json)))
+            found = {
+                d + dt.timedelta(days=k)
+                for d in self._dates(record)[1]
+                for k in SWITCH_OFFSETS
+                if d.year < 9999
+            }
+            days = self.switches[record] = sorted(found)
         return days
 
     def _waiver_lapses(self, after: dt.date, upto: dt.date) -> bool:
@@ -277,55 +266,118 @@ class Replayer:
             or self._waiver_lapses(last[0], day)
         )
 
-    def _stretch(self, record: LoadedRecord, day: dt.date, lo: dt.date, hi: dt.date) -> tuple:
-        """The days around `day` (within lo..hi) on which the record's facts cannot change."""
-        days = self._switch_days(record)
-        i = bisect.bisect_right(days, day)
-        start = days[i - 1] if i > 0 else lo
-        end = days[i] - dt.timedelta(days=1) if i < len(days) else hi
-        return max(start, lo), min(end, hi)
+    def _dates(self, record: LoadedRecord) -> tuple[list[tuple], list[dt.date]]:
+        """The record's date fields (paths into its JSON) and their values."""
+        hit = self.date_fields.get(record)
+        if hit is None:
+            found: list[tuple[tuple, dt.date]] = []
+            _walk_dates(record.record.model_dump(mode="python", exclude_none=True), (), found)
+            hit = self.date_fields[record] = ([p for p, _ in found], [d for _, d in found])
+        return hit
+
+    def _copy_at(self, record: LoadedRecord, shift: dt.timedelta, copy_id: str) -> LoadedRecord:
+        """The record under another id with every date moved by `shift`: evaluated as of
+        day + shift, it answers as the record does as of day (rules compare dates with the
+        as-of day, or with each other)."""
+        paths, _ = self._dates(record)
+        data = json.loads(record.json)
+        for path in paths:
+            node = data
+            for key in path[:-1]:
+                node = node[key]
+            try:
+                node[path[-1]] = (dt.date.fromisoformat(node[path[-1]]) + shift).isoformat()
+            except OverflowError:  # a date near 9999 stays where it is: no rule reaches it
+                pass
+        data["id"] = copy_id
+        return LoadedRecord(
+            json.dumps(data).encode(),
+            copy_id,
+            record.owner,
+            record.path,
+            record.line,
+            record.form,
+            record.overrides,
+        )
 
     def _finish(self, pending: list[_Pending]) -> Iterator[Snapshot]:
-        """Facts of the snapshots after the last full one: evaluate each (record, day) that may
-        have changed on as few days as possible (greedy interval stabbing), then carry every
-        other record's facts over from the snapshot before."""
+        """Facts of the snapshots after the last full one, in one query: every (record, day)
+        that may have changed (the record was edited, or one of its dates passed) goes into
+        the scratch database as a copy with its dates moved so that the segment's last day
+        stands for that day; every other record's facts carry over from the day before.
+        Waivers cannot lapse inside a segment (that forces a full evaluation), so the as-of
+        day's only other use, the waivers, answers the same on every day of it."""
         if not pending:
             return
-        base_day, base_df = self.full_at
-        lo, hi = base_day, pending[-1].dc.day
-        pairs = []
+        _, base_df = self.full_at
+        last_day = pending[-1].dc.day
+        copies: list[LoadedRecord] = []
+        mapping: list[dict[str, str]] = []
+        wanted: dict[int, list[str]] = {}
         for k, p in enumerate(pending):
             for r in p.records.values():
                 if p.prev_records.get(r.id) is not r or _between(
                     self._switch_days(r), p.prev_day, p.dc.day
                 ):
-                    start, end = self._stretch(r, p.dc.day, lo, hi)
-                    pairs.append((end, start, k, r))
-        pairs.sort(key=lambda t: (t[0], t[1]))
-        points: list[tuple[dt.date, dict[str, LoadedRecord]]] = []
-        wanted: dict[int, dict[int, set[str]]] = {}  # snapshot -> point -> ids
-        for end, start, k, r in pairs:
-            if not points or start > points[-1][0] or points[-1][1].get(r.id, r) is not r:
-                points.append((end, {}))
-            points[-1][1][r.id] = r
-            wanted.setdefault(k, {}).setdefault(len(points) - 1, set()).add(r.id)
-        evaluated = []
-        for day, recs in points:
+                    copy_id = f"{r.id}\x1f{k}"
+                    copies.append(self._copy_at(r, last_day - p.dc.day, copy_id))
+                    mapping.append({"copy_id": copy_id, "id": r.id})
+                    wanted.setdefault(k, []).append(copy_id)
+        evaluated = None
+        if copies:
             _delete(self.scratch, None)
-            db._load_batch(self.scratch, list(recs.values()), 0)
-            evaluated.append(facts_table(self.scratch, day))
+            db._load_batch(self.scratch, copies, 0)
+            self.scratch.register("_copies", pa.Table.from_pylist(mapping))
+            try:
+                self.scratch.execute(
+                    "INSERT INTO waivers SELECT m.copy_id, w.* EXCLUDE (integration_id) "
+                    "FROM waivers w JOIN _copies m ON m.id = w.integration_id"
+                )
+                evaluated = _restore_ids(facts_table(self.scratch, last_day))
+                self.scratch.execute(
+                    "DELETE FROM waivers WHERE integration_id IN (SELECT copy_id FROM _copies)"
+                )
+            finally:
+                self.scratch.unregister("_copies")
         current = base_df
         for k, p in enumerate(pending):
-            fresh = wanted.get(k, {})
-            redo = set().union(*fresh.values()) if fresh else set()
+            fresh = wanted.get(k, [])
+            redo = {c.split("\x1f", 1)[0] for c in fresh}
             parts = [_only(current, set(p.records) - redo)]
-            parts += [_only(evaluated[i], ids) for i, ids in fresh.items()]
+            if fresh:
+                assert evaluated is not None
+                parts.append(_only(evaluated, set(fresh), "copy_id").drop_columns(["copy_id"]))
             current = _dated(pa.concat_tables(parts).combine_chunks(), p.dc.day)
             yield p.dc.day, p.dc.commit, current, p.levels, p.errors
 
 
-def _only(table: pa.Table, ids: set[str]) -> pa.Table:
-    return table.filter(pc.is_in(table["id"], value_set=pa.array(sorted(ids), pa.string())))
+def _walk_dates(node: Any, path: tuple, out: list) -> None:
+    if isinstance(node, dt.date) and not isinstance(node, dt.datetime):
+        out.append((path, node))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _walk_dates(value, (*path, key), out)
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            _walk_dates(value, (*path, i), out)
+
+
+def _restore_ids(table: pa.Table) -> pa.Table:
+    """Copies' facts under their records' own ids (kept in copy_id to pick them by day)."""
+    copy_ids = table["id"].to_pylist()
+    ids = [c.split("\x1f", 1)[0] for c in copy_ids]
+    search = [
+        (i.lower() + s[len(c.lower()) :]) if s is not None else None
+        for i, c, s in zip(ids, copy_ids, table["search_text"].to_pylist(), strict=True)
+    ]
+    table = table.set_column(table.schema.get_field_index("id"), "id", pa.array(ids, pa.string()))
+    idx = table.schema.get_field_index("search_text")
+    table = table.set_column(idx, "search_text", pa.array(search, pa.string()))
+    return table.append_column("copy_id", pa.array(copy_ids, pa.string()))
+
+
+def _only(table: pa.Table, ids: set[str], column: str = "id") -> pa.Table:
+    return table.filter(pc.is_in(table[column], value_set=pa.array(sorted(ids), pa.string())))
 
 
 def _dated(table: pa.Table, day: dt.date) -> pa.Table:
