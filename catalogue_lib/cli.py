@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from . import export, generate, report
+from . import export, generate
 from .catalogue import Catalogue, default_paths, open_catalogue, summary
 from .db import DatabaseError
 from .filters import Filters
@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "initiatives":
         return cmd_initiatives(cat, args)
+    from . import report  # pandas: imported only by the commands that need it
+
     if args.command == "backlog":
         as_of = args.as_of or dt.date.today()
         filters = Filters(owners=(args.owner,)) if args.owner else None

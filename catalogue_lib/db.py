@@ -10,13 +10,15 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from .load import LoadResult, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 

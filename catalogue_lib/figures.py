@@ -8,15 +8,17 @@ them with `shape()`, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from . import db
 from .db import CHECK_NAMES
 from .filters import Filters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def facts(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
@@ -88,6 +90,8 @@ def catalogue_figures(
     facts_df: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The headline figures of one catalogue database as of a date (what history stores)."""
+    import pandas as pd
+
     cur = con.cursor()
     try:
         cur.register("facts", facts(con, as_of) if facts_df is None else facts_df)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from . import db
@@ -27,7 +27,10 @@ from .filters import Filters
 from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
 from .snapshots import Replayer
 
-FORMAT = "3"  # bump when the stored facts change shape: the store is then rebuilt
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMAT = "4"  # bump when the stored facts change shape: the store is then rebuilt
 NOT_IN_GIT = (
     "{path} is not in a git repository, so this is today's snapshot only. To get history, keep "
     "the catalogue in git (git init; git add; git commit) or point at the catalogue folder of a "
@@ -63,6 +66,13 @@ class History:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> list[dict[str, Any]]:
+        if filters is None or filters.sql_params() == Filters().sql_params():
+            rows = self.con.execute(
+                "SELECT figures FROM snapshot_figures WHERE snapshot_date BETWEEN $a AND $b "
+                "ORDER BY snapshot_date",
+                {"a": since or dt.date(1, 1, 1), "b": until or dt.date(9999, 12, 31)},
+            ).fetchall()
+            return [json.loads(r[0]) for r in rows]
         return figure_rows(self.con.cursor(), filters, since, until)
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
@@ -100,6 +110,7 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot_date DATE PRIMARY KEY, commit VARCHAR, level_names VARCHAR[], errors VARCHAR[]
 );
+CREATE TABLE IF NOT EXISTS snapshot_figures (snapshot_date DATE PRIMARY KEY, figures VARCHAR);
 """
 
 
@@ -114,6 +125,7 @@ def _open_store(path: Path | None) -> duckdb.DuckDBPyConnection:
     if fmt is None or fmt[0] != FORMAT:
         con.execute("DROP TABLE IF EXISTS facts")
         con.execute("DELETE FROM snapshots")
+        con.execute("DELETE FROM snapshot_figures")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('format', $f)", {"f": FORMAT})
     return con
 
@@ -142,12 +154,18 @@ def _store(con: duckdb.DuckDBPyConnection, batch: list[Snapshot]) -> None:
             "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
             [(d, c, levels, errors) for d, c, _, levels, errors in batch],
         )
+        # the whole catalogue's figures, kept so an unfiltered rerun reads them back as they are
+        rows = figure_rows(con, None, min(days), max(days))
+        con.executemany(
+            "INSERT OR REPLACE INTO snapshot_figures VALUES (?, ?)",
+            [(r["date"], json.dumps(r)) for r in rows],
+        )
         con.execute("COMMIT")
     finally:
         con.unregister("_facts")
 
 
-BATCH = 50  # snapshots written per transaction
+BATCH_ROWS = 250_000  # facts rows written per transaction (bounds the memory a replay holds)
 
 
 def open_history(
@@ -195,6 +213,7 @@ def _update(
             if _has_facts(hist.con):
                 hist.con.execute("DELETE FROM facts WHERE snapshot_date = $d", {"d": day})
             hist.con.execute("DELETE FROM snapshots WHERE snapshot_date = $d", {"d": day})
+            hist.con.execute("DELETE FROM snapshot_figures WHERE snapshot_date = $d", {"d": day})
     todo = [d for d in wanted if stored.get(d.day) != d.commit]
     if not todo:
         return
@@ -203,7 +222,7 @@ def _update(
     try:
         for n, snap in enumerate(replayer.run(todo), 1):
             batch.append(snap)
-            if len(batch) >= BATCH:
+            if sum(b[2].num_rows for b in batch) >= BATCH_ROWS:
                 _store(hist.con, batch)
                 batch = []
             hist.computed.append(snap[0])

@@ -8,6 +8,7 @@ WITH f AS (
            OR list_contains($criticalities::VARCHAR[], coalesce(criticality, 'not set')))
       AND (len($directions::VARCHAR[]) = 0 OR len(list_intersect($directions::VARCHAR[], direction)) > 0)
       AND ($search::VARCHAR IS NULL OR contains(search_text, lower($search::VARCHAR)))
+      AND snapshot_date BETWEEN coalesce($since::DATE, DATE '0001-01-01') AND coalesce($until::DATE, DATE '9999-12-31')
 ),
 per AS (
     SELECT snapshot_date,
