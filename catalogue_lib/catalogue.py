@@ -105,7 +105,7 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     owners = cat.query("owners")
     counts = cat.query("problem_counts").iloc[0]
     levels = cat.query("levels", as_of=as_of)
-    from .figures import catalogue_figures  # the figures history shares
+    from .snapshot_figures import catalogue_figures  # the figures history shares
 
     headline = catalogue_figures(cat.con, as_of)
     return {

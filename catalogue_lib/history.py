@@ -22,9 +22,9 @@ import pyarrow as pa
 
 from . import db
 from .catalogue import open_catalogue
-from .figures import catalogue_figures, facts_table, figure_rows, level_names
 from .filters import Filters
 from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
+from .snapshot_figures import catalogue_figures, facts_table, figure_rows, level_names
 from .snapshots import Replayer
 
 if TYPE_CHECKING:

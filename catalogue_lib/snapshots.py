@@ -24,10 +24,10 @@ import pyarrow.compute as pc
 
 from . import db
 from .config import owners_from_bytes, run_custom_checks, scorecard_from_bytes
-from .figures import facts_table
 from .files import CONFIG_FILES, MAX_FILE_BYTES, RECORD_SUFFIXES
 from .gitrepo import BlobReader, Change, DayCommit, Repo, TreeEntry, first_parent_changes, ls_tree
 from .load import LoadedRecord, LoadResult, Problem, assemble, gc_paused, load_bytes
+from .snapshot_figures import facts_table
 
 RECORD_TABLES = (
     ("integrations", "id"),

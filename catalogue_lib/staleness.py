@@ -55,3 +55,26 @@ def ensure(cat: Catalogue) -> None:
             cur.execute("COMMIT")
         finally:
             cur.close()
+
+
+def caption(df) -> str:  # df: one row of sql/integration_staleness.sql
+    """'Last commit 2026-11-13 (15 days ago, 8bd52daed5) · reviewed on 2025-12-08 (355 days ago)'."""
+    import pandas as pd
+
+    from .present import md
+
+    if df.empty:
+        return ""
+    r = df.iloc[0]
+    commit = (
+        f"Last commit {pd.Timestamp(r['last_commit']):%Y-%m-%d} "
+        f"({int(r['commit_age_days'])} days ago, {md(r['commit'])})"
+        if pd.notna(r["last_commit"])
+        else "Not committed to git yet"
+    )
+    review = (
+        f"reviewed on {pd.Timestamp(r['reviewed_on']):%Y-%m-%d} ({int(r['review_age_days'])} days ago)"
+        if pd.notna(r["reviewed_on"])
+        else "never reviewed"
+    )
+    return f"{commit} · {review}"

@@ -95,3 +95,4 @@ else:
     ui.table(
         trends.changes(hist, since, until, f), "changes", column_config={"integration_id": None}
     )
+ui.done()

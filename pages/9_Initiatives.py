@@ -15,6 +15,7 @@ cat, _, _ = ui.current()
 data = initiatives.report(cat, f.as_of_date(), ui.history())
 if not data["initiatives"]:
     st.info("No initiatives yet: add an `initiatives:` section to scorecard.yaml (see the README).")
+    ui.done()
     st.stop()
 for i, n in enumerate(data["initiatives"]):
     st.subheader(md(n["name"]))
@@ -30,4 +31,5 @@ for i, n in enumerate(data["initiatives"]):
             tc.burnup(n["burnup"], n["due"], "Burn-up: integrations meeting the target"),
             key=f"burnup_{i}",
         )
-    ui.table(initiatives.short_table(n), f"initiative-{i}-short", column_config={"id": None})
+    ui.table(initiatives.short_table(n), f"initiative-{i}-short", hide=("id",))
+ui.done()
