@@ -227,3 +227,19 @@ def test_parquet_export_is_partitioned_by_month(repo, tmp_path, capsys):
         f"SELECT count(DISTINCT snapshot_date) FROM read_parquet('{out}/facts/*/*.parquet', hive_partitioning = true)"
     ).fetchall()[0][0]
     assert n == 9
+
+
+def test_headline_change_compares_now_with_the_snapshot_30_days_before(repo, tmp_path):
+    from catalogue_lib.trends import headline_change
+
+    hist = open_history(repo.dir, cache=tmp_path / "c")
+    rows = hist.figures()
+    now = rows[-1]
+    cutoff = (dt.date.fromisoformat(now["date"]) - dt.timedelta(days=30)).isoformat()
+    then = [r for r in rows if r["date"] <= cutoff][-1]
+    change = headline_change(hist=hist, days=30)
+    for key in ("integrations", "active", "must_haves_passing", "overdue", "risk_score"):
+        assert change[key] == (now[key], then[key], now[key] - then[key]), key
+    assert change["level_silver"][0] == now["levels"]["silver"]
+    far = headline_change(hist=hist, days=3650)
+    assert far["overdue"] == (now["overdue"], None, None)
