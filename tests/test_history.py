@@ -243,3 +243,69 @@ def test_headline_change_compares_now_with_the_snapshot_30_days_before(repo, tmp
     assert change["level_silver"][0] == now["levels"]["silver"]
     far = headline_change(hist=hist, days=3650)
     assert far["overdue"] == (now["overdue"], None, None)
+
+
+def test_nothing_in_the_repository_is_run(tmp_path):
+    """A catalogue repository is untrusted: its hooks, fsmonitor, signature program and
+    filters must never run while history reads it."""
+    g = GitCatalogue(tmp_path / "repo")
+    for r in _records()[:2]:
+        g.write(f"{r['id']}.yaml", r)
+    g.commit(D, "two")
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    script.chmod(0o755)
+    for key, value in [
+        ("core.fsmonitor", str(script)),
+        ("gpg.program", str(script)),
+        ("log.showSignature", "true"),
+        ("filter.evil.smudge", str(script)),
+        ("filter.evil.textconv", str(script)),
+        ("diff.external", str(script)),
+        ("core.hooksPath", str(tmp_path)),
+    ]:
+        g.git("config", key, value)
+    (g.root / ".gitattributes").write_text("*.yaml filter=evil diff=evil\n")
+    for hook in ("post-checkout", "post-commit", "pre-commit", "reference-transaction"):
+        (tmp_path / hook).write_text(script.read_text())
+        (tmp_path / hook).chmod(0o755)
+    g.git("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "add", "-A")
+    g.git(
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "log.showSignature=false",
+        "commit",
+        "-q",
+        "-m",
+        "attributes",
+    )
+    marker.unlink(missing_ok=True)
+    # the wrapper every read goes through neutralises them even for commands that would run
+    # them (status reads the index: fsmonitor; commit runs hooks)
+    from catalogue_lib.gitrepo import git
+
+    git(g.root, "status", "--porcelain")
+    git(
+        g.root,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+    )
+    assert not marker.exists()
+    hist = open_history(g.dir, cache=tmp_path / "c")
+    assert hist.figures()[-1]["integrations"] == 2
+    from catalogue_lib.catalogue import open_catalogue
+    from catalogue_lib.staleness import ensure
+
+    ensure(open_catalogue([str(g.dir)]))
+    assert not marker.exists()
