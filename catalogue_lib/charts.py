@@ -71,7 +71,10 @@ def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None =
     return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=220))
 
 
-def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.X:
+COL_PX = 24  # heatmap columns: a fixed step, so labels never pile up on a narrow screen
+
+
+def _cols_x(field: str, sort: list[str] | None = None, angle: int = -45) -> alt.X:
     return alt.X(
         field,
         sort=sort,
@@ -82,7 +85,7 @@ def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.
 
 def _legend(title: str | None = None) -> alt.Legend:
     """Legends sit above the plot and wrap, so they are never clipped on a narrow chart."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=5, labelLimit=220)
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=3, labelLimit=220)
 
 
 def empty(title: str, filtered: bool) -> alt.Chart:
@@ -330,7 +333,7 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
             ],
         )
         .add_params(pick)
-        .properties(height=alt.Step(ROW_PX))
+        .properties(height=alt.Step(ROW_PX), width=alt.Step(COL_PX))
     )
 
 
@@ -370,7 +373,7 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str, filtered: bool
             alt.value(INK),
         ),
     )
-    return (rect + text).properties(height=alt.Step(28))
+    return (rect + text).properties(height=alt.Step(28), width=alt.Step(COL_PX + 14))
 
 
 # --------------------------------------------------------------------------- versions
@@ -473,7 +476,7 @@ def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
     df = df.assign(category_label=df["category"].map(CATEGORY_LABELS).fillna(df["category"]))
     owners = df.drop_duplicates("owner")["owner"].tolist()
     base = alt.Chart(df, title=title).encode(
-        x=_cols_x("category_label:N", angle=-35),
+        x=_cols_x("category_label:N"),
         y=_rows_y("owner:N", owners),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -494,7 +497,7 @@ def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
         text=alt.Text("risk_score:Q", format=","),
         color=alt.condition(alt.datum.risk_score > dark, alt.value("white"), alt.value(INK)),
     )
-    return (rect + text).properties(height=alt.Step(ROW_PX + 2))
+    return (rect + text).properties(height=alt.Step(ROW_PX + 2), width=alt.Step(COL_PX + 22))
 
 
 def incidents_by_mode(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
