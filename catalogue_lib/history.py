@@ -67,11 +67,15 @@ class History:
         until: dt.date | None = None,
     ) -> list[dict[str, Any]]:
         if filters is None or filters.sql_params() == Filters().sql_params():
-            rows = self.con.cursor().execute(
-                "SELECT figures FROM snapshot_figures WHERE snapshot_date BETWEEN $a AND $b "
-                "ORDER BY snapshot_date",
-                {"a": since or dt.date(1, 1, 1), "b": until or dt.date(9999, 12, 31)},
-            ).fetchall()
+            rows = (
+                self.con.cursor()
+                .execute(
+                    "SELECT figures FROM snapshot_figures WHERE snapshot_date BETWEEN $a AND $b "
+                    "ORDER BY snapshot_date",
+                    {"a": since or dt.date(1, 1, 1), "b": until or dt.date(9999, 12, 31)},
+                )
+                .fetchall()
+            )
             return [json.loads(r[0]) for r in rows]
         return figure_rows(self.con.cursor(), filters, since, until)
 
@@ -81,7 +85,9 @@ class History:
     def dates(self) -> list[dt.date]:
         return [
             r[0]
-            for r in self.con.cursor().execute("SELECT snapshot_date FROM snapshots ORDER BY 1").fetchall()
+            for r in self.con.cursor()
+            .execute("SELECT snapshot_date FROM snapshots ORDER BY 1")
+            .fetchall()
         ]
 
     def export_parquet(self, folder: str | Path) -> Path:
