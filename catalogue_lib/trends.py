@@ -13,7 +13,7 @@ from .history import History, change_over
 
 def figures_frame(hist: History, filters: Filters | None = None) -> pd.DataFrame:
     """One row per snapshot: the headline figures of the filtered integrations."""
-    rows = hist.figures(filters)
+    rows = hist.figures(filters, until=filters.as_of if filters else None)
     if not rows:
         return pd.DataFrame(
             columns=[

@@ -1,5 +1,6 @@
 """Trends: is the ecosystem getting better? The headline figures at every day with a commit."""
 
+import pandas as pd
 import streamlit as st
 
 from catalogue_lib import trend_charts as tc
@@ -13,7 +14,11 @@ hist = ui.history()
 if hist.note:
     st.info(hist.note)
 frame = trends.figures_frame(hist, f)
-change = trends.headline_change(hist=hist, filters=f)
+change = trends.headline_change(hist=hist, filters=f, as_of=f.as_of)
+if frame.empty:
+    st.info("No snapshot on or before the as-of date: the catalogue's history starts later.")
+    ui.done()
+    st.stop()
 last = frame.iloc[-1]
 cols = st.columns(4)
 for col, (key, label) in zip(
@@ -69,6 +74,7 @@ column = {
     "risk score": "risk_score",
 }[figure]
 grouped = trends.by_group(hist, "type" if group == "partner type" else "owner", f)
+grouped = grouped[grouped["date"] <= pd.Timestamp(f.as_of_date())]
 ui.chart(
     tc.by_group(
         grouped,
@@ -81,7 +87,7 @@ ui.chart(
 )
 
 st.subheader("What changed between two dates")
-dates = hist.dates()
+dates = [d for d in hist.dates() if d <= f.as_of_date()]
 if len(dates) < 2:
     st.info("One snapshot only: changes appear once the catalogue has a second day with a commit.")
 else:
