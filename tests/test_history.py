@@ -309,3 +309,24 @@ def test_nothing_in_the_repository_is_run(tmp_path):
 
     ensure(open_catalogue([str(g.dir)]))
     assert not marker.exists()
+
+
+SWEEP = sorted(
+    p
+    for folder in ("fixtures", "hostile")
+    for p in (Path(__file__).parent / folder).rglob("*")
+    if p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", SWEEP, ids=[p.name for p in SWEEP])
+def test_a_blob_loads_exactly_as_its_file(path):
+    """History reads git blobs with load_bytes: the same records and problems as load_file."""
+    from catalogue_lib.load import load_bytes, load_file
+
+    records, problems = load_file(path, "shown", explicit=False)
+    blob_records, blob_problems = load_bytes(path.read_bytes(), path, "shown", explicit=False)
+    assert [(r.json, r.id, r.line, r.form, r.overrides) for r in blob_records] == [
+        (r.json, r.id, r.line, r.form, r.overrides) for r in records
+    ]
+    assert blob_problems == problems
