@@ -88,6 +88,17 @@ def _legend(title: str | None = None) -> alt.Legend:
     return alt.Legend(title=title, orient="top", direction="horizontal", columns=3, labelLimit=220)
 
 
+def _state_color() -> alt.Color:
+    """Check states in their one colour each, with the vocabulary's labels."""
+    return alt.Color(
+        "state_label:N",
+        scale=alt.Scale(
+            domain=[STATE_LABELS[s] for s in STATE_COLORS], range=list(STATE_COLORS.values())
+        ),
+        legend=_legend("State"),
+    )
+
+
 def empty(title: str, filtered: bool) -> alt.Chart:
     """A chart that says why there is nothing to draw, rather than an empty frame."""
     text = "Nothing matches these filters" if filtered else "Nothing to show yet"
@@ -185,14 +196,7 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
                 title="Share of active integrations",
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color(
-                "state_label:N",
-                scale=alt.Scale(
-                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
-                    range=list(STATE_COLORS.values()),
-                ),
-                legend=_legend("State"),
-            ),
+            color=_state_color(),
             order=alt.Order("state_order:Q"),
             tooltip=[
                 alt.Tooltip("title:N", title="Check"),
@@ -314,14 +318,7 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
         .encode(
             x=_cols_x("check:N", checks),
             y=_rows_y("name:N", order),
-            color=alt.Color(
-                "state_label:N",
-                scale=alt.Scale(
-                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
-                    range=list(STATE_COLORS.values()),
-                ),
-                legend=_legend("State"),
-            ),
+            color=_state_color(),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
