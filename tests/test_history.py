@@ -330,3 +330,30 @@ def test_a_blob_loads_exactly_as_its_file(path):
         (r.json, r.id, r.line, r.form, r.overrides) for r in records
     ]
     assert blob_problems == problems
+
+
+def test_a_merged_branch_counts_on_the_day_it_was_merged(tmp_path, capsys):
+    g = GitCatalogue(tmp_path / "repo")
+    recs = _records()
+    for r in recs[:3]:
+        g.write(f"{r['id']}.yaml", r)
+    g.commit(D, "three")
+    g.git("checkout", "-q", "-b", "side")
+    g.write(f"{recs[3]['id']}.yaml", recs[3])
+    g.commit(D + dt.timedelta(days=2), "a record on a branch")
+    g.git("checkout", "-q", "main")
+    edited = {**recs[0], "owner": "Team Elsewhere"}
+    g.write(f"{recs[0]['id']}.yaml", edited)
+    g.commit(D + dt.timedelta(days=4), "an edit on main")
+    when = dt.datetime.combine(D + dt.timedelta(days=6), dt.time(12), tzinfo=dt.UTC)
+    g.git("merge", "-q", "--no-edit", "side", when=when)
+    rows = open_history(g.dir, cache=tmp_path / "c").figures()
+    assert [r["date"] for r in rows] == ["2026-01-05", "2026-01-09", "2026-01-11"]
+    assert [r["integrations"] for r in rows] == [3, 3, 4]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(g.root), str(clone)], check=True)
+    for row in rows:
+        s = _summary_at(capsys, g, row["commit"], row["date"], clone)
+        assert row["integrations"] == s["integrations"]
+        assert row["checks"] == {c: s["checks"][c]["pass"] for c in CHECK_NAMES}
+        assert row["risk_score"] == sum(o["risk_score"] for o in s["owners"])
