@@ -97,4 +97,6 @@ def headline_change(
 def change_text(change: tuple[int, Any, Any], days: int = 30) -> str | None:
     """'+3 in 30 days' for a metric's delta, or None without history that far back."""
     _, _, delta = change
-    return None if delta is None else f"{delta:+d} in {days} days"
+    if delta is None:
+        return None
+    return f"unchanged in {days} days" if delta == 0 else f"{delta:+d} in {days} days"

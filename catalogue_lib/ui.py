@@ -436,9 +436,16 @@ def rows_link(page_key: str, label: str, **params: str) -> None:
 
 
 def tile(
-    where: Any, label: str, value: str, status: str | None, target: str, help_text: str
+    where: Any,
+    label: str,
+    value: str,
+    status: str | None,
+    target: str,
+    help_text: str,
+    change: str | None = None,
 ) -> None:
-    """A headline number with its target and its colour: blue on target, orange off it."""
+    """A headline number with its target and its colour (blue on target, orange off it), and
+    its change over the last 30 days when the catalogue's git history reaches that far."""
     color = {"good": "blue", "warn": "orange", "bad": "orange"}.get(status or "", "gray")
     verdict = {"good": "on target", "warn": "near target", "bad": "off target"}.get(status or "")
     where.metric(
@@ -449,6 +456,7 @@ def tile(
         delta_arrow="off",
         help=help_text,
         border=True,
+        delta_description=change,
     )
 
 
