@@ -8,7 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,6 +26,7 @@ from .load import (
     read_text,
 )
 from .model import Date, Direction, Level3, PartnerType
+from .sandbox import check_custom_sql, run_custom_checks  # noqa: F401 (re-exported)
 
 SECTIONS = ("levels", "checks", "custom_checks", "waivers")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -224,7 +224,10 @@ def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
             "default",
         )
     unknown = [k for k in data if k not in SECTIONS]
-    merged = {**default_scorecard_data(), **{k: v for k, v in data.items() if k in SECTIONS}}
+    defaults = default_scorecard_data()
+    merged = {**defaults, **{k: v for k, v in data.items() if k in SECTIONS}}
+    if isinstance(data.get("checks"), dict):  # per check, per setting: over the defaults
+        merged["checks"] = _merge_checks(defaults["checks"], data["checks"])
     problems = [
         Problem(
             shown,
@@ -271,6 +274,35 @@ def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
     return card, [], shown
 
 
+def _merge_checks(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The `checks` section: each check the file names keeps the default settings it does not
+    name (weight, scope, fix, title); checks it does not name keep theirs entirely."""
+    out = dict(defaults)
+    for name, settings in given.items():
+        base = defaults.get(name)
+        if isinstance(settings, dict) and isinstance(base, dict):
+            out[name] = {**base, **settings}
+        else:
+            out[name] = settings
+    return out
+
+
+def waiver_warnings(card: Scorecard, ids: set[str], shown: str) -> list[Problem]:
+    """A warning for each waiver whose integration the catalogue does not hold (a typo, or an
+    integration since removed): such a waiver waives nothing."""
+    return [
+        Problem(
+            shown,
+            None,
+            "warning",
+            f"waivers[{i}]: waiver for unknown integration '{w.integration}' (check "
+            f"'{w.check}'); it waives nothing",
+        )
+        for i, w in enumerate(card.waivers)
+        if w.integration not in ids
+    ]
+
+
 def _config_file(folder: Path | None, stem: str) -> Path | None:
     if folder is None:
         return None
@@ -279,76 +311,6 @@ def _config_file(folder: Path | None, stem: str) -> Path | None:
         if p.is_file():
             return p
     return None
-
-
-def check_custom_sql(sql: str) -> str | None:
-    """None when the query is one SELECT that runs against the integrations table; else why not."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        return f"SQL does not parse: {str(exc).splitlines()[0]}"
-    if len(statements) != 1:
-        return "SQL must be exactly one SELECT statement"
-    if statements[0].type != duckdb.StatementType.SELECT:
-        return "SQL must be a SELECT statement"
-    sandbox = _sandbox(None)
-    try:
-        sandbox.execute(f"SELECT * FROM ({sql}) LIMIT 0")
-        cols = [d[0] for d in sandbox.description]
-    except duckdb.Error as exc:
-        return f"SQL fails: {str(exc).splitlines()[0]}"
-    finally:
-        sandbox.close()
-    if "id" not in cols:
-        return "SQL must return the failing integrations' id column"
-    return None
-
-
-def _sandbox(source: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
-    """A separate in-memory database holding only the integrations table (of `source`, or an
-    empty one to check a query against), with no file or network access, for running the
-    catalogue's own SQL."""
-    if source is None:
-        from .db import build
-        from .load import LoadResult
-
-        source = build(LoadResult())
-    box = duckdb.connect(":memory:")
-    table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
-    box.register("_integrations", table)
-    box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
-    box.unregister("_integrations")
-    box.execute("SET enable_external_access = false")
-    box.execute("SET lock_configuration = true")
-    return box
-
-
-def run_custom_checks(
-    con: duckdb.DuckDBPyConnection, card: Scorecard
-) -> tuple[list[dict[str, str]], list[Problem]]:
-    """Failing (integration_id, check_name) rows of every custom check."""
-    if not card.custom_checks:
-        return [], []
-    box = _sandbox(con)
-    rows: list[dict[str, str]] = []
-    problems: list[Problem] = []
-    try:
-        for c in card.custom_checks:
-            try:
-                ids = box.execute(
-                    f"SELECT DISTINCT id FROM ({c.sql}) WHERE id IS NOT NULL"
-                ).fetchall()
-            except duckdb.Error as exc:
-                problems.append(
-                    Problem(
-                        "scorecard.yaml", None, "error", f"custom check '{c.name}' failed: {exc}"
-                    )
-                )
-                continue
-            rows.extend({"integration_id": str(i), "check_name": c.name} for (i,) in ids)
-    finally:
-        box.close()
-    return rows, problems
 
 
 def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]:
