@@ -27,6 +27,7 @@ from .load import (
 )
 from .model import Date, Direction, Level3, PartnerType
 from .sandbox import check_custom_sql, run_custom_checks  # noqa: F401 (re-exported)
+from .secrets import find_secrets
 
 SECTIONS = ("levels", "checks", "custom_checks", "waivers")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -131,11 +132,20 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         lines, dups = _inspect_node(node)
         if dups:
             raise _FileProblem(dups[0][1], dups[0][0])
-        return loader.construct_document(node), lines
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _FileProblem(_yaml_message(exc), _mark_line(exc)) from None
     finally:
         loader.dispose()
+    for loc, kind in find_secrets(data):  # a token in a waiver reason must reach no report
+        where = ".".join(map(str, loc)) or "file"
+        raise _FileProblem(
+            f"{where}: looks like {'an' if kind[:1].lower() in 'aeio' else 'a'} {kind}; "
+            "credentials must not be kept in the catalogue, so this file is not used "
+            "(the value is not shown)",
+            _line_for(loc, lines),
+        )
+    return data, lines
 
 
 def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:

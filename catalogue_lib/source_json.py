@@ -11,7 +11,6 @@ from .records import LineMap, LoadedRecord, Problem, build_record
 from .source_yaml import _PyLoader, _split_records
 from .yaml_guards import _inspect_node
 
-
 RECORD_MARKS = ("id", "partner")
 
 
