@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from .csv_out import dataframe_csv
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -50,4 +52,4 @@ def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
     for col in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[col]):
             shown[col] = shown[col].dt.strftime("%Y-%m-%d").where(shown[col].notna(), None)
-    return shown.to_csv(index=False).encode("utf-8")
+    return dataframe_csv(shown).encode("utf-8")

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 
 from .catalogue import Catalogue, _jsonable
+from .csv_out import dataframe_csv
 from .filters import Filters
 
 BACKLOG_COLUMNS = [
@@ -81,7 +82,7 @@ def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "csv":
         out = df.copy()
         out["due"] = out["due"].map(lambda d: _cell(d))
-        return out.to_csv(index=False)
+        return dataframe_csv(out)
     title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE}\n\n"
     table = markdown_table(
         df,
