@@ -140,14 +140,21 @@ COMPILED = tuple((kind, re2.compile(rx), _CHECKS.get(kind)) for kind, rx in PATT
 _ANY = re2.compile("|".join(f"(?:{rx})" for _, rx in PATTERNS))
 
 
+# Escapes that can spell any character (YAML \\x41, \\u0041, \\U..., JSON \\u0070, \\/) or join
+# two lines of a quoted YAML scalar without a space: only decoding shows what they hide.
+_ESCAPES = ("\\x", "\\u", "\\U", "\\/", "\\\n", "\\\r")
+_SHORTEST = 8  # no pattern matches fewer characters
+
+
 def may_contain_secrets(text: str) -> bool:
-    """A quick test on a whole file: False means no value in it can be a credential. A file with
-    a backslash may hold escapes (YAML `\\x41`, JSON `\\u0070`) that only decoding reveals, so
-    its decoded values are always scanned."""
-    return "\\" in text or _ANY.search(text) is not None
+    """A quick test on a whole file: False means no value in it can be a credential. A file
+    with escapes is always scanned value by value, after decoding."""
+    return any(e in text for e in _ESCAPES) or _ANY.search(text) is not None
 
 
 def credential_kind(value: str) -> str | None:
+    if len(value) < _SHORTEST or _ANY.search(value) is None:  # one pass for the common case
+        return None
     for kind, rx, check in COMPILED:
         if check is None:
             if rx.search(value):

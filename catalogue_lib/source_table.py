@@ -8,6 +8,8 @@ import re
 import unicodedata
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from .records import LoadedRecord, Problem, build_record
 
 TABLE_HEADERS = (
@@ -159,8 +161,8 @@ def _split_row(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in cells]
 
 
-def _find_table_header(lines: list[str], start: int = 0) -> int | None:
-    for i in range(start, len(lines)):
+def _find_table_header(lines: list[str], start: int = 0, stop: int | None = None) -> int | None:
+    for i in range(start, len(lines) if stop is None else min(stop, len(lines))):
         if (
             lines[i].lstrip().startswith("|")
             and _norm_header_cells(_split_row(lines[i])) == _EXPECTED
@@ -169,48 +171,74 @@ def _find_table_header(lines: list[str], start: int = 0) -> int | None:
     return None
 
 
+def _is_separator(line: str) -> bool:
+    """The table's delimiter row (| --- | :-: |), tested without a regular expression: the
+    pattern it replaces backtracked for seconds on a 16 KB line."""
+    body = line.strip()
+    return "-" in body and not set(body) - _SEPARATOR_CHARS
+
+
+_SEPARATOR_CHARS = set("|:- \t")
+
+# Markdown block structure (CommonMark, HTML blocks on): which lines are ordinary paragraphs. A
+# table is a paragraph to a CommonMark parser; lines inside a code fence, an indented code
+# block, an HTML block or comment, a list or a quote are not, so a template table shown there
+# as an example is no record. Inline parsing is off: only the blocks matter here.
+_BLOCKS = MarkdownIt("commonmark", {"html": True}).disable(
+    ["inline", "text_join"], ignoreInvalid=True
+)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [
+        (t.map[0], t.map[1])
+        for t in _BLOCKS.parse(text)
+        if t.type == "paragraph_open" and t.level == 0 and t.map
+    ]
+
+
 def _load_markdown(
     text: str, shown: str, explicit: bool = False
 ) -> tuple[list[LoadedRecord], list[Problem]]:
-    lines = text.splitlines()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
-    header = _find_table_header(lines)
-    if header is None:
-        if explicit:
-            problems.append(
-                Problem(
-                    shown, None, "warning", "no catalogue table (the template's 12 columns) found"
-                )
-            )
-        return records, problems
-    while header is not None:
-        i = header + 1
-        if i < len(lines) and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", lines[i]) and "-" in lines[i]:
-            i += 1
-        while i < len(lines) and lines[i].lstrip().startswith("|"):
-            cells = _split_row(lines[i])
-            if all(not c for c in cells):
+    found = False
+    for first, stop in _paragraphs(text):
+        header = _find_table_header(lines, first, stop)
+        while header is not None:
+            found = True
+            i = header + 1
+            if i < stop and _is_separator(lines[i]):
                 i += 1
-                continue
-            if len(cells) != len(TABLE_HEADERS):
-                problems.append(
-                    Problem(
-                        shown,
-                        i + 1,
-                        "error",
-                        f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+            while i < stop and lines[i].lstrip().startswith("|"):
+                cells = _split_row(lines[i])
+                if all(not c for c in cells):
+                    i += 1
+                    continue
+                if len(cells) != len(TABLE_HEADERS):
+                    problems.append(
+                        Problem(
+                            shown,
+                            i + 1,
+                            "error",
+                            f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+                        )
                     )
-                )
-            else:
-                rec, probs = row_to_record(
-                    dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
-                )
-                problems.extend(probs)
-                if rec is not None:
-                    records.append(rec)
-            i += 1
-        header = _find_table_header(lines, i)
+                else:
+                    rec, probs = row_to_record(
+                        dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
+                    )
+                    problems.extend(probs)
+                    if rec is not None:
+                        records.append(rec)
+                i += 1
+            header = _find_table_header(lines, i, stop)
+    if not found and explicit:
+        problems.append(
+            Problem(shown, None, "warning", "no catalogue table (the template's 12 columns) found")
+        )
     return records, problems
 
 
