@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
 from typing import Any
 
+from confusable_homoglyphs import confusables
 from markdown_it import MarkdownIt
+from slugify import slugify as _slugify
 
 from .records import LoadedRecord, Problem, build_record
 
@@ -88,8 +91,31 @@ def _norm_header_cells(cells: list[str]) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """An id from a name: python-slugify transliterates any script (日本郵便 -> ri-ben-you-bian,
+    Почта России -> pochta-rossii) where dropping non-ASCII letters left nothing, or a
+    different word. A name with no letter or digit in any script gets a stable short hash."""
+    slug = _slugify(text, max_length=100, word_boundary=True)
+    if slug:
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()
+    return f"id-{digest[:10]}" if text.strip() else ""
+
+
+def confusable_warning(name: str) -> str | None:
+    """Why a name mixes scripts in a way meant to look like another word (Cyrillic а in Cаrrier),
+    or None. Uses the Unicode confusables data of confusable-homoglyphs."""
+    found = confusables.is_dangerous(name) and confusables.is_confusable(
+        name, greedy=True, preferred_aliases=["latin"]
+    )
+    if not found:
+        return None
+    parts = []
+    for item in found:
+        char = item["character"]
+        alias = item["alias"].capitalize()
+        looks = ", ".join(f"'{h['c']}'" for h in item["homoglyphs"][:2])
+        parts.append(f"{alias} '{char}' looks like Latin {looks}")
+    return f"name '{name}' mixes scripts: " + "; ".join(parts)
 
 
 def _split_list(cell: str) -> list[str]:
@@ -128,6 +154,8 @@ def row_to_record(
     }
     if data["id"] is None:
         data.pop("id")
+    if name and not name.isascii() and (why := confusable_warning(name)):
+        problems.append(Problem(shown, line, "warning", f"{why}; check the id '{data['id']}'"))
     if get["auth"]:
         method = AUTH_WORDS.get(re.sub(r"[^a-z0-9]", "", get["auth"].lower()))
         if method:
@@ -259,6 +287,17 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
                 1,
                 "error",
                 "CSV header is not the template's: missing column(s) " + ", ".join(missing),
+            )
+        ]
+    twice = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
+    if twice:
+        return [], [
+            Problem(
+                shown,
+                1,
+                "error",
+                f"column(s) {', '.join(twice)} appear twice in the CSV header; it is not clear "
+                "which to read, so no row is loaded",
             )
         ]
     problems: list[Problem] = []
