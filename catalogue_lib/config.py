@@ -4,6 +4,7 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import sandbox
 from .db import CHECK_NAMES
 from .load import (
     MAX_DEPTH,
@@ -189,10 +191,11 @@ def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
     for name in card.checks:
         if name not in known:
             errors.append((("checks", name), f"unknown check '{name}'"))
+    deadline = time.monotonic() + sandbox.TOTAL_SECONDS  # checking, like running, is time-bounded
     for i, c in enumerate(card.custom_checks):
         if c.level is not None and c.level not in names:
             errors.append((("custom_checks", i, "level"), f"unknown level '{c.level}'"))
-        problem = check_custom_sql(c.sql)
+        problem = check_custom_sql(c.sql, min(sandbox.CHECK_SECONDS, deadline - time.monotonic()))
         if problem:
             errors.append((("custom_checks", i, "sql"), f"custom check '{c.name}': {problem}"))
     for i, w in enumerate(card.waivers):

@@ -138,8 +138,9 @@ def _run(box: duckdb.DuckDBPyConnection, sql: str, seconds: float) -> list[tuple
     return out["rows"]
 
 
-def check_custom_sql(sql: str) -> str | None:
-    """None when the query is one SELECT that runs against the integrations table; else why not."""
+def check_custom_sql(sql: str, seconds: float = CHECK_SECONDS) -> str | None:
+    """None when the query is one SELECT that runs against the integrations table; else why not.
+    `seconds`: how long the trial run may take (0 or less: not tried, an error)."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
@@ -148,12 +149,14 @@ def check_custom_sql(sql: str) -> str | None:
         return "SQL must be exactly one SELECT statement"
     if statements[0].type != duckdb.StatementType.SELECT:
         return "SQL must be a SELECT statement"
+    if seconds <= 0:
+        return "not checked: the custom checks' total time limit is spent"
     box = _sandbox(None)
     try:
-        _run(box, f"SELECT * FROM {_wrap(sql)} LIMIT 0", CHECK_SECONDS)
+        _run(box, f"SELECT * FROM {_wrap(sql)} LIMIT 0", seconds)
         cols = [d[0] for d in box.description or ()]
     except duckdb.Error as exc:
-        return f"SQL fails: {describe_error(exc)}"
+        return f"SQL fails: {describe_error(exc, seconds)}"
     finally:
         box.close()
     if "id" not in cols:
@@ -171,6 +174,7 @@ def run_custom_checks(
     rows: list[dict[str, str]] = []
     problems: list[Problem] = []
     budget = TOTAL_SECONDS
+    # (module globals are read at call time, so a test can lower the limits)
     with _sandbox_dir() as temp_dir:
         box = _sandbox(con, temp_dir)
         try:

@@ -186,3 +186,14 @@ def test_a_waiver_for_an_unknown_integration_is_reported(tmp_path):
     (warning,) = cat.result.warnings
     assert "scorecard.yaml" in warning.path
     assert "unknown integration 'carier-a'" in warning.message
+
+
+def test_checking_many_custom_checks_stops_at_the_total_time_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "TOTAL_SECONDS", 0.0)
+    card = {
+        "custom_checks": [{"name": f"c{i}", "sql": "SELECT id FROM integrations"} for i in range(3)]
+    }
+    cat = catalogue(tmp_path, [{**BASE, **BRONZE}], card)
+    text = _messages(cat)
+    assert "total time limit" in text and "default scorecard is in force" in text, text
+    assert levels(cat)["x"] == "bronze"
