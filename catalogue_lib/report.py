@@ -34,6 +34,10 @@ SCORING_RULE = (
     "non-breaking 1); a risk likelihood x impact / 3. Urgency: overdue 4; a deadline in d days "
     "1 + 2 x max(0, 1 - d/180), so 3 when due today and 1 from 180 days out; no date 1."
 )
+TIE_BREAK = (
+    "Equal scores are ordered by due date (soonest first, undated last), then criticality "
+    "(high first), then integration name."
+)
 
 
 def backlog(
@@ -90,13 +94,18 @@ def markdown_table(df: pd.DataFrame, columns: list[str], headers: list[str] | No
 def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "json":
         return json.dumps(
-            {"as_of": as_of.isoformat(), "rule": SCORING_RULE, "items": _records(df)}, indent=2
+            {
+                "as_of": as_of.isoformat(),
+                "rule": f"{SCORING_RULE} {TIE_BREAK}",
+                "items": _records(df),
+            },
+            indent=2,
         )
     if fmt == "csv":
         out = df.copy()
         out["due"] = out["due"].map(lambda d: _cell(d))
         return dataframe_csv(out)
-    title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE}\n\n"
+    title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE} {TIE_BREAK}\n\n"
     table = markdown_table(
         df,
         ["rank", "score", "name", "owner", "item", "action", "due", "why"],
@@ -113,8 +122,8 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     if integrations.empty:
         return None
     levels = cat.query("levels", as_of=as_of).set_index("id")["level"]
-    gaps = cat.query("gaps", **params)
-    deadlines = cat.query("timeline", **params, horizon=365)
+    gaps = cat.query("gaps", **params, check="all")
+    deadlines = cat.query("timeline", **params, horizon=365, status="all")
     risks = cat.query("owner_risks", **params)
     items = backlog(cat, as_of, f, limit=10)
 

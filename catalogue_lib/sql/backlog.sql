@@ -1,8 +1,10 @@
--- The prioritised stability backlog for the filtered integrations as of $as_of: highest score first.
+-- The prioritised stability backlog for the filtered integrations as of $as_of: highest score first; equal scores by due date, then criticality, then name.
 WITH f AS (SELECT id FROM filtered_integrations($types, $owners, $partners, $criticalities, $directions, $search))
-SELECT row_number() OVER (ORDER BY b.score DESC, b.due NULLS LAST, b.name, b.item) AS rank,
-       b.score, b.name, b.owner, b.type, b.criticality, b.kind, b.item, b.action, b.due, b.days, b.why,
-       b.integration_id
+SELECT row_number() OVER (
+           ORDER BY b.score DESC, b.due NULLS LAST, level_weight(b.criticality) DESC, b.name, b.item
+       ) AS rank,
+       b.score, b.name, b.item, b.due, b.owner, b.action, b.why, b.days,
+       b.type, b.criticality, b.kind, b.integration_id
 FROM backlog_items($as_of) b
 WHERE b.integration_id IN (SELECT id FROM f)
 ORDER BY rank;
