@@ -113,29 +113,33 @@ def _sandbox(
 
 
 def _run(box: duckdb.DuckDBPyConnection, sql: str, seconds: float) -> list[tuple[Any, ...]]:
-    """Run a query in a worker thread; past `seconds` (or on Ctrl-C) the query is interrupted."""
+    """Run a query in a worker thread; past `seconds` (or on Ctrl-C) the waiting thread calls
+    box.interrupt(), which stops DuckDB mid-query. (An Event, not Thread.join: a join cut short
+    by Ctrl-C can return early the second time in Python 3.11.)"""
     out: dict[str, Any] = {}
+    done = threading.Event()
 
     def work() -> None:
         try:
             out["rows"] = box.execute(sql).fetchall()
         except BaseException as exc:  # handed to the caller's thread
             out["error"] = exc
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=work, daemon=True, name="custom-check")
-    worker.start()
+    threading.Thread(target=work, daemon=True, name="custom-check").start()
     try:
-        worker.join(max(seconds, 0.0))
+        finished = done.wait(max(seconds, 0.0))
     except KeyboardInterrupt:
         box.interrupt()
-        worker.join()
+        done.wait()
         raise
-    if worker.is_alive():
+    if not finished:
         box.interrupt()
-        worker.join()
+        done.wait()
     if "error" in out:
         raise out["error"]
-    if "rows" not in out:  # finished just as it was interrupted: treat as interrupted
+    if "rows" not in out or not finished:  # finished just as it was interrupted: same thing
         raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
     return out["rows"]
 

@@ -197,3 +197,28 @@ def test_checking_many_custom_checks_stops_at_the_total_time_limit(tmp_path, mon
     text = _messages(cat)
     assert "total time limit" in text and "default scorecard is in force" in text, text
     assert levels(cat)["x"] == "bronze"
+
+
+def test_ctrl_c_stops_a_running_custom_check(tmp_path, monkeypatch):
+    import signal
+    import threading
+
+    from catalogue_lib.config import Scorecard, default_scorecard_data
+    from catalogue_lib.sandbox import run_custom_checks
+
+    monkeypatch.setattr(sandbox, "CHECK_SECONDS", 600.0)  # only Ctrl-C can end it in time
+    cat = catalogue(tmp_path, [{**BASE, **BRONZE}])
+    card = Scorecard.model_validate(
+        {
+            **default_scorecard_data(),
+            "custom_checks": [
+                {
+                    "name": "forever",
+                    "sql": "SELECT i.id FROM integrations i, range(1000000000000000) r WHERE r.range < 0",
+                }
+            ],
+        }
+    )
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        run_custom_checks(cat.con, card)
