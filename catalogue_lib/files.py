@@ -37,6 +37,15 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _inside(path: str, real_root: str) -> bool:
+    """Whether a link resolves to a file inside the catalogue folder (a repository's link to
+    ~/.aws/credentials or /proc must not be read as a record)."""
+    try:
+        return os.path.commonpath([os.path.realpath(path), real_root]) == real_root
+    except ValueError:
+        return False
+
+
 def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """(relative path, file) of every record file under root, and a problem for every path that
     is skipped. Iterative (os.walk recurses once per folder level in Python 3.11), does not
@@ -47,6 +56,7 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     def shown(rel: str) -> str:
         return shown_name(str(root / rel) if rel else str(root))
 
+    real_root = os.path.realpath(root)
     stack = [""]
     while stack:
         rel_dir = stack.pop()
@@ -115,6 +125,16 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                             "not a regular file (a FIFO, socket, device or broken link); skipped",
                         )
                     )
+                continue
+            if is_link and not _inside(os.path.join(folder, name), real_root):
+                problems.append(
+                    Problem(
+                        shown(rel),
+                        None,
+                        "error",
+                        "a link to a file outside the catalogue folder; skipped",
+                    )
+                )
                 continue
             found.append((rel, Path(folder, name)))
     found.sort()

@@ -206,3 +206,15 @@ def test_a_json_record_missing_a_field_is_still_an_error(tmp_path):
     (folder / "broken.json").write_text(json.dumps(broken))
     res = load_paths([folder])
     assert any("broken.json" in p and "missing required field" in p for p in _report(res))
+
+
+def test_a_link_to_a_file_outside_the_folder_is_skipped_and_reported(tmp_path):
+    folder = _folder(tmp_path)
+    outside = tmp_path / "private.yaml"
+    outside.write_text(yaml.safe_dump(valid_record(id="private")))
+    (folder / "leak.yaml").symlink_to(outside)
+    (folder / "inside.yaml").symlink_to(folder / "good.yaml")  # inside: read (a duplicate id)
+    res = load_paths([folder])
+    assert "private" not in [r.id for r in res.records]
+    assert any("leak.yaml" in p and "outside the catalogue folder" in p for p in _report(res))
+    assert any("inside.yaml" in p and "duplicate id" in p for p in _report(res)), _report(res)
