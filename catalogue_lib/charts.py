@@ -82,7 +82,7 @@ def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.
 
 def _legend(title: str | None = None) -> alt.Legend:
     """Legends sit above the plot and wrap, so they are never clipped on a narrow chart."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=5, labelLimit=220)
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=3, labelLimit=220)
 
 
 def empty(title: str, filtered: bool) -> alt.Chart:

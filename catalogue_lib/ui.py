@@ -449,7 +449,7 @@ def ranked_items(items: pd.DataFrame) -> None:
         )
         return
     for r in items.itertuples():
-        with st.container(border=True):
+        with st.container(border=True, gap="xxsmall"):
             st.page_link(
                 PAGES["integration"],
                 label=f"**{md(r.name)}**",
@@ -458,6 +458,26 @@ def ranked_items(items: pd.DataFrame) -> None:
             due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
             st.markdown(
                 f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
-                f"{md(r.action)} · owner {md(r.owner)}{due}"
+                f"{md(r.action)} · owner {md(r.owner)}{due}  \n"
+                f":gray[{md(r.why)}]"
             )
-            st.caption(md(r.why))
+
+
+def url_choice(key: str, options: list[Any], default: Any) -> Any:
+    """The value a page-level choice should start from: the link's `?key=` when the link changed
+    (so a link to the same page with another value is obeyed), else the widget's own state. The
+    widget must use the same key; keep_in_url writes the choice back."""
+    asked = st.query_params.get(key)
+    value = (
+        type(default)(asked) if asked is not None and str(asked) in map(str, options) else default
+    )
+    if st.session_state.get(f"_url_{key}") != asked:
+        st.session_state[f"_url_{key}"] = asked
+        st.session_state[key] = value
+    return st.session_state.get(key, value)
+
+
+def choice_in_url(key: str, value: Any, default: Any) -> None:
+    wanted = {} if value == default else {key: str(value)}
+    keep_in_url(wanted, owned={key})
+    st.session_state[f"_url_{key}"] = wanted.get(key)
