@@ -282,14 +282,20 @@ def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = Non
 
 
 def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
-    """An Altair chart; with opens_record, a click on a mark opens that integration's record."""
+    """An Altair chart; with opens_record, a click on a mark opens that integration's record.
+    A chart whose columns have a fixed step (the heatmaps) keeps its own width."""
+    width = "content" if _stepped(c) else "stretch"
     if not opens_record or not _selectable(c):
-        st.altair_chart(c, key=key, width="stretch")
+        st.altair_chart(c, key=key, width=width)
         return
-    event = st.altair_chart(c, key=key, on_select="rerun", selection_mode="pick", width="stretch")
+    event = st.altair_chart(c, key=key, on_select="rerun", selection_mode="pick", width=width)
     picked = (event.get("selection") or {}).get("pick") or [] if event else []
     if picked and picked[0].get("integration_id"):
         open_record(picked[0]["integration_id"])
+
+
+def _stepped(c: Any) -> bool:
+    return isinstance(getattr(c, "width", None), alt.Step)
 
 
 def _selectable(c: Any) -> bool:
