@@ -103,7 +103,7 @@ def test_a_check_that_runs_forever_is_interrupted_and_counts_as_unknown(tmp_path
 
 
 def test_a_check_returning_millions_of_rows_keeps_only_integration_ids(tmp_path):
-    sql = "SELECT range::VARCHAR AS id FROM range(300000) UNION ALL SELECT id FROM integrations"
+    sql = "SELECT range::VARCHAR AS id FROM range(5000000) UNION ALL SELECT id FROM integrations"
     cat = catalogue(tmp_path, [{**BASE, **BRONZE}], _custom(sql))
     assert cat.result.problems == []
     assert cat.con.execute("SELECT count(*) FROM custom_failures").fetchone()[0] == 1
