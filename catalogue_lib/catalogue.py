@@ -11,7 +11,14 @@ from typing import Any
 import duckdb
 
 from . import db
-from .config import Owner, Scorecard, load_owners, load_scorecard, run_custom_checks
+from .config import (
+    Owner,
+    Scorecard,
+    load_owners,
+    load_scorecard,
+    run_custom_checks,
+    waiver_warnings,
+)
 from .load import LoadResult, Problem, gc_paused, load_paths
 
 ENV_VAR = "CATALOGUE_PATH"
@@ -78,6 +85,9 @@ def build_catalogue(
     result.problems.extend(
         card_problems + owner_problems + owner_warnings(result, owners, registry)
     )
+    if card_source != "default":
+        ids = {r.id for r in result.records}
+        result.problems.extend(waiver_warnings(card, ids, card_source))
     with gc_paused():
         con = db.build(result, database)
     failures, custom_problems = run_custom_checks(con, card)

@@ -15,16 +15,26 @@ import duckdb
 from . import db, export, figures, generate
 from .catalogue import Catalogue, default_paths, open_catalogue, summary
 from .db import DatabaseError
-from .filters import Filters
+from .filters import Filters, strict_date
 from .load import Problem
 from .model import json_schema
 
 
 def _date(text: str) -> dt.date:
+    day = strict_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}")
+    return day
+
+
+def _count(text: str) -> int:
     try:
-        return dt.date.fromisoformat(text)
+        n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number 0 or more: {text!r}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
     p.add_argument("--owner", metavar="NAME", help="only this owner's integrations")
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N items")
+    p.add_argument("--limit", type=_count, default=None, metavar="N", help="only the first N items")
 
     p = add("digest", "One owner's levels, gaps with fixes, deadlines and risks, as Markdown.")
     p.add_argument("--owner", required=True, metavar="NAME")
@@ -127,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sample", action="store_true", help="write the named sample catalogue (data/) instead"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into DIR even if it holds files (replacing them)",
+    )
     return parser
 
 
@@ -193,6 +208,15 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     out.append("")
     out.append(f"Problems: {s['problems']['errors']} errors, {s['problems']['warnings']} warnings")
     return "\n".join(out)
+
+
+def _unknown_owner(cat: Catalogue, name: str) -> int:
+    owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
+    print(
+        f"catalogue: error: no integration is owned by {name!r}; owners: {', '.join(owners)}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _text_history(rows: list[dict[str, Any]]) -> str:
@@ -283,6 +307,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(json_schema(), indent=2))
         return 0
     if args.command == "generate":
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            print(f"catalogue: error: {args.out} is a file, not a folder", file=sys.stderr)
+            return 2
+        if out.is_dir() and any(out.iterdir()) and not args.force:
+            print(
+                f"catalogue: error: {args.out} is not empty; generate writes only into a new or "
+                "empty folder, so no hand-written record is replaced (--force to write anyway)",
+                file=sys.stderr,
+            )
+            return 2
         records = (
             generate.sample_records()
             if args.sample
@@ -299,8 +334,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
-    except (duckdb.Error, OSError) as exc:
-        print(f"catalogue: error: cannot use database {args.db}: {exc}", file=sys.stderr)
+    except (duckdb.Error, OSError) as exc:  # the reason only: DuckDB's text names server paths
+        print(
+            f"catalogue: error: cannot use database {args.db}: {type(exc).__name__}",
+            file=sys.stderr,
+        )
         return 2
     if args.command == "validate":
         return cmd_validate(cat, args.format)
@@ -315,7 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "backlog":
         as_of = args.as_of or dt.date.today()
-        filters = Filters(owners=(args.owner,)) if args.owner else None
+        filters = None
+        if args.owner:
+            owners = report.owner_names(cat, args.owner)
+            if not owners:
+                return _unknown_owner(cat, args.owner)
+            filters = Filters(owners=owners)
         df = report.backlog(cat, as_of, filters, args.limit)
         sys.stdout.write(report.format_backlog(df, args.format, as_of))
         if args.format == "json":
@@ -325,12 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = args.as_of or dt.date.today()
         text = report.digest(cat, args.owner, as_of)
         if text is None:
-            owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
-            print(
-                f"catalogue: error: no integration is owned by {args.owner!r}; owners: {', '.join(owners)}",
-                file=sys.stderr,
-            )
-            return 1
+            return _unknown_owner(cat, args.owner)
         sys.stdout.write(text)
         return 0
     if args.command == "figures":

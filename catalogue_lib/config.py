@@ -4,15 +4,16 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import sandbox
 from .db import CHECK_NAMES
 from .load import (
     MAX_DEPTH,
@@ -29,6 +30,8 @@ from .load import (
     read_text,
 )
 from .model import Date, Direction, Level3, PartnerType
+from .sandbox import check_custom_sql, run_custom_checks  # noqa: F401 (re-exported)
+from .secrets import find_secrets
 
 SECTIONS = ("levels", "checks", "custom_checks", "waivers", "initiatives")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -155,11 +158,20 @@ def _parse_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         lines, dups = _inspect_node(node)
         if dups:
             raise _FileProblem(dups[0][1], dups[0][0])
-        return loader.construct_document(node), lines
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _FileProblem(_yaml_message(exc), _mark_line(exc)) from None
     finally:
         loader.dispose()
+    for loc, kind in find_secrets(data):  # a token in a waiver reason must reach no report
+        where = ".".join(map(str, loc)) or "file"
+        raise _FileProblem(
+            f"{where}: looks like {'an' if kind[:1].lower() in 'aeio' else 'a'} {kind}; "
+            "credentials must not be kept in the catalogue, so this file is not used "
+            "(the value is not shown)",
+            _line_for(loc, lines),
+        )
+    return data, lines
 
 
 def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
@@ -203,10 +215,11 @@ def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
     for name in card.checks:
         if name not in known:
             errors.append((("checks", name), f"unknown check '{name}'"))
+    deadline = time.monotonic() + sandbox.TOTAL_SECONDS  # checking, like running, is time-bounded
     for i, c in enumerate(card.custom_checks):
         if c.level is not None and c.level not in names:
             errors.append((("custom_checks", i, "level"), f"unknown level '{c.level}'"))
-        problem = check_custom_sql(c.sql)
+        problem = check_custom_sql(c.sql, min(sandbox.CHECK_SECONDS, deadline - time.monotonic()))
         if problem:
             errors.append((("custom_checks", i, "sql"), f"custom check '{c.name}': {problem}"))
     for i, w in enumerate(card.waivers):
@@ -293,7 +306,10 @@ def read_scorecard(
             "default",
         )
     unknown = [k for k in data if k not in SECTIONS]
-    merged = {**default_scorecard_data(), **{k: v for k, v in data.items() if k in SECTIONS}}
+    defaults = default_scorecard_data()
+    merged = {**defaults, **{k: v for k, v in data.items() if k in SECTIONS}}
+    if isinstance(data.get("checks"), dict):  # per check, per setting: over the defaults
+        merged["checks"] = _merge_checks(defaults["checks"], data["checks"])
     problems = [
         Problem(
             shown,
@@ -340,6 +356,35 @@ def read_scorecard(
     return card, [], shown
 
 
+def _merge_checks(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The `checks` section: each check the file names keeps the default settings it does not
+    name (weight, scope, fix, title); checks it does not name keep theirs entirely."""
+    out = dict(defaults)
+    for name, settings in given.items():
+        base = defaults.get(name)
+        if isinstance(settings, dict) and isinstance(base, dict):
+            out[name] = {**base, **settings}
+        else:
+            out[name] = settings
+    return out
+
+
+def waiver_warnings(card: Scorecard, ids: set[str], shown: str) -> list[Problem]:
+    """A warning for each waiver whose integration the catalogue does not hold (a typo, or an
+    integration since removed): such a waiver waives nothing."""
+    return [
+        Problem(
+            shown,
+            None,
+            "warning",
+            f"waivers[{i}]: waiver for unknown integration '{w.integration}' (check "
+            f"'{w.check}'); it waives nothing",
+        )
+        for i, w in enumerate(card.waivers)
+        if w.integration not in ids
+    ]
+
+
 def _config_file(folder: Path | None, stem: str) -> Path | None:
     if folder is None:
         return None
@@ -348,76 +393,6 @@ def _config_file(folder: Path | None, stem: str) -> Path | None:
         if p.is_file():
             return p
     return None
-
-
-def check_custom_sql(sql: str) -> str | None:
-    """None when the query is one SELECT that runs against the integrations table; else why not."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        return f"SQL does not parse: {str(exc).splitlines()[0]}"
-    if len(statements) != 1:
-        return "SQL must be exactly one SELECT statement"
-    if statements[0].type != duckdb.StatementType.SELECT:
-        return "SQL must be a SELECT statement"
-    sandbox = _sandbox(None)
-    try:
-        sandbox.execute(f"SELECT * FROM ({sql}) LIMIT 0")
-        cols = [d[0] for d in sandbox.description]
-    except duckdb.Error as exc:
-        return f"SQL fails: {str(exc).splitlines()[0]}"
-    finally:
-        sandbox.close()
-    if "id" not in cols:
-        return "SQL must return the failing integrations' id column"
-    return None
-
-
-def _sandbox(source: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
-    """A separate in-memory database holding only the integrations table (of `source`, or an
-    empty one to check a query against), with no file or network access, for running the
-    catalogue's own SQL."""
-    if source is None:
-        from .db import build
-        from .load import LoadResult
-
-        source = build(LoadResult())
-    box = duckdb.connect(":memory:")
-    table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
-    box.register("_integrations", table)
-    box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
-    box.unregister("_integrations")
-    box.execute("SET enable_external_access = false")
-    box.execute("SET lock_configuration = true")
-    return box
-
-
-def run_custom_checks(
-    con: duckdb.DuckDBPyConnection, card: Scorecard
-) -> tuple[list[dict[str, str]], list[Problem]]:
-    """Failing (integration_id, check_name) rows of every custom check."""
-    if not card.custom_checks:
-        return [], []
-    box = _sandbox(con)
-    rows: list[dict[str, str]] = []
-    problems: list[Problem] = []
-    try:
-        for c in card.custom_checks:
-            try:
-                ids = box.execute(
-                    f"SELECT DISTINCT id FROM ({c.sql}) WHERE id IS NOT NULL"
-                ).fetchall()
-            except duckdb.Error as exc:
-                problems.append(
-                    Problem(
-                        "scorecard.yaml", None, "error", f"custom check '{c.name}' failed: {exc}"
-                    )
-                )
-                continue
-            rows.extend({"integration_id": str(i), "check_name": c.name} for (i,) in ids)
-    finally:
-        box.close()
-    return rows, problems
 
 
 def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]:

@@ -190,29 +190,65 @@ class DatabaseError(Exception):
     """A --db file that cannot be used: locked by another process, or not a DuckDB file."""
 
 
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _file_kind(database: Path) -> str:
+    """'duckdb', 'empty' or what else the file is, from its first bytes, before DuckDB opens it:
+    DuckDB hands a file it does not know to an extension (SQLite's is downloaded on demand)."""
+    with open(database, "rb") as fh:
+        head = fh.read(16)
+    if not head:
+        return "empty"
+    if head[8:12] == b"DUCK":
+        return "duckdb"
+    if head.startswith(SQLITE_MAGIC):
+        return "an SQLite database"
+    return "some other file"
+
+
 def _open_file(database: Path) -> duckdb.DuckDBPyConnection:
     """Open a database file to be filled anew. An existing file must be a DuckDB database
-    nobody else holds: a locked or corrupt file is an error, never silently replaced."""
+    nobody else holds: a locked, corrupt or foreign file is an error, never silently replaced.
+    Messages name the file as given and the reason, never DuckDB's text (it quotes server paths)."""
+    if database.is_dir():
+        raise DatabaseError(f"{database} is a folder; choose a file for --db")
     if database.exists():
         try:
-            duckdb.connect(str(database)).close()
-        except duckdb.Error as exc:
-            text = str(exc)
-            if "lock" in text.lower():
-                raise DatabaseError(
-                    f"{database} is in use by another process (it holds the file's lock); "
-                    "close it or choose another --db file"
-                ) from None
+            kind = _file_kind(database)
+        except OSError as exc:
             raise DatabaseError(
-                f"{database} is not a usable DuckDB database ({text.split(': ', 1)[-1]}); "
-                "remove it or choose another --db file"
+                f"{database} cannot be read ({exc.strerror or type(exc).__name__})"
             ) from None
+        if kind not in ("duckdb", "empty"):
+            raise DatabaseError(
+                f"{database} is not a usable DuckDB database: the file is {kind}, not a DuckDB "
+                "database, and is left untouched; remove it or choose another --db file"
+            )
+        if kind == "duckdb":
+            try:
+                duckdb.connect(str(database), config=_NO_EXTENSIONS).close()
+            except duckdb.Error as exc:
+                if "lock" in str(exc).lower():
+                    raise DatabaseError(
+                        f"{database} is in use by another process (it holds the file's lock); "
+                        "close it or choose another --db file"
+                    ) from None
+                raise DatabaseError(
+                    f"{database} is not a usable DuckDB database (damaged, or written by another "
+                    "DuckDB version); remove it or choose another --db file"
+                ) from None
         for f in (database, Path(f"{database}.wal")):
             f.unlink(missing_ok=True)
+    if not database.parent.is_dir():
+        raise DatabaseError(f"cannot create {database}: its folder does not exist")
     try:
-        return duckdb.connect(str(database))
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot create {database}: {exc}") from None
+        return duckdb.connect(str(database), config=_NO_EXTENSIONS)
+    except duckdb.Error:
+        raise DatabaseError(
+            f"cannot create {database}: DuckDB could not open it for writing"
+        ) from None
 
 
 def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:

@@ -5,7 +5,8 @@ CREATE TABLE scorecard_checks (
     custom BOOLEAN, scope_types VARCHAR[], scope_criticality VARCHAR[], scope_directions VARCHAR[]
 );
 CREATE TABLE level_checks (level VARCHAR, check_name VARCHAR);
-CREATE TABLE custom_failures (integration_id VARCHAR, check_name VARCHAR);
+-- state: 'fail' for each id a custom check returns; 'unknown' for every id when the check erred.
+CREATE TABLE custom_failures (integration_id VARCHAR, check_name VARCHAR, state VARCHAR);
 CREATE TABLE waivers (
     integration_id VARCHAR, check_name VARCHAR, reason VARCHAR, approved_by VARCHAR, expires_on DATE
 );
@@ -25,7 +26,7 @@ WITH base AS (
     SELECT integration_id, check_name, state FROM check_results(as_of)
     UNION ALL
     SELECT i.id, c.check_name,
-           CASE WHEN f.integration_id IS NULL THEN 'pass' ELSE 'fail' END
+           CASE WHEN f.integration_id IS NULL THEN 'pass' ELSE coalesce(f.state, 'fail') END
     FROM active_integrations i
     CROSS JOIN scorecard_checks c
     LEFT JOIN custom_failures f ON f.integration_id = i.id AND f.check_name = c.check_name
