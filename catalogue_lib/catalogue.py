@@ -12,7 +12,14 @@ import duckdb
 
 from . import db
 from .cache import RecordCache
-from .config import Owner, Scorecard, load_owners, load_scorecard, run_custom_checks
+from .config import (
+    Owner,
+    Scorecard,
+    load_owners,
+    load_scorecard,
+    run_custom_checks,
+    waiver_warnings,
+)
 from .load import LoadResult, Problem, Progress, gc_paused, load_paths
 
 ENV_VAR = "CATALOGUE_PATH"
@@ -85,6 +92,9 @@ def build_catalogue(
     result.problems.extend(
         card_problems + owner_problems + owner_warnings(result, owners, registry)
     )
+    if card_source != "default":
+        ids = {r.id for r in result.records}
+        result.problems.extend(waiver_warnings(card, ids, card_source))
     with gc_paused():
         con = db.build(result, database)
     failures, custom_problems = run_custom_checks(con, card)
@@ -112,8 +122,13 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     owners = cat.query("owners")
     counts = cat.query("problem_counts").iloc[0]
     levels = cat.query("levels", as_of=as_of)
+    from .snapshot_figures import catalogue_figures  # the figures history shares
+
+    headline = catalogue_figures(cat.con, as_of)
     return {
         "integrations": int(by_type["integrations"].sum()),
+        "active": headline["active"],
+        "must_haves_passing": headline["must_haves_passing"],
         "by_type": {r.type: int(r.integrations) for r in by_type.itertuples()},
         "checks": {
             r["check_name"]: {k: int(r[k]) for k in ("pass", "fail", "na", "unknown")}

@@ -12,21 +12,31 @@ from typing import Any
 
 import duckdb
 
-from . import db, export, figures, generate, report
+from . import db, export, figures, generate
 from .cache import open_cache
-from .catalogue import Catalogue, open_catalogue, summary
+from .catalogue import Catalogue, default_paths, open_catalogue, summary
 from .db import DatabaseError
-from .filters import Filters
+from .filters import Filters, strict_date
 from .load import Problem
 from .model import json_schema
 from .progress import TerminalProgress
 
 
 def _date(text: str) -> dt.date:
+    day = strict_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}")
+    return day
+
+
+def _count(text: str) -> int:
     try:
-        return dt.date.fromisoformat(text)
+        n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number 0 or more: {text!r}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--cache",
             metavar="DIR",
-            help="keep parsed records in DIR between runs (default: $CATALOGUE_CACHE, else the "
-            "per-user cache folder)",
+            help="keep parsed records (and, for initiatives, the history snapshot store) in DIR "
+            "between runs (default: $CATALOGUE_CACHE, else the per-user cache folder)",
         )
         p.add_argument(
             "--no-cache", action="store_true", help="parse every file, read and write no cache"
@@ -70,12 +80,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
     p.add_argument("--owner", metavar="NAME", help="only this owner's integrations")
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N items")
+    p.add_argument("--limit", type=_count, default=None, metavar="N", help="only the first N items")
 
     p = add("digest", "One owner's levels, gaps with fixes, deadlines and risks, as Markdown.")
     p.add_argument("--owner", required=True, metavar="NAME")
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["markdown"], default="markdown")
+
+    p = sub.add_parser(
+        "history",
+        help="Headline figures for every day the catalogue's git history has a commit.",
+        description="Headline figures for every day with a commit touching the catalogue folder "
+        "(the day's last commit on HEAD's first-parent line), each as of its own day. Snapshots "
+        "are stored in a cache folder, so a rerun evaluates only new days.",
+    )
+    p.add_argument("paths", nargs="?", metavar="PATH", help="the catalogue folder")
+    p.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--cache", metavar="DIR", help="keep the snapshot store in DIR")
+    p.add_argument(
+        "--parquet", metavar="DIR", help="also write the snapshots as Parquet partitioned by month"
+    )
+
+    p = add("initiatives", "Each initiative's progress, burn-up and the integrations still short.")
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    # --cache DIR (from add) also holds the history snapshot store here
 
     p = add(
         "figures",
@@ -116,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument(
         "--sample", action="store_true", help="write the named sample catalogue (data/) instead"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into DIR even if it holds files (replacing them)",
     )
     return parser
 
@@ -185,6 +221,70 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     return "\n".join(out)
 
 
+def _unknown_owner(cat: Catalogue, name: str) -> int:
+    owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
+    print(
+        f"catalogue: error: no integration is owned by {name!r}; owners: {', '.join(owners)}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _text_history(rows: list[dict[str, Any]]) -> str:
+    out = [
+        f"{'date':<10} {'commit':<8} {'integr.':>7} {'active':>6} {'must-haves':>10} "
+        f"{'overdue':>7} {'risk':>6}  levels"
+    ]
+    for r in rows:
+        levels = " ".join(f"{k} {v}" for k, v in r["levels"].items())
+        line = (
+            f"{r['date']:<10} {(r['commit'] or 'today')[:8]:<8} {r['integrations']:>7} "
+            f"{r['active']:>6} {r['must_haves_passing']:>10} {r['overdue']:>7} "
+            f"{r['risk_score']:>6}  {levels}"
+        )
+        if r["errors"]:
+            line += f"  ({len(r['errors'])} errors: {r['errors'][0]})"
+        out.append(line)
+    return "\n".join(out)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .history import GitError, open_history
+
+    path = args.paths or default_paths()[0]
+    if not Path(path).is_dir():
+        print(f"catalogue: error: {path}: not a folder", file=sys.stderr)
+        return 2
+    try:
+        hist = open_history(path, args.since, args.until, args.cache)
+    except (GitError, duckdb.Error, OSError) as exc:
+        print(f"catalogue: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if hist.note:
+            print(f"catalogue: {hist.note}", file=sys.stderr)
+        rows = hist.figures(since=args.since, until=args.until)
+        print(json.dumps(rows, indent=2) if args.format == "json" else _text_history(rows))
+        for r in rows:
+            for e in r["errors"]:
+                print(f"{r['date']} {(r['commit'] or '')[:8]}: {e}", file=sys.stderr)
+        if args.parquet:
+            where = hist.export_parquet(args.parquet)
+            print(f"wrote Parquet snapshots to {where}", file=sys.stderr)
+    finally:
+        hist.close()
+    return 0
+
+
+def cmd_initiatives(cat: Catalogue, args: argparse.Namespace) -> int:
+    from . import initiatives
+
+    as_of = args.as_of or dt.date.today()
+    data = initiatives.report(cat, as_of, initiatives.history_for(cat.paths, args.cache))
+    print(json.dumps(data, indent=2) if args.format == "json" else initiatives.as_text(data))
+    return 0
+
+
 def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     f = Filters(
@@ -218,6 +318,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(json_schema(), indent=2))
         return 0
     if args.command == "generate":
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            print(f"catalogue: error: {args.out} is a file, not a folder", file=sys.stderr)
+            return 2
+        if out.is_dir() and any(out.iterdir()) and not args.force:
+            print(
+                f"catalogue: error: {args.out} is not empty; generate writes only into a new or "
+                "empty folder, so no hand-written record is replaced (--force to write anyway)",
+                file=sys.stderr,
+            )
+            return 2
         records = (
             generate.sample_records()
             if args.sample
@@ -227,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = generate.write_records(records, Path(args.out), schema_ref=ref)
         print(f"wrote {n} records to {args.out}", file=sys.stderr)
         return 0
+    if args.command == "history":
+        return cmd_history(args)
     bar = TerminalProgress()
     try:
         cache = open_cache(args.cache, enabled=not args.no_cache)
@@ -234,8 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
-    except (duckdb.Error, OSError) as exc:
-        print(f"catalogue: error: cannot use database {args.db}: {exc}", file=sys.stderr)
+    except (duckdb.Error, OSError) as exc:  # the reason only: DuckDB's text names server paths
+        print(
+            f"catalogue: error: cannot use database {args.db}: {type(exc).__name__}",
+            file=sys.stderr,
+        )
         return 2
     finally:
         bar.close()
@@ -246,9 +362,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         s = summary(cat, as_of)
         print(json.dumps(s, indent=2) if args.format == "json" else _text_summary(s, as_of))
         return 0
+    if args.command == "initiatives":
+        return cmd_initiatives(cat, args)
+    from . import report  # pandas: imported only by the commands that need it
+
     if args.command == "backlog":
         as_of = args.as_of or dt.date.today()
-        filters = Filters(owners=(args.owner,)) if args.owner else None
+        filters = None
+        if args.owner:
+            owners = report.owner_names(cat, args.owner)
+            if not owners:
+                return _unknown_owner(cat, args.owner)
+            filters = Filters(owners=owners)
         df = report.backlog(cat, as_of, filters, args.limit)
         sys.stdout.write(report.format_backlog(df, args.format, as_of))
         if args.format == "json":
@@ -258,12 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = args.as_of or dt.date.today()
         text = report.digest(cat, args.owner, as_of)
         if text is None:
-            owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
-            print(
-                f"catalogue: error: no integration is owned by {args.owner!r}; owners: {', '.join(owners)}",
-                file=sys.stderr,
-            )
-            return 1
+            return _unknown_owner(cat, args.owner)
         sys.stdout.write(text)
         return 0
     if args.command == "figures":

@@ -4,14 +4,16 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import sandbox
 from .db import CHECK_NAMES
 from .load import (
     MAX_DEPTH,
@@ -24,11 +26,14 @@ from .load import (
     _nests_past,
     _too_deep,
     _yaml_message,
+    decode_text,
     read_text,
 )
 from .model import Date, Direction, Level3, PartnerType
+from .sandbox import check_custom_sql, run_custom_checks  # noqa: F401 (re-exported)
+from .secrets import find_secrets
 
-SECTIONS = ("levels", "checks", "custom_checks", "waivers")
+SECTIONS = ("levels", "checks", "custom_checks", "waivers", "initiatives")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
 
@@ -77,11 +82,30 @@ class Waiver(_Strict):
     expires_on: Date
 
 
+class InitiativeScope(_Strict):
+    type: list[PartnerType] = Field(default_factory=list)
+    criticality: list[Level3] = Field(default_factory=list)
+    owner: list[str] = Field(default_factory=list)
+    ids: list[str] = Field(default_factory=list)
+
+
+class Initiative(_Strict):
+    """A campaign: every integration in scope reaches a level (or passes a list of checks) by
+    a date."""
+
+    name: Annotated[str, Field(min_length=1)]
+    target: str | list[str] = Field(description="A level name, or a list of checks.")
+    scope: InitiativeScope = Field(default_factory=InitiativeScope)
+    due: Date
+    description: str | None = None
+
+
 class Scorecard(_Strict):
     levels: list[Level]
     checks: dict[str, CheckSettings] = Field(default_factory=dict)
     custom_checks: list[CustomCheck] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
 
     def all_checks(self) -> list[str]:
         return [*CHECK_NAMES, *(c.name for c in self.custom_checks)]
@@ -119,7 +143,10 @@ def default_scorecard_data() -> dict[str, Any]:
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     """A configuration file, read as safely as a record (size, nesting and alias limits)."""
-    text = read_text(path)
+    return _parse_yaml(read_text(path))
+
+
+def _parse_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
     deep_at = _too_deep(text) if _nests_past(text, MAX_DEPTH) else None
     if deep_at is not None:
         raise _FileProblem(f"nesting is deeper than {MAX_DEPTH} levels", deep_at)
@@ -131,11 +158,20 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         lines, dups = _inspect_node(node)
         if dups:
             raise _FileProblem(dups[0][1], dups[0][0])
-        return loader.construct_document(node), lines
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _FileProblem(_yaml_message(exc), _mark_line(exc)) from None
     finally:
         loader.dispose()
+    for loc, kind in find_secrets(data):  # a token in a waiver reason must reach no report
+        where = ".".join(map(str, loc)) or "file"
+        raise _FileProblem(
+            f"{where}: looks like {'an' if kind[:1].lower() in 'aeio' else 'a'} {kind}; "
+            "credentials must not be kept in the catalogue, so this file is not used "
+            "(the value is not shown)",
+            _line_for(loc, lines),
+        )
+    return data, lines
 
 
 def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
@@ -179,28 +215,74 @@ def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
     for name in card.checks:
         if name not in known:
             errors.append((("checks", name), f"unknown check '{name}'"))
+    deadline = time.monotonic() + sandbox.TOTAL_SECONDS  # checking, like running, is time-bounded
     for i, c in enumerate(card.custom_checks):
         if c.level is not None and c.level not in names:
             errors.append((("custom_checks", i, "level"), f"unknown level '{c.level}'"))
-        problem = check_custom_sql(c.sql)
+        problem = check_custom_sql(c.sql, min(sandbox.CHECK_SECONDS, deadline - time.monotonic()))
         if problem:
             errors.append((("custom_checks", i, "sql"), f"custom check '{c.name}': {problem}"))
     for i, w in enumerate(card.waivers):
         if w.check not in known:
             errors.append((("waivers", i, "check"), f"waiver for unknown check '{w.check}'"))
+    errors.extend(_initiative_errors(card, known, names))
+    return errors
+
+
+def _initiative_errors(card: Scorecard, known: set[str], levels: list[str]) -> list[tuple]:
+    errors: list[tuple[tuple, str]] = []
+    seen: set[str] = set()
+    for i, n in enumerate(card.initiatives):
+        if n.name in seen:
+            errors.append((("initiatives", i, "name"), f"initiative '{n.name}' is named twice"))
+        seen.add(n.name)
+        if isinstance(n.target, str):
+            if n.target not in levels:
+                errors.append(
+                    (
+                        ("initiatives", i, "target"),
+                        f"initiative '{n.name}': unknown level '{n.target}' "
+                        f"(levels: {', '.join(levels)}; or give a list of checks)",
+                    )
+                )
+        elif not n.target:
+            errors.append(
+                (("initiatives", i, "target"), f"initiative '{n.name}': the target lists no check")
+            )
+        else:
+            for check in n.target:
+                if check not in known:
+                    errors.append(
+                        (
+                            ("initiatives", i, "target"),
+                            f"initiative '{n.name}': unknown check '{check}'",
+                        )
+                    )
     return errors
 
 
 def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
     """The scorecard in force: the folder's scorecard.yaml merged over the default, or the
     default alone (with problems) when that file has a mistake. Returns (scorecard, problems, source)."""
-    default = Scorecard.model_validate(default_scorecard_data())
     path = _config_file(folder, "scorecard")
     if path is None:
-        return default, [], "default"
-    shown = str(path)
+        return Scorecard.model_validate(default_scorecard_data()), [], "default"
+    return read_scorecard(lambda: _read_yaml(path), str(path))
+
+
+def scorecard_from_bytes(data: bytes | None, shown: str) -> tuple[Scorecard, list[Problem], str]:
+    """The scorecard in force given scorecard.yaml's content (None: there is no such file)."""
+    if data is None:
+        return Scorecard.model_validate(default_scorecard_data()), [], "default"
+    return read_scorecard(lambda: _parse_yaml(decode_text(data)), shown)
+
+
+def read_scorecard(
+    reader: Callable[[], tuple[Any, dict[tuple, int]]], shown: str
+) -> tuple[Scorecard, list[Problem], str]:
+    default = Scorecard.model_validate(default_scorecard_data())
     try:
-        data, lines = _read_yaml(path)
+        data, lines = reader()
     except _FileProblem as exc:
         return (
             default,
@@ -224,7 +306,10 @@ def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
             "default",
         )
     unknown = [k for k in data if k not in SECTIONS]
-    merged = {**default_scorecard_data(), **{k: v for k, v in data.items() if k in SECTIONS}}
+    defaults = default_scorecard_data()
+    merged = {**defaults, **{k: v for k, v in data.items() if k in SECTIONS}}
+    if isinstance(data.get("checks"), dict):  # per check, per setting: over the defaults
+        merged["checks"] = _merge_checks(defaults["checks"], data["checks"])
     problems = [
         Problem(
             shown,
@@ -271,6 +356,35 @@ def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
     return card, [], shown
 
 
+def _merge_checks(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The `checks` section: each check the file names keeps the default settings it does not
+    name (weight, scope, fix, title); checks it does not name keep theirs entirely."""
+    out = dict(defaults)
+    for name, settings in given.items():
+        base = defaults.get(name)
+        if isinstance(settings, dict) and isinstance(base, dict):
+            out[name] = {**base, **settings}
+        else:
+            out[name] = settings
+    return out
+
+
+def waiver_warnings(card: Scorecard, ids: set[str], shown: str) -> list[Problem]:
+    """A warning for each waiver whose integration the catalogue does not hold (a typo, or an
+    integration since removed): such a waiver waives nothing."""
+    return [
+        Problem(
+            shown,
+            None,
+            "warning",
+            f"waivers[{i}]: waiver for unknown integration '{w.integration}' (check "
+            f"'{w.check}'); it waives nothing",
+        )
+        for i, w in enumerate(card.waivers)
+        if w.integration not in ids
+    ]
+
+
 def _config_file(folder: Path | None, stem: str) -> Path | None:
     if folder is None:
         return None
@@ -281,84 +395,25 @@ def _config_file(folder: Path | None, stem: str) -> Path | None:
     return None
 
 
-def check_custom_sql(sql: str) -> str | None:
-    """None when the query is one SELECT that runs against the integrations table; else why not."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        return f"SQL does not parse: {str(exc).splitlines()[0]}"
-    if len(statements) != 1:
-        return "SQL must be exactly one SELECT statement"
-    if statements[0].type != duckdb.StatementType.SELECT:
-        return "SQL must be a SELECT statement"
-    sandbox = _sandbox(None)
-    try:
-        sandbox.execute(f"SELECT * FROM ({sql}) LIMIT 0")
-        cols = [d[0] for d in sandbox.description]
-    except duckdb.Error as exc:
-        return f"SQL fails: {str(exc).splitlines()[0]}"
-    finally:
-        sandbox.close()
-    if "id" not in cols:
-        return "SQL must return the failing integrations' id column"
-    return None
-
-
-def _sandbox(source: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
-    """A separate in-memory database holding only the integrations table (of `source`, or an
-    empty one to check a query against), with no file or network access, for running the
-    catalogue's own SQL."""
-    if source is None:
-        from .db import build
-        from .load import LoadResult
-
-        source = build(LoadResult())
-    box = duckdb.connect(":memory:")
-    table = source.cursor().sql("SELECT * FROM integrations").to_arrow_table()
-    box.register("_integrations", table)
-    box.execute("CREATE TABLE integrations AS SELECT * FROM _integrations")
-    box.unregister("_integrations")
-    box.execute("SET enable_external_access = false")
-    box.execute("SET lock_configuration = true")
-    return box
-
-
-def run_custom_checks(
-    con: duckdb.DuckDBPyConnection, card: Scorecard
-) -> tuple[list[dict[str, str]], list[Problem]]:
-    """Failing (integration_id, check_name) rows of every custom check."""
-    if not card.custom_checks:
-        return [], []
-    box = _sandbox(con)
-    rows: list[dict[str, str]] = []
-    problems: list[Problem] = []
-    try:
-        for c in card.custom_checks:
-            try:
-                ids = box.execute(
-                    f"SELECT DISTINCT id FROM ({c.sql}) WHERE id IS NOT NULL"
-                ).fetchall()
-            except duckdb.Error as exc:
-                problems.append(
-                    Problem(
-                        "scorecard.yaml", None, "error", f"custom check '{c.name}' failed: {exc}"
-                    )
-                )
-                continue
-            rows.extend({"integration_id": str(i), "check_name": c.name} for (i,) in ids)
-    finally:
-        box.close()
-    return rows, problems
-
-
 def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]:
     """The owner registry (None when there is no owners.yaml)."""
     path = _config_file(folder, "owners")
     if path is None:
         return None, []
-    shown = str(path)
+    return read_owners(lambda: _read_yaml(path), str(path))
+
+
+def owners_from_bytes(data: bytes | None, shown: str) -> tuple[list[Owner] | None, list[Problem]]:
+    if data is None:
+        return None, []
+    return read_owners(lambda: _parse_yaml(decode_text(data)), shown)
+
+
+def read_owners(
+    reader: Callable[[], tuple[Any, dict[tuple, int]]], shown: str
+) -> tuple[list[Owner] | None, list[Problem]]:
     try:
-        data, lines = _read_yaml(path)
+        data, lines = reader()
     except _FileProblem as exc:
         return None, [Problem(shown, exc.line, "error", exc.message)]
     if isinstance(data, dict) and "owners" in data:

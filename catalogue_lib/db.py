@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from .load import LoadResult, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -146,12 +148,17 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
     }, d
 
 
+_SCHEMAS: dict[str, pa.Schema] = {}  # every database has the same tables (schema.sql)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through Arrow; a row may leave out any column (it is NULL)."""
     if not rows:
         return
-    types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
-    schema = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
+    schema = _SCHEMAS.get(table)
+    if schema is None:
+        types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+        schema = _SCHEMAS[table] = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
     con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
@@ -183,29 +190,65 @@ class DatabaseError(Exception):
     """A --db file that cannot be used: locked by another process, or not a DuckDB file."""
 
 
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _file_kind(database: Path) -> str:
+    """'duckdb', 'empty' or what else the file is, from its first bytes, before DuckDB opens it:
+    DuckDB hands a file it does not know to an extension (SQLite's is downloaded on demand)."""
+    with open(database, "rb") as fh:
+        head = fh.read(16)
+    if not head:
+        return "empty"
+    if head[8:12] == b"DUCK":
+        return "duckdb"
+    if head.startswith(SQLITE_MAGIC):
+        return "an SQLite database"
+    return "some other file"
+
+
 def _open_file(database: Path) -> duckdb.DuckDBPyConnection:
     """Open a database file to be filled anew. An existing file must be a DuckDB database
-    nobody else holds: a locked or corrupt file is an error, never silently replaced."""
+    nobody else holds: a locked, corrupt or foreign file is an error, never silently replaced.
+    Messages name the file as given and the reason, never DuckDB's text (it quotes server paths)."""
+    if database.is_dir():
+        raise DatabaseError(f"{database} is a folder; choose a file for --db")
     if database.exists():
         try:
-            duckdb.connect(str(database)).close()
-        except duckdb.Error as exc:
-            text = str(exc)
-            if "lock" in text.lower():
-                raise DatabaseError(
-                    f"{database} is in use by another process (it holds the file's lock); "
-                    "close it or choose another --db file"
-                ) from None
+            kind = _file_kind(database)
+        except OSError as exc:
             raise DatabaseError(
-                f"{database} is not a usable DuckDB database ({text.split(': ', 1)[-1]}); "
-                "remove it or choose another --db file"
+                f"{database} cannot be read ({exc.strerror or type(exc).__name__})"
             ) from None
+        if kind not in ("duckdb", "empty"):
+            raise DatabaseError(
+                f"{database} is not a usable DuckDB database: the file is {kind}, not a DuckDB "
+                "database, and is left untouched; remove it or choose another --db file"
+            )
+        if kind == "duckdb":
+            try:
+                duckdb.connect(str(database), config=_NO_EXTENSIONS).close()
+            except duckdb.Error as exc:
+                if "lock" in str(exc).lower():
+                    raise DatabaseError(
+                        f"{database} is in use by another process (it holds the file's lock); "
+                        "close it or choose another --db file"
+                    ) from None
+                raise DatabaseError(
+                    f"{database} is not a usable DuckDB database (damaged, or written by another "
+                    "DuckDB version); remove it or choose another --db file"
+                ) from None
         for f in (database, Path(f"{database}.wal")):
             f.unlink(missing_ok=True)
+    if not database.parent.is_dir():
+        raise DatabaseError(f"cannot create {database}: its folder does not exist")
     try:
-        return duckdb.connect(str(database))
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot create {database}: {exc}") from None
+        return duckdb.connect(str(database), config=_NO_EXTENSIONS)
+    except duckdb.Error:
+        raise DatabaseError(
+            f"cannot create {database}: DuckDB could not open it for writing"
+        ) from None
 
 
 def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -273,8 +316,33 @@ def load_scorecard(
     owners: list[Any] | None,
     sources: dict[str, str],
 ) -> None:
-    """Fill the scorecard tables from the scorecard in force (config.Scorecard)."""
+    """Create the scorecard tables and fill them from the scorecard in force (config.Scorecard)."""
     con.execute(sql("scorecard"))
+    fill_scorecard(con, card, custom_failures, owners, sources)
+
+
+SCORECARD_TABLES = (
+    "scorecard_checks",
+    "scorecard_levels",
+    "level_checks",
+    "custom_failures",
+    "waivers",
+    "owner_registry",
+    "config_sources",
+    "initiatives",
+)
+
+
+def fill_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    card: Any,
+    custom_failures: list[dict[str, Any]],
+    owners: list[Any] | None,
+    sources: dict[str, str],
+) -> None:
+    """(Re)fill the scorecard tables: a history replay swaps the scorecard between commits."""
+    for table in SCORECARD_TABLES:
+        con.execute(f"DELETE FROM {table}")
     titles = {name: (title, "") for name, title, _ in CHECKS}
     checks = []
     for i, name in enumerate(card.all_checks()):
@@ -343,3 +411,21 @@ def load_scorecard(
         ],
     )
     _insert(con, "config_sources", [{"name": k, "source": v} for k, v in sources.items()])
+    _insert(
+        con,
+        "initiatives",
+        [
+            {
+                "name": n.name,
+                "position": i,
+                "target_level": n.target if isinstance(n.target, str) else None,
+                "target_checks": None if isinstance(n.target, str) else list(n.target),
+                "due": n.due.isoformat(),
+                "scope_types": list(n.scope.type),
+                "scope_criticality": list(n.scope.criticality),
+                "scope_owners": list(n.scope.owner),
+                "scope_ids": list(n.scope.ids),
+            }
+            for i, n in enumerate(getattr(card, "initiatives", []))
+        ],
+    )

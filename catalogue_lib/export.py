@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 
 from .catalogue import Catalogue
+from .csv_out import write_csv
 from .load import AUTH_LABELS, TABLE_HEADERS
 from .model import Integration
 
@@ -86,12 +85,7 @@ def to_markdown(records: Iterable[Integration]) -> str:
 
 
 def to_csv(records: Iterable[Integration]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(TABLE_HEADERS)
-    for r in records:
-        writer.writerow(table_row(r))
-    return buf.getvalue()
+    return write_csv(TABLE_HEADERS, (table_row(r) for r in records))
 
 
 def to_json(records: Iterable[Integration]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,33 +17,150 @@ RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".md", ".txt", ".csv"}
 CONFIG_FILES = {"scorecard.yaml", "scorecard.yml", "owners.yaml", "owners.yml"}
 
 
+def shown_name(text: str) -> str:
+    """A path as text that can be printed and stored: bytes that are not UTF-8 (kept by Python as
+    lone surrogates) become \\xNN escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long for the file system"
+    return exc.strerror or type(exc).__name__
+
+
+def _inside(path: str, real_root: str) -> bool:
+    """Whether a link resolves to a file inside the catalogue folder (a repository's link to
+    ~/.aws/credentials or /proc must not be read as a record)."""
+    try:
+        return os.path.commonpath([os.path.realpath(path), real_root]) == real_root
+    except ValueError:
+        return False
+
+
+def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """(relative path, file) of every record file under root, and a problem for every path that
+    is skipped. Iterative (os.walk recurses once per folder level in Python 3.11), does not
+    follow links to folders, and reads only names that are valid UTF-8."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+
+    def shown(rel: str) -> str:
+        return shown_name(str(root / rel) if rel else str(root))
+
+    real_root = os.path.realpath(root)
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        folder = os.path.join(root, rel_dir) if rel_dir else str(root)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(
+                Problem(
+                    shown(rel_dir),
+                    None,
+                    "error",
+                    f"cannot read folder: {_reason(exc)}; records in it are not loaded",
+                )
+            )
+            continue
+        top = rel_dir == ""
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = entry.is_symlink()
+            except OSError as exc:
+                problems.append(Problem(shown(rel), None, "error", f"skipped: {_reason(exc)}"))
+                continue
+            record_like = os.path.splitext(name)[1].lower() in RECORD_SUFFIXES
+            if not _is_utf8(name):
+                if is_dir or record_like:
+                    problems.append(
+                        Problem(
+                            shown(rel),
+                            None,
+                            "error",
+                            "the name is not valid UTF-8; skipped (rename it)",
+                        )
+                    )
+                continue
+            if is_dir:
+                stack.append(rel)
+                continue
+            if not record_like or (top and name.lower() in CONFIG_FILES):
+                continue
+            try:
+                regular = entry.is_file(follow_symlinks=True) and stat.S_ISREG(
+                    entry.stat(follow_symlinks=True).st_mode
+                )
+            except OSError as exc:
+                problems.append(Problem(shown(rel), None, "error", f"skipped: {_reason(exc)}"))
+                continue
+            if not regular:
+                what = "a link to a folder" if is_link and entry.is_dir() else "not a regular file"
+                if what == "a link to a folder":
+                    problems.append(
+                        Problem(shown(rel), None, "warning", "a link to a folder is not followed")
+                    )
+                else:
+                    problems.append(
+                        Problem(
+                            shown(rel),
+                            None,
+                            "error",
+                            "not a regular file (a FIFO, socket, device or broken link); skipped",
+                        )
+                    )
+                continue
+            if is_link and not _inside(os.path.join(folder, name), real_root):
+                problems.append(
+                    Problem(
+                        shown(rel),
+                        None,
+                        "error",
+                        "a link to a file outside the catalogue folder; skipped",
+                    )
+                )
+                continue
+            found.append((rel, Path(folder, name)))
+    found.sort()
+    problems.sort(key=lambda p: p.path)
+    return found, problems
+
+
 def catalogue_files(
     paths: Iterable[str | Path],
 ) -> tuple[list[tuple[Path, str, bool]], list[Problem]]:
-    """(file, display path, named explicitly) in path order, plus problems for missing paths."""
+    """(file, display path, named explicitly) in path order, plus problems for missing paths and
+    for every path inside a folder that is skipped."""
     out: list[tuple[Path, str, bool]] = []
     problems: list[Problem] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_file():
+        if not _is_utf8(str(raw)):
+            problems.append(
+                Problem(shown_name(str(raw)), None, "error", "the name is not valid UTF-8")
+            )
+        elif p.is_file():
             out.append((p, str(raw), True))
         elif p.is_dir():
-            found = []
-            for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                rel_dir = os.path.relpath(dirpath, p)
-                top = rel_dir == "."
-                for name in filenames:
-                    if (
-                        name.startswith(".")
-                        or os.path.splitext(name)[1].lower() not in RECORD_SUFFIXES
-                    ):
-                        continue
-                    if top and name.lower() in CONFIG_FILES:
-                        continue
-                    rel = name if top else f"{rel_dir}/{name}".replace(os.sep, "/")
-                    found.append((rel, Path(dirpath, name)))
-            for rel_s, f in sorted(found):
+            found, skipped = _walk(p)
+            problems.extend(skipped)
+            for rel_s, f in found:
                 out.append((f, str(p / rel_s) if str(raw) not in ("", ".") else rel_s, False))
         elif p.exists():
             problems.append(Problem(str(raw), None, "error", "not a regular file or folder"))
@@ -65,17 +184,36 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes, refused past MAX_FILE_BYTES (never more than that is read)."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        size = os.stat(path).st_size
-        raise _FileProblem(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    return data
+    """The file's bytes: a regular file only (a FIFO would block, a device never ends), read to
+    at most MAX_FILE_BYTES + 1 bytes whatever its size says (it may grow meanwhile; decode_text
+    refuses it then)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _FileProblem("not a regular file (a FIFO, socket or device); not read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _FileProblem(
+                f"file is too large ({st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+            )
+        chunks, left = [], MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 text (a leading BOM dropped); binary and other encodings are refused."""
+    """A file's bytes as text, or the problem that makes it no catalogue record."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _FileProblem(
+            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
     if b"\x00" in data:
         raise _FileProblem("binary file (contains NUL bytes), not a catalogue record")
     try:

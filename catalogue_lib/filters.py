@@ -18,6 +18,23 @@ LIST_KEYS = {
 NOT_SET = "not set"
 
 
+def strict_date(text: str) -> dt.date | None:
+    """A date written exactly YYYY-MM-DD, else None (Python 3.11's fromisoformat also takes
+    20261128, 2026-W48-6 and more, which nobody means in a link or on the command line)."""
+    if (
+        len(text) != 10
+        or text[4] != "-"
+        or text[7] != "-"
+        or not (text[:4] + text[5:7] + text[8:]).isdigit()
+        or not text.isascii()
+    ):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class Filters:
     types: tuple[str, ...] = ()
@@ -68,11 +85,8 @@ class Filters:
         search = query.get("q", [])
         kwargs["search"] = search[0] if search else ""
         as_of = query.get("as_of", [])
-        if as_of:
-            try:
-                kwargs["as_of"] = dt.date.fromisoformat(as_of[0])
-            except ValueError:
-                pass
+        if as_of and (day := strict_date(as_of[0])) is not None:
+            kwargs["as_of"] = day
         return cls(**kwargs)
 
     def restricted_to(self, options: Mapping[str, list[str]]) -> Filters:

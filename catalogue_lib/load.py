@@ -96,7 +96,7 @@ def load_files(
                 elif key is not None and key in hits:
                     out.append(hits[key])
                 else:
-                    entry = load_bytes(data, shown, f.suffix, explicit)
+                    entry = _parse(data, f, shown, explicit)
                     out.append(entry)
                     if key is not None:
                         new[key] = entry
@@ -148,11 +148,7 @@ def assemble(
 
 
 def sniff_form(path: Path, text: str) -> str:
-    return _form(path.suffix, text)
-
-
-def _form(suffix: str, text: str) -> str:
-    suffix = suffix.lower()
+    suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return "yaml"
     if suffix == ".json":
@@ -182,35 +178,38 @@ def load_file(
     return load_files([(path, shown, explicit)], cache)[0]
 
 
-def load_text(
+def load_bytes(
     data: bytes,
+    path: Path,
     shown: str,
-    suffix: str,
-    explicit: bool = True,
+    explicit: bool = False,
     cache: RecordCache | None = None,
 ) -> Entry:
-    """One file's bytes (from disk, or from git history) read as the file shown would be, through
-    the cache when given: the same bytes under the same name are parsed once."""
+    """One file's content (a git blob, say) read exactly as load_file reads the file at `path`;
+    through the cache when given, so the same bytes under the same name are parsed once."""
     if cache is None:
-        return load_bytes(data, shown, suffix, explicit)
-    key = entry_key(data, shown, suffix, explicit)
+        return _parse(data, path, shown, explicit)
+    key = entry_key(data, shown, path.suffix, explicit)
     hit = cache.get_many([key]).get(key)
     if hit is not None:
         return hit
-    entry = load_bytes(data, shown, suffix, explicit)
+    entry = _parse(data, path, shown, explicit)
     cache.put_many({key: entry})
     return entry
 
 
-def load_bytes(data: bytes, shown: str, suffix: str, explicit: bool = True) -> Entry:
-    """One file's bytes to its records and problems (never raises)."""
+def _parse(data: bytes, path: Path, shown: str, explicit: bool) -> Entry:
     try:
-        if len(data) > MAX_FILE_BYTES:
-            raise _FileProblem(
-                f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
-            )
         text = decode_text(data)
-        form = _form(suffix, text)
+    except _FileProblem as exc:
+        return [], [Problem(shown, exc.line, "error", exc.message)]
+    return load_text(text, path, shown, explicit)
+
+
+def load_text(text: str, path: Path, shown: str, explicit: bool) -> Entry:
+    """One file's text to its records and problems (never raises)."""
+    try:
+        form = sniff_form(path, text)
         _scan.on = may_contain_secrets(text)
         if form == "yaml":
             return _load_yaml(text, shown)
@@ -219,7 +218,7 @@ def load_bytes(data: bytes, shown: str, suffix: str, explicit: bool = True) -> E
         if form == "csv":
             return _load_csv(text, shown)
         return _load_markdown(
-            text, shown, explicit=explicit or suffix.lower() not in (".md", ".txt")
+            text, shown, explicit=explicit or path.suffix.lower() not in (".md", ".txt")
         )
     except _FileProblem as exc:
         return [], [Problem(shown, exc.line, "error", exc.message)]

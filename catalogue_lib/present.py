@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from .csv_out import dataframe_csv
+
 DASH = "—"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -213,7 +215,7 @@ def display_frame(df: pd.DataFrame, hidden: tuple[str, ...] | list[str] = ()) ->
 
 def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
     """The CSV of a table exactly as shown: the same rows, headers and values."""
-    return display_frame(df, hidden).to_csv(index=False).encode("utf-8")
+    return dataframe_csv(display_frame(df, hidden)).encode("utf-8")
 
 
 def month_table(months: pd.DataFrame) -> pd.DataFrame:

@@ -225,6 +225,10 @@ def build_record(
                 got = ""
                 if err["type"] != "value_error" and not isinstance(err.get("input"), dict | list):
                     got = f" (got {_short(err.get('input'))})"
+                if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+                    # YAML 1.1 reads unquoted yes/no/on/off/true/false (any case) as booleans
+                    text = 'expected text, but YAML read an unquoted yes/no/on/off/true/false here as a boolean; put the value in quotes ("NO") to keep it as text'
+                    got = ""
                 msg = f"{_dotted(loc) or 'record'}: {text}{got}"
             problems.append(Problem(shown, at(loc), "error", f"{label}: {msg}"))
         return None, problems

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 
 from .catalogue import Catalogue, _jsonable
+from .csv_out import dataframe_csv
 from .filters import Filters
 
 BACKLOG_COLUMNS = [
@@ -44,7 +45,20 @@ def backlog(
 ) -> pd.DataFrame:
     f = filters or Filters()
     df = cat.query("backlog", **f.sql_params(), as_of=as_of)[BACKLOG_COLUMNS]
-    return df.head(limit) if limit else df
+    return df if limit is None else df.head(limit)
+
+
+def owner_names(cat: Catalogue, name: str) -> tuple[str, ...]:
+    """The owner values in the records that `name` means: the same name in any case, or, with an
+    owners.yaml, every name (team or alias) of the team that has `name` as its team or alias."""
+    wanted = {name.casefold()}
+    for team in cat.owners or ():
+        names = {n.casefold() for n in (team.team, *team.aliases)}
+        if name.casefold() in names:
+            wanted |= names
+    return tuple(
+        sorted({r.owner for r in cat.result.records if r.owner and r.owner.casefold() in wanted})
+    )
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -90,7 +104,7 @@ def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "csv":
         out = df.copy()
         out["due"] = out["due"].map(lambda d: _cell(d))
-        return out.to_csv(index=False)
+        return dataframe_csv(out)
     title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE} {TIE_BREAK}\n\n"
     table = markdown_table(
         df,
@@ -102,7 +116,7 @@ def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
 
 def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     """A Markdown digest for one owner, or None when the owner has no integration."""
-    f = Filters(owners=(owner,))
+    f = Filters(owners=owner_names(cat, owner) or (owner,))
     params = {**f.sql_params(), "as_of": as_of}
     integrations = cat.query("integration_list", **params)
     if integrations.empty:

@@ -11,6 +11,18 @@ from .records import LineMap, LoadedRecord, Problem, build_record
 from .source_yaml import _PyLoader, _split_records
 from .yaml_guards import _inspect_node
 
+RECORD_MARKS = ("id", "partner")
+
+
+def _looks_like_records(data: Any) -> bool:
+    """False for JSON that is clearly no record: an object (or a list of only objects) with
+    neither of the record's identifying keys. package.json, renovate.json or a JSON Schema
+    beside the records are then skipped with a warning instead of failing validation."""
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(i, dict) for i in items):
+        return True  # not objects: let the record checks say what is wrong
+    return any(any(k in i for k in RECORD_MARKS) for i in items)
+
 
 def _load_json(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     if not text.strip():
@@ -31,6 +43,17 @@ def _load_json(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]
         return [], [Problem(shown, exc.lineno, "error", f"invalid JSON: {exc.msg}")]
     if duplicates:
         return [], [Problem(shown, None, "error", f"duplicate key '{duplicates[0]}' in JSON")]
+
+    if not _looks_like_records(data):
+        return [], [
+            Problem(
+                shown,
+                None,
+                "warning",
+                "not a catalogue record (a JSON object with neither 'id' nor 'partner', such as "
+                "a schema or a tool's settings); skipped",
+            )
+        ]
 
     def lines() -> LineMap:
         try:  # JSON is (nearly) YAML: borrow the YAML composer for line numbers, when needed

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
 from typing import Any
+
+from confusable_homoglyphs import confusables
+from markdown_it import MarkdownIt
+from slugify import slugify as _slugify
 
 from .records import LoadedRecord, Problem, build_record
 
@@ -86,8 +91,31 @@ def _norm_header_cells(cells: list[str]) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """An id from a name: python-slugify transliterates any script (日本郵便 -> ri-ben-you-bian,
+    Почта России -> pochta-rossii) where dropping non-ASCII letters left nothing, or a
+    different word. A name with no letter or digit in any script gets a stable short hash."""
+    slug = _slugify(text, max_length=100, word_boundary=True)
+    if slug:
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()
+    return f"id-{digest[:10]}" if text.strip() else ""
+
+
+def confusable_warning(name: str) -> str | None:
+    """Why a name mixes scripts in a way meant to look like another word (Cyrillic а in Cаrrier),
+    or None. Uses the Unicode confusables data of confusable-homoglyphs."""
+    found = confusables.is_dangerous(name) and confusables.is_confusable(
+        name, greedy=True, preferred_aliases=["latin"]
+    )
+    if not found:
+        return None
+    parts = []
+    for item in found:
+        char = item["character"]
+        alias = item["alias"].capitalize()
+        looks = ", ".join(f"'{h['c']}'" for h in item["homoglyphs"][:2])
+        parts.append(f"{alias} '{char}' looks like Latin {looks}")
+    return f"name '{name}' mixes scripts: " + "; ".join(parts)
 
 
 def _split_list(cell: str) -> list[str]:
@@ -126,6 +154,8 @@ def row_to_record(
     }
     if data["id"] is None:
         data.pop("id")
+    if name and not name.isascii() and (why := confusable_warning(name)):
+        problems.append(Problem(shown, line, "warning", f"{why}; check the id '{data['id']}'"))
     if get["auth"]:
         method = AUTH_WORDS.get(re.sub(r"[^a-z0-9]", "", get["auth"].lower()))
         if method:
@@ -159,8 +189,8 @@ def _split_row(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in cells]
 
 
-def _find_table_header(lines: list[str], start: int = 0) -> int | None:
-    for i in range(start, len(lines)):
+def _find_table_header(lines: list[str], start: int = 0, stop: int | None = None) -> int | None:
+    for i in range(start, len(lines) if stop is None else min(stop, len(lines))):
         if (
             lines[i].lstrip().startswith("|")
             and _norm_header_cells(_split_row(lines[i])) == _EXPECTED
@@ -169,48 +199,74 @@ def _find_table_header(lines: list[str], start: int = 0) -> int | None:
     return None
 
 
+def _is_separator(line: str) -> bool:
+    """The table's delimiter row (| --- | :-: |), tested without a regular expression: the
+    pattern it replaces backtracked for seconds on a 16 KB line."""
+    body = line.strip()
+    return "-" in body and not set(body) - _SEPARATOR_CHARS
+
+
+_SEPARATOR_CHARS = set("|:- \t")
+
+# Markdown block structure (CommonMark, HTML blocks on): which lines are ordinary paragraphs. A
+# table is a paragraph to a CommonMark parser; lines inside a code fence, an indented code
+# block, an HTML block or comment, a list or a quote are not, so a template table shown there
+# as an example is no record. Inline parsing is off: only the blocks matter here.
+_BLOCKS = MarkdownIt("commonmark", {"html": True}).disable(
+    ["inline", "text_join"], ignoreInvalid=True
+)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [
+        (t.map[0], t.map[1])
+        for t in _BLOCKS.parse(text)
+        if t.type == "paragraph_open" and t.level == 0 and t.map
+    ]
+
+
 def _load_markdown(
     text: str, shown: str, explicit: bool = False
 ) -> tuple[list[LoadedRecord], list[Problem]]:
-    lines = text.splitlines()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
-    header = _find_table_header(lines)
-    if header is None:
-        if explicit:
-            problems.append(
-                Problem(
-                    shown, None, "warning", "no catalogue table (the template's 12 columns) found"
-                )
-            )
-        return records, problems
-    while header is not None:
-        i = header + 1
-        if i < len(lines) and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", lines[i]) and "-" in lines[i]:
-            i += 1
-        while i < len(lines) and lines[i].lstrip().startswith("|"):
-            cells = _split_row(lines[i])
-            if all(not c for c in cells):
+    found = False
+    for first, stop in _paragraphs(text):
+        header = _find_table_header(lines, first, stop)
+        while header is not None:
+            found = True
+            i = header + 1
+            if i < stop and _is_separator(lines[i]):
                 i += 1
-                continue
-            if len(cells) != len(TABLE_HEADERS):
-                problems.append(
-                    Problem(
-                        shown,
-                        i + 1,
-                        "error",
-                        f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+            while i < stop and lines[i].lstrip().startswith("|"):
+                cells = _split_row(lines[i])
+                if all(not c for c in cells):
+                    i += 1
+                    continue
+                if len(cells) != len(TABLE_HEADERS):
+                    problems.append(
+                        Problem(
+                            shown,
+                            i + 1,
+                            "error",
+                            f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+                        )
                     )
-                )
-            else:
-                rec, probs = row_to_record(
-                    dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
-                )
-                problems.extend(probs)
-                if rec is not None:
-                    records.append(rec)
-            i += 1
-        header = _find_table_header(lines, i)
+                else:
+                    rec, probs = row_to_record(
+                        dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
+                    )
+                    problems.extend(probs)
+                    if rec is not None:
+                        records.append(rec)
+                i += 1
+            header = _find_table_header(lines, i, stop)
+    if not found and explicit:
+        problems.append(
+            Problem(shown, None, "warning", "no catalogue table (the template's 12 columns) found")
+        )
     return records, problems
 
 
@@ -231,6 +287,17 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
                 1,
                 "error",
                 "CSV header is not the template's: missing column(s) " + ", ".join(missing),
+            )
+        ]
+    twice = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
+    if twice:
+        return [], [
+            Problem(
+                shown,
+                1,
+                "error",
+                f"column(s) {', '.join(twice)} appear twice in the CSV header; it is not clear "
+                "which to read, so no row is loaded",
             )
         ]
     problems: list[Problem] = []

