@@ -2,6 +2,12 @@
 
     python benchmarks/run.py                       # 100, 1,000, 10,000, 50,000
     python benchmarks/run.py --sizes 100,1000      # a quick run
+    python benchmarks/run.py --only-10000          # the load targets at 10,000 only
+
+Loading is measured against two parse-only floors on the same files: PyYAML's CSafeLoader
+(libyaml) and yaml-rs (the fast path's parser), without the record cache (cold) and with it
+(warm: a second run, nothing changed), in this process and as the `catalogue summary` command.
+At 10,000 the fast and the careful YAML paths are also compared on every file.
 
 Each size runs in its own process (so peak memory is that size's alone) on a
 synthetic catalogue from `catalogue generate` (cached under benchmarks/.data).
@@ -38,18 +44,23 @@ PAGES = [
 BROWSER_SIZE = 10_000
 
 
+SEED = 7  # `catalogue generate --integrations N --seed 7`, as in issue 12
+AS_OF = "2026-11-28"
+
+
 def dataset(n: int) -> Path:
-    folder = DATA / f"n{n}"
+    folder = DATA / f"n{n}-seed{SEED}"
     if not (folder / ".complete").exists():
         shutil.rmtree(folder, ignore_errors=True)
         from catalogue_lib.generate import synthetic_records, write_records
 
-        write_records(synthetic_records(n, seed=1), folder)
+        write_records(synthetic_records(n, seed=SEED), folder)
         (folder / ".complete").write_text("ok")
     return folder
 
 
 def parse_only(folder: Path) -> float:
+    """libyaml (PyYAML's CSafeLoader): read and parse every file, nothing else."""
     import yaml
 
     started = time.perf_counter()
@@ -58,29 +69,117 @@ def parse_only(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure(n: int) -> dict:
-    """Everything for one size, in this process."""
-    folder = dataset(n)
-    out: dict = {"n": n, "parse_s": parse_only(folder)}
-
-    from catalogue_lib.catalogue import open_catalogue
+def fast_parse_only(folder: Path) -> float:
+    """yaml-rs, the fast path's parser: read and parse every file, nothing else."""
+    import yaml_rs
 
     started = time.perf_counter()
-    cat = open_catalogue([str(folder)])
-    out["load_s"] = time.perf_counter() - started
-    out["records"] = len(cat.result.records)
+    for f in sorted(folder.glob("*.yaml")):
+        yaml_rs.loads(f.read_text(encoding="utf-8"), parse_datetime=False)
+    return time.perf_counter() - started
+
+
+def differential(folder: Path) -> dict:
+    """Both YAML paths on every file: how many took the fast path, how many differ (must be 0)."""
+    from catalogue_lib import yaml_fast
+    from catalogue_lib.source_yaml import _load_yaml
+
+    def view(entry: tuple) -> tuple:
+        recs, probs = entry
+        return [(r.json, r.id, r.owner, r.line, r.overrides) for r in recs], [str(p) for p in probs]
+
+    fast = differ = total = 0
+    for f in sorted(folder.glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        total += 1
+        fast += yaml_fast.fast_load(text) is not None
+        differ += view(_load_yaml(text, f.name)) != view(_load_yaml(text, f.name, fast=False))
+    return {"files": total, "fast": fast, "differ": differ}
+
+
+def summary_in_process(folder: Path, cache_dir: Path | None) -> tuple[float, float]:
+    """open_catalogue + summary, as `catalogue summary` does after its imports: (seconds to
+    open the catalogue, seconds in all)."""
+    import datetime as dt
+    import gc
+
+    from catalogue_lib.cache import open_cache
+    from catalogue_lib.catalogue import open_catalogue, summary
+
+    cache = open_cache(cache_dir) if cache_dir else None
+    started = time.perf_counter()
+    cat = open_catalogue([str(folder)], cache=cache)
+    opened = time.perf_counter() - started
+    summary(cat, dt.date.fromisoformat(AS_OF))
+    took = time.perf_counter() - started
+    cat.con.close()
+    if cache is not None:
+        cache.close()
     del cat
+    gc.collect()
+    return opened, took
+
+
+def summary_command(folder: Path, *cache_args: str) -> float:
+    """Wall time of `catalogue summary` in a new process (interpreter and imports included)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "catalogue_lib.cli", "summary", str(folder), "--as-of", AS_OF]
+        + list(cache_args),
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return time.perf_counter() - started
+
+
+def first_page(folder: Path, cache: str) -> float:
+    """A server restart: the home page's first run on a new process-wide LiveCatalogue."""
+    import gc
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from catalogue_lib import ui
+
+    if "CATALOGUE_PATH" in os.environ:  # the previous "server": its watcher thread let go
+        old = ui._live(ui.catalogue_paths())
+        old.close()
+        if old.catalogue is not None:
+            old.catalogue.con.close()
+
     os.environ["CATALOGUE_PATH"] = str(folder)
+    os.environ["CATALOGUE_CACHE"] = cache
     st.cache_resource.clear()
     st.cache_data.clear()
+    gc.collect()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     started = time.perf_counter()
     at.run()
-    out["first_run_s"] = time.perf_counter() - started
+    took = time.perf_counter() - started
+    if at.exception:
+        raise RuntimeError(f"first page: {at.exception[0].value}")
+    return took
+
+
+def measure(n: int) -> dict:
+    """Everything for one size, in this process."""
+    folder = dataset(n)
+    cache_dir = DATA / f"cache-n{n}"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    out: dict = {"n": n, "parse_s": parse_only(folder), "fast_parse_s": fast_parse_only(folder)}
+    out["loadavg"] = os.getloadavg()[0]
+    if n == 10_000:
+        out["differential"] = differential(folder)
+
+    # the app first, as a server would run it, so that peak memory is the app's: a cold first
+    # page (the cache empty; it is filled on the way), every page, a reload after one edit
+    out["first_run_s"] = first_page(folder, str(cache_dir))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
     out["pages_ms"] = {}
     for name, page in PAGES:
         if page != "app.py":
@@ -114,6 +213,13 @@ def measure(n: int) -> dict:
     out["reload_files_parsed"] = stats.files_parsed
     out["reload_rebuild_s"] = stats.seconds
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # a server restart with the cache warm, then the command-line figures
+    out["first_run_warm_s"] = first_page(folder, str(cache_dir))
+    out["load_s"], out["summary_cold_s"] = summary_in_process(folder, None)
+    _, out["summary_warm_s"] = summary_in_process(folder, cache_dir)
+    out["command_cold_s"] = summary_command(folder, "--no-cache")
+    out["command_warm_s"] = summary_command(folder, "--cache", str(cache_dir))
     return out
 
 
@@ -201,11 +307,55 @@ def table(results: list[dict], browser: dict[str, float]) -> str:
     return text
 
 
+def load_table(results: list[dict]) -> str:
+    """Loading against the two parse-only floors; ratios are to CSafeLoader in the same run."""
+    lines = [
+        "| integrations | CSafeLoader parse (s) | yaml-rs parse (s) | summary, no cache (s) | "
+        "summary, warm cache (s) | `catalogue summary` command, no cache / warm (s) | "
+        "first page: first start / restart, warm cache (s) | peak RSS (MB) | load average |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        p = r["parse_s"]
+
+        def x(v: float, p: float = p) -> str:
+            return f"{v:.2f} ({v / p:.2f}x)"
+
+        lines.append(
+            f"| {r['n']:,} | {p:.2f} | {x(r['fast_parse_s'])} | {x(r['summary_cold_s'])} | "
+            f"{x(r['summary_warm_s'])} | {x(r['command_cold_s'])} / {x(r['command_warm_s'])} | "
+            f"{x(r['first_run_s'])} / {x(r['first_run_warm_s'])} | {r['peak_rss_mb']:.0f} | "
+            f"{r['loadavg']:.1f} |"
+        )
+    text = "\n".join(lines) + "\n"
+    text += (
+        "\nRatios (in brackets) are to CSafeLoader parsing the same files in the same run. "
+        '"summary" is `open_catalogue` + `summary()` in a process that has imported the '
+        "package (what the command does after its imports); the command's wall time adds the "
+        'interpreter and its imports. "Warm" is a second run with nothing changed. The first '
+        "page's first start is a server's very first (the cache empty: it is filled on the "
+        "way), the restart one with the cache warm. Peak RSS is the app's (first page, every "
+        "page, a reload after one edit). The load average (1 minute) was read as each size "
+        "started: the machine is shared.\n"
+    )
+    for r in results:
+        d = r.get("differential")
+        if d:
+            text += (
+                f"\nFast and careful YAML paths on all {d['files']:,} files at {r['n']:,}: "
+                f"{d['fast']:,} took the fast path, {d['differ']} differ in records or problems.\n"
+            )
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="100,1000,10000,50000")
+    parser.add_argument(
+        "--only-10000", action="store_true", help="only 10,000 (when 50,000 takes too long)"
+    )
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
@@ -213,7 +363,7 @@ def main() -> int:
     if args.one:
         print(json.dumps(measure(args.one)))
         return 0
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [10_000] if args.only_10000 else [int(s) for s in args.sizes.split(",")]
     results = []
     for n in sizes:
         print(f"measuring {n:,} integrations...", file=sys.stderr, flush=True)
@@ -225,7 +375,7 @@ def main() -> int:
             return 1
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     browser = {} if args.no_browser or BROWSER_SIZE not in sizes else browser_times(BROWSER_SIZE)
-    text = table(results, browser)
+    text = load_table(results) + "\n" + table(results, browser)
     print(text)
     Path(args.out).write_text(
         f"# Benchmark results\n\nMachine: {machine()}.\n\n{text}", encoding="utf-8"

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from . import db
+from .cache import RecordCache
 from .config import (
     Owner,
     Scorecard,
@@ -19,7 +20,7 @@ from .config import (
     run_custom_checks,
     waiver_warnings,
 )
-from .load import LoadResult, Problem, gc_paused, load_paths
+from .load import LoadResult, Problem, Progress, gc_paused, load_paths
 
 ENV_VAR = "CATALOGUE_PATH"
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -69,9 +70,15 @@ def owner_warnings(result: LoadResult, owners: list[Owner] | None, registry: str
     ]
 
 
-def open_catalogue(paths: list[str] | None = None, database: str | Path = ":memory:") -> Catalogue:
+def open_catalogue(
+    paths: list[str] | None = None,
+    database: str | Path = ":memory:",
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+) -> Catalogue:
+    """Load and build a catalogue; cache (cache.open_cache()) skips files parsed before."""
     paths = list(paths) if paths else default_paths()
-    return build_catalogue(load_paths(paths), paths, database)
+    return build_catalogue(load_paths(paths, cache, progress), paths, database)
 
 
 def build_catalogue(

@@ -13,11 +13,13 @@ from typing import Any
 import duckdb
 
 from . import db, export, figures, generate
+from .cache import open_cache
 from .catalogue import Catalogue, default_paths, open_catalogue, summary
 from .db import DatabaseError
 from .filters import Filters, strict_date
 from .load import Problem
 from .model import json_schema
+from .progress import TerminalProgress
 
 
 def _date(text: str) -> dt.date:
@@ -49,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("paths", nargs="*", metavar="PATH", help="catalogue folders or files")
         p.add_argument("--db", metavar="FILE", help="keep the DuckDB database in FILE (replaced)")
+        p.add_argument(
+            "--cache",
+            metavar="DIR",
+            help="keep parsed records (and, for initiatives, the history snapshot store) in DIR "
+            "between runs (default: $CATALOGUE_CACHE, else the per-user cache folder)",
+        )
+        p.add_argument(
+            "--no-cache", action="store_true", help="parse every file, read and write no cache"
+        )
         return p
 
     p = add(
@@ -95,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("initiatives", "Each initiative's progress, burn-up and the integrations still short.")
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--cache", metavar="DIR", help="keep the history snapshot store in DIR")
+    # --cache DIR (from add) also holds the history snapshot store here
 
     p = add(
         "figures",
@@ -329,8 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "history":
         return cmd_history(args)
+    bar = TerminalProgress()
     try:
-        cat = open_catalogue(args.paths, args.db or ":memory:")
+        cache = open_cache(args.cache, enabled=not args.no_cache)
+        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar)
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
@@ -340,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    finally:
+        bar.close()
     if args.command == "validate":
         return cmd_validate(cat, args.format)
     if args.command == "summary":

@@ -183,9 +183,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_text(path: Path) -> str:
-    """The file's text: a regular file only (a FIFO would block, a device never ends), read to
-    at most MAX_FILE_BYTES + 1 bytes whatever its size says (it may grow meanwhile)."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file only (a FIFO would block, a device never ends), read to
+    at most MAX_FILE_BYTES + 1 bytes whatever its size says (it may grow meanwhile; decode_text
+    refuses it then)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         st = os.fstat(fd)
@@ -204,7 +205,7 @@ def read_text(path: Path) -> str:
             left -= len(chunk)
     finally:
         os.close(fd)
-    return decode_text(b"".join(chunks))
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes) -> str:
@@ -222,11 +223,19 @@ def decode_text(data: bytes) -> str:
         raise _FileProblem(f"not UTF-8 text (bad byte at offset {exc.start})", line) from None
 
 
-def fingerprint(paths: Iterable[str | Path]) -> tuple:
+def read_text(path: Path) -> str:
+    return decode_text(read_bytes(path))
+
+
+def fingerprint(
+    paths: Iterable[str | Path],
+    walked: tuple[list[tuple[Path, str, bool]], list[Problem]] | None = None,
+) -> tuple:
     """What changes when any catalogue file (configuration included) is added, removed or
-    edited: each file's path, modification time and size."""
+    edited: each file's path, modification time and size. walked: catalogue_files(paths),
+    when the caller has it already (one walk instead of two)."""
     paths = list(paths)
-    files, problems = catalogue_files(paths)
+    files, problems = walked if walked is not None else catalogue_files(paths)
     config = [
         (p / name, str(p / name), False)
         for p in map(Path, paths)

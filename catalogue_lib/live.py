@@ -14,15 +14,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import RecordCache, open_cache
 from .catalogue import Catalogue, build_catalogue
 from .load import (
     LoadedRecord,
     Problem,
+    Progress,
     assemble,
     catalogue_files,
     fingerprint,
-    gc_paused,
-    load_file,
+    load_files,
 )
 
 FALLBACK_CHECK_SECONDS = 1.0  # without a watcher, stat every file at most this often
@@ -51,6 +52,8 @@ class LiveCatalogue:
     broken: list[Problem] = field(default_factory=list)  # why the newest edit was not taken
     version: int = 0
     stats: ReloadStats = field(default_factory=ReloadStats)
+    # parsed records kept across restarts (cache.py); None: parse every file on a cold start
+    cache: RecordCache | None = field(default_factory=open_cache)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -93,20 +96,24 @@ class LiveCatalogue:
     def close(self) -> None:
         if self._observer is not None:
             self._observer.stop()
+        if self.cache is not None:
+            self.cache.close()
 
     # ------------------------------------------------------------------ current
 
-    def current(self) -> tuple[Catalogue, list[Problem], int]:
+    def current(self, progress: Progress | None = None) -> tuple[Catalogue, list[Problem], int]:
         """The catalogue to show, the problems of a rejected edit, and a version number that
-        changes whenever the catalogue does (for caches)."""
+        changes whenever the catalogue does (for caches). progress(files read, total) is told
+        how a (re)load is going."""
         with self._lock:
             now = time.monotonic()
             if self.catalogue is None or self._stale(now):
                 events = self._events
-                fp = fingerprint(self.paths)
+                walked = catalogue_files(self.paths)
+                fp = fingerprint(self.paths, walked)
                 self._seen_events, self._checked_at = events, now
                 if fp != self._fingerprint:
-                    self._reload(fp)
+                    self._reload(fp, walked, progress)
             assert self.catalogue is not None
             return self.catalogue, self.broken, self.version
 
@@ -115,21 +122,29 @@ class LiveCatalogue:
             return now - self._checked_at >= FALLBACK_CHECK_SECONDS
         return self._events != self._seen_events or now - self._checked_at >= SAFETY_CHECK_SECONDS
 
-    def _reload(self, fp: tuple) -> None:
+    def _reload(
+        self,
+        fp: tuple,
+        walked: tuple[list[tuple[Path, str, bool]], list[Problem]],
+        progress: Progress | None = None,
+    ) -> None:
         started = time.perf_counter()
         keys = {shown: (mtime, size) for shown, mtime, size in fp}
-        files, path_problems = catalogue_files(self.paths)
+        files, path_problems = walked
         entries: dict[str, _FileEntry] = {}
-        parsed = 0
-        with gc_paused():
-            for f, shown, explicit in files:
-                key = keys.get(shown, (None, None))
-                old = self._files.get(shown)
-                if old is not None and old.key == key and key[0] is not None:
-                    entries[shown] = old
-                else:
-                    entries[shown] = _FileEntry(key, *load_file(f, shown, explicit=explicit))
-                    parsed += 1
+        todo = []
+        for f, shown, explicit in files:
+            key = keys.get(shown, (None, None))
+            old = self._files.get(shown)
+            if old is not None and old.key == key and key[0] is not None:
+                entries[shown] = old
+            else:
+                todo.append((f, shown, explicit))
+        for (_, shown, _), (records, problems) in zip(
+            todo, load_files(todo, self.cache, progress), strict=True
+        ):
+            entries[shown] = _FileEntry(keys.get(shown, (None, None)), records, problems)
+        parsed = len(todo)
         loaded = [(entries[s].records, entries[s].problems) for _, s, _ in files]
         fresh = build_catalogue(assemble(files, loaded, path_problems), list(self.paths))
         self._files, self._fingerprint = entries, fp

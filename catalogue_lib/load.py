@@ -9,9 +9,10 @@ valid ones beside it from loading, and nothing in a file is ever executed
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .cache import RecordCache, entry_key
 from .files import (  # noqa: F401 (re-exported)
     CONFIG_FILES,
     MAX_FILE_BYTES,
@@ -20,6 +21,7 @@ from .files import (  # noqa: F401 (re-exported)
     decode_text,
     fingerprint,
     gc_paused,
+    read_bytes,
     read_text,
 )
 from .records import (  # noqa: F401 (re-exported)
@@ -53,12 +55,65 @@ from .yaml_guards import (  # noqa: F401 (re-exported)
     _too_deep,
 )
 
+Entry = tuple[list[LoadedRecord], list[Problem]]
+Progress = Callable[[int, int], None]  # (files read, of total)
+CHUNK = 500  # files read, looked up in the cache and reported on at a time
 
-def load_paths(paths: Iterable[str | Path]) -> LoadResult:
+
+def load_paths(
+    paths: Iterable[str | Path],
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Every catalogue file under paths, read (through the cache, when given) into one result."""
     files, problems = catalogue_files(paths)
+    return assemble(files, load_files(files, cache, progress), problems)
+
+
+def load_files(
+    files: list[tuple[Path, str, bool]],
+    cache: RecordCache | None = None,
+    progress: Progress | None = None,
+) -> list[Entry]:
+    """Each file's records and problems, in order; progress(done, total) after every chunk."""
+    out: list[Entry] = []
+    total = len(files)
+    if progress is not None:
+        progress(0, total)
     with gc_paused():
-        loaded = [load_file(f, shown, explicit=explicit) for f, shown, explicit in files]
-    return assemble(files, loaded, problems)
+        for start in range(0, total, CHUNK):
+            chunk = files[start : start + CHUNK]
+            raw: list[bytes | Entry] = [_read(f, shown) for f, shown, _ in chunk]
+            keys = [
+                entry_key(data, shown, f.suffix, explicit) if isinstance(data, bytes) else None
+                for (f, shown, explicit), data in zip(chunk, raw, strict=True)
+            ]
+            hits = cache.get_many(k for k in keys if k is not None) if cache is not None else {}
+            new: dict[bytes, Entry] = {}
+            for (f, shown, explicit), data, key in zip(chunk, raw, keys, strict=True):
+                if not isinstance(data, bytes):
+                    out.append(data)
+                elif key is not None and key in hits:
+                    out.append(hits[key])
+                else:
+                    entry = _parse(data, f, shown, explicit)
+                    out.append(entry)
+                    if key is not None:
+                        new[key] = entry
+            if cache is not None:
+                cache.put_many(new)
+            if progress is not None:
+                progress(start + len(chunk), total)
+    return out
+
+
+def _read(path: Path, shown: str) -> bytes | Entry:
+    try:
+        return read_bytes(path)
+    except _FileProblem as exc:
+        return [], [Problem(shown, exc.line, "error", exc.message)]
+    except OSError as exc:
+        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
 
 
 def assemble(
@@ -114,22 +169,36 @@ def sniff_form(path: Path, text: str) -> str:
 
 
 def load_file(
-    path: Path, shown: str | None = None, explicit: bool = True
-) -> tuple[list[LoadedRecord], list[Problem]]:
+    path: Path,
+    shown: str | None = None,
+    explicit: bool = True,
+    cache: RecordCache | None = None,
+) -> Entry:
     shown = shown or str(path)
-    try:
-        text = read_text(path)
-    except _FileProblem as exc:
-        return [], [Problem(shown, exc.line, "error", exc.message)]
-    except OSError as exc:
-        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
-    return load_text(text, path, shown, explicit)
+    return load_files([(path, shown, explicit)], cache)[0]
 
 
 def load_bytes(
-    data: bytes, path: Path, shown: str, explicit: bool = False
-) -> tuple[list[LoadedRecord], list[Problem]]:
-    """One file's content (a git blob, say) read exactly as load_file reads the file at `path`."""
+    data: bytes,
+    path: Path,
+    shown: str,
+    explicit: bool = False,
+    cache: RecordCache | None = None,
+) -> Entry:
+    """One file's content (a git blob, say) read exactly as load_file reads the file at `path`;
+    through the cache when given, so the same bytes under the same name are parsed once."""
+    if cache is None:
+        return _parse(data, path, shown, explicit)
+    key = entry_key(data, shown, path.suffix, explicit)
+    hit = cache.get_many([key]).get(key)
+    if hit is not None:
+        return hit
+    entry = _parse(data, path, shown, explicit)
+    cache.put_many({key: entry})
+    return entry
+
+
+def _parse(data: bytes, path: Path, shown: str, explicit: bool) -> Entry:
     try:
         text = decode_text(data)
     except _FileProblem as exc:
@@ -137,9 +206,8 @@ def load_bytes(
     return load_text(text, path, shown, explicit)
 
 
-def load_text(
-    text: str, path: Path, shown: str, explicit: bool
-) -> tuple[list[LoadedRecord], list[Problem]]:
+def load_text(text: str, path: Path, shown: str, explicit: bool) -> Entry:
+    """One file's text to its records and problems (never raises)."""
     try:
         form = sniff_form(path, text)
         _scan.on = may_contain_secrets(text)

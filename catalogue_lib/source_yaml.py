@@ -1,4 +1,5 @@
-"""YAML records: a safe, strict loader (libyaml where available) and a fast constructor for plain documents."""
+"""YAML records: the fast path (yaml_fast.py) for plain files, else a safe, strict loader (libyaml
+where available) with a fast constructor for plain documents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from .records import LineMap, LoadedRecord, Problem, _FileProblem, build_record
+from .yaml_fast import fast_load
 from .yaml_guards import (
     MAX_DEPTH,
     _inspect_node,
@@ -120,7 +122,29 @@ def _fast_construct(loader: Any, node: yaml.Node) -> Any:
     return loader.construct_document(node)
 
 
-def _load_yaml(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
+def _careful_lines(text: str) -> LineMap:
+    """The line of every key path, from libyaml's composer (worked out only for a problem)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return _inspect_node(node)[0] if node is not None else {}
+
+
+def _load_yaml(
+    text: str, shown: str, fast: bool = True
+) -> tuple[list[LoadedRecord], list[Problem]]:
+    """One YAML file's records and problems: by the fast path (yaml_fast.py) when it can vouch
+    for the file, else by the careful one; both give the same records and problems."""
+    plain = fast_load(text) if fast else None
+    if plain is not None:
+        data, line = plain
+        try:
+            rec, probs = build_record(data, shown, partial(_careful_lines, text), "yaml", line=line)
+            return ([rec] if rec is not None else []), probs
+        except yaml.YAMLError:  # libyaml disagrees with yaml-rs: the careful path says why
+            pass
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
     suspicious = _suspicious(text)

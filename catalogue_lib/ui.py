@@ -69,8 +69,23 @@ def _live(paths: tuple[str, ...]) -> LiveCatalogue:
 
 def current() -> tuple[Catalogue, list[Problem], int]:
     """The catalogue (reloaded when a file changed; a broken edit keeps the last good one), the
-    problems of a rejected edit, and the catalogue's version."""
-    return _live(catalogue_paths()).current()
+    problems of a rejected edit, and the catalogue's version. The first load shows how many
+    files have been read instead of a blank page."""
+    live = _live(catalogue_paths())
+    if live.catalogue is not None:
+        return live.current()
+    bar = st.progress(0.0, text="Reading the catalogue...")
+
+    def progress(done: int, total: int) -> None:
+        text = f"Reading files: {done:,} of {total:,}"
+        if done == total:
+            text += "; building the catalogue..."
+        bar.progress(done / total if total else 1.0, text=text)
+
+    try:
+        return live.current(progress)
+    finally:
+        bar.empty()
 
 
 # Query caches are keyed on the catalogue's path and version (never on the catalogue object, the

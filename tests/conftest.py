@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from catalogue_lib.catalogue import Catalogue, open_catalogue
+
+# The record cache (cache.py) of every app, CLI and server the tests start: a fresh folder, never
+# the user's own cache, so no test is served another run's results.
+os.environ["CATALOGUE_CACHE"] = tempfile.mkdtemp(prefix="catalogue-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
