@@ -1,4 +1,4 @@
-"""The catalogue record, v1 (see docs/record-format.md and the shared spec).
+"""The catalogue record, v1.1 (see the shared spec, record-format.md).
 
 Every field carries a description and an example so `catalogue schema` gives
 editors completion and hover help. Only id, name, type, partner and direction
@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 PartnerType = Literal["shop", "carrier"]
@@ -27,7 +28,9 @@ Level3 = Literal["high", "medium", "low"]
 Stage = Literal["planned", "pilot", "hypercare", "live", "sunsetting", "retired"]
 AuthMethod = Literal["oauth", "api_key", "mtls", "token", "basic", "none"]
 VersionStatus = Literal["current", "supported", "deprecated", "retired"]
-TestEnvKind = Literal["sandbox", "staging", "none"]
+TestEnvKind = Literal["sandbox", "staging", "none", "not_offered"]
+OnSunset = Literal["stops", "falls_forward", "unsupported"]
+Transport = Literal["http", "queue"]
 Severity = Literal["sev1", "sev2", "sev3", "sev4"]
 Category = Literal[
     "auth_expiry",
@@ -70,11 +73,49 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def number_text(value: Any) -> Any:
+    """(v1.1) A number where text is expected is the text written in the file: the YAML and JSON
+    readers hand numbers over as RawInt / RawFloat, which remember that text (2.40 stays "2.40")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return getattr(value, "raw", None) or str(value)
+
+
+class RawInt(int):
+    """An integer read from a file, with the text it was written as."""
+
+    raw: str = ""
+
+    def __new__(cls, text: str, value: int | None = None) -> RawInt:
+        obj = super().__new__(cls, int(text) if value is None else value)
+        obj.raw = text
+        return obj
+
+
+class RawFloat(float):
+    """A float read from a file, with the text it was written as."""
+
+    raw: str = ""
+
+    def __new__(cls, text: str, value: float | None = None) -> RawFloat:
+        obj = super().__new__(cls, float(text) if value is None else value)
+        obj.raw = text
+        return obj
+
+
 MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    BeforeValidator(number_text),
+]
 OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
 Link = Annotated[Text | None, BeforeValidator(_strip_none), AfterValidator(_check_link)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 
 
 def _date_only(value: Any) -> Any:
@@ -83,6 +124,11 @@ def _date_only(value: Any) -> Any:
         raise ValueError("must be a date YYYY-MM-DD without a time")
     if isinstance(value, str):
         value = value.strip()
+        if _MONTH_RE.match(value) or _QUARTER_RE.match(value):
+            raise ValueError(
+                f"must be an exact date YYYY-MM-DD, got {value!r} (a month or quarter is "
+                "accepted only in a partner's dates)"
+            )
         if (
             len(value) != 10
             or value[4] != "-"
@@ -102,6 +148,68 @@ def _date_only(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_date_only)]
 OptDate = Annotated[dt.date | None, BeforeValidator(_date_only)]
 
+PARTNER_DATE_FORMS = "YYYY-MM-DD, a month YYYY-MM or a quarter YYYY-Qn"
+
+
+def _partner_date(value: Any) -> Any:
+    """(v1.1) A partner's date: exact (a date), or approximate, kept as written ("2027-03",
+    "2027-Q2"); see first_day()."""
+    if isinstance(value, str):
+        text = value.strip()
+        month = _MONTH_RE.match(text)
+        if month:
+            if not 1 <= int(month.group(2)) <= 12:
+                raise ValueError(f"{text!r} is not a real month (accepted: {PARTNER_DATE_FORMS})")
+            return text
+        quarter = _QUARTER_RE.match(text)
+        if quarter:
+            return f"{quarter.group(1)}-Q{quarter.group(2)}"
+        if len(text) != 10:
+            raise ValueError(f"must be a date {PARTNER_DATE_FORMS}, got {text!r}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"must be a date {PARTNER_DATE_FORMS}, got {number_text(value)!r}")
+    try:
+        return _date_only(value)
+    except ValueError as exc:
+        if "not a real date" in str(exc):
+            raise
+        raise ValueError(f"must be a date {PARTNER_DATE_FORMS}, got {_shown(value)}") from None
+
+
+def _shown(value: Any) -> str:
+    return repr(value.strip() if isinstance(value, str) else value)
+
+
+def first_day(value: dt.date | str | None) -> dt.date | None:
+    """The day an exact or approximate partner date counts as: the first day it can mean."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    month = _MONTH_RE.match(value)
+    if month:
+        return dt.date(int(month.group(1)), int(month.group(2)), 1)
+    quarter = _QUARTER_RE.match(value)
+    if quarter:
+        return dt.date(int(quarter.group(1)), 3 * int(quarter.group(2)) - 2, 1)
+    return dt.date.fromisoformat(value)
+
+
+def is_approximate(value: Any) -> bool:
+    return isinstance(value, str) and bool(_MONTH_RE.match(value) or _QUARTER_RE.match(value))
+
+
+_PARTNER_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}-(\d{2}-\d{2}|\d{2}|[Qq][1-4])$",
+    "description": "YYYY-MM-DD; or approximate (v1.1): a month YYYY-MM or a quarter YYYY-Qn",
+}
+PartnerDate = Annotated[
+    dt.date | str | None,
+    BeforeValidator(_partner_date),
+    WithJsonSchema({"anyOf": [_PARTNER_DATE_SCHEMA, {"type": "null"}]}),
+]
+Days = Annotated[int, Field(gt=0, le=36_500)]
+Months = Annotated[int, Field(gt=0, le=1_200)]
+
 
 class Strict(BaseModel):
     # Unknown keys are reported by the loader as warnings (with a suggestion);
@@ -109,14 +217,51 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=False, str_strip_whitespace=True)
 
 
-class Auth(Strict):
+class _Rotation(Strict):
+    rotate_every_days: Days | None = Field(
+        None,
+        description="(v1.1) The partner or our policy requires rotation this often, in days; "
+        "with rotated_on, the next rotation is a deadline.",
+        examples=[180],
+    )
+    rotated_on: OptDate = Field(
+        None,
+        description="(v1.1) Last rotation (an exact date); the next one is due rotated_on + "
+        "rotate_every_days.",
+        examples=["2026-09-01"],
+    )
+
+
+class Credential(_Rotation):
+    name: Text = Field(
+        description="(v1.1) Which credential this is.", examples=["label signing key"]
+    )
+    method: AuthMethod | None = Field(
+        None, description="(v1.1) How this credential authenticates.", examples=["mtls"]
+    )
+    expires_on: PartnerDate = Field(
+        None,
+        description="(v1.1) When this credential expires (a deadline the dashboard watches); "
+        "a month or quarter is approximate.",
+        examples=["2027-05-01"],
+    )
+
+
+class Auth(_Rotation):
     method: AuthMethod | None = Field(
         None, description="How we authenticate with the partner.", examples=["api_key"]
     )
-    expires_on: OptDate = Field(
+    expires_on: PartnerDate = Field(
         None,
-        description="When the certificate or token expires (a deadline the dashboard watches).",
+        description="When the certificate or token expires (a deadline the dashboard watches); "
+        "a month or quarter is approximate.",
         examples=["2027-02-01"],
+    )
+    credentials: list[Credential] = Field(
+        default_factory=list,
+        description="(v1.1) Further credentials, each with its own expiry and rotation (nothing "
+        "is inherited from auth).",
+        examples=[[{"name": "label signing key", "method": "mtls", "expires_on": "2027-05-01"}]],
     )
 
 
@@ -135,6 +280,12 @@ class Webhooks(Strict):
         None,
         description="Delivery guarantees (at-least-once, ordering, duplicates).",
         examples=["at least once, may duplicate"],
+    )
+    transport: Transport | None = Field(
+        None,
+        description="(v1.1) http (default), or queue: the partner delivers into a queue service "
+        "(SQS, EventBridge, Pub/Sub) whose access control we own, so payload signatures do not apply.",
+        examples=["http"],
     )
 
 
@@ -222,26 +373,63 @@ class Version(Strict):
     status: VersionStatus = Field(
         description="Support status of this version.", examples=["current"]
     )
-    released_on: OptDate = Field(None, description="Release date.", examples=["2025-04-01"])
-    deprecated_on: OptDate = Field(
-        None, description="Date the version is (or was) deprecated.", examples=["2026-06-01"]
+    released_on: PartnerDate = Field(
+        None,
+        description="Release date (a month or quarter is approximate).",
+        examples=["2025-04-01"],
     )
-    sunset_on: OptDate = Field(
-        None, description="The day the version stops working.", examples=["2027-01-31"]
+    deprecated_on: PartnerDate = Field(
+        None,
+        description="Date the version is (or was) deprecated (a month or quarter is approximate).",
+        examples=["2026-06-01"],
+    )
+    sunset_on: PartnerDate = Field(
+        None,
+        description="The version's sunset day (a month or quarter is approximate); "
+        "on_sunset says what happens then.",
+        examples=["2027-01-31"],
+    )
+    on_sunset: OnSunset | None = Field(
+        None,
+        description="(v1.1) What happens to us at the sunset: stops (calls fail; the default), "
+        "falls_forward (the partner silently serves a newer version) or unsupported (it keeps "
+        "working without security fixes or support).",
+        examples=["stops"],
+    )
+    source: Link = Field(
+        None,
+        description="(v1.1) The partner's announcement of this version's dates.",
+        examples=["https://developer.example.com/changelog/v1-sunset"],
     )
 
 
 class PlannedChange(Strict):
-    date: Date = Field(description="When the change happens.", examples=["2027-03-01"])
+    date: PartnerDate = Field(
+        None,
+        description="When the change happens (a month or quarter is approximate).",
+        examples=["2027-03-01"],
+    )
     summary: OptText = Field(
         None, description="What changes.", examples=["partner moves manifests to v3"]
     )
     breaking: bool = Field(False, description="True when the change breaks us.", examples=[True])
+    done: bool = Field(
+        False,
+        description="(v1.1) True once we have made the change: a done change is history.",
+        examples=[False],
+    )
+    source: Link = Field(
+        None,
+        description="(v1.1) The partner's announcement of the change.",
+        examples=["https://developer.example.com/changelog/manifests-v3"],
+    )
 
 
 class TestEnvironment(Strict):
     kind: TestEnvKind | None = Field(
-        None, description="Sandbox or staging availability.", examples=["sandbox"]
+        None,
+        description="Sandbox or staging availability; (v1.1) not_offered: the partner has none.",
+        examples=["sandbox"],
     )
     notes: OptText = Field(
         None, description="Limitations.", examples=["no manifest endpoint in the sandbox"]
@@ -257,6 +445,18 @@ class Lifecycle(Strict):
         description="How breaking changes are handled.",
         examples=["12 months notice, 6 months overlap"],
     )
+    support_months: Months | None = Field(
+        None,
+        description="(v1.1) Each version is supported this many months after its released_on "
+        "(a derived sunset where sunset_on is not given).",
+        examples=[12],
+    )
+    support_months_after_successor: Months | None = Field(
+        None,
+        description="(v1.1) ... or this many months after the next version's released_on; "
+        "where both apply the later date counts.",
+        examples=[24],
+    )
     migration_plan: Link = Field(
         None,
         description="Link to the migration plan for breaking changes.",
@@ -267,6 +467,29 @@ class Lifecycle(Strict):
     )
     test_environment: TestEnvironment | None = Field(
         None, description="Test environment availability."
+    )
+
+
+class PartnerLinks(Strict):
+    status_page: Link = Field(
+        None,
+        description="(v1.1) The partner's status page.",
+        examples=["https://status.example.com"],
+    )
+    changelog: Link = Field(
+        None,
+        description="(v1.1) The partner's changelog.",
+        examples=["https://developer.example.com/changelog"],
+    )
+    deprecations: Link = Field(
+        None,
+        description="(v1.1) The partner's deprecation notices.",
+        examples=["https://developer.example.com/deprecations"],
+    )
+    developer_portal: Link = Field(
+        None,
+        description="(v1.1) The partner's developer portal.",
+        examples=["https://developer.example.com"],
     )
 
 
@@ -361,6 +584,9 @@ class Integration(Strict):
     contract: Contract | None = Field(None, description="Contracts and endpoints.")
     operations: Operations | None = Field(None, description="Operational expectations.")
     lifecycle: Lifecycle | None = Field(None, description="Lifecycle management.")
+    partner_links: PartnerLinks | None = Field(
+        None, description="(v1.1) The partner's public pages, shown on the record page."
+    )
     risks: list[Risk] = Field(default_factory=list, description="Known risks.")
     incidents: list[Incident] = Field(default_factory=list, description="Past incidents.")
 
@@ -368,7 +594,7 @@ class Integration(Strict):
 def json_schema() -> dict[str, Any]:
     schema = Integration.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Integration catalogue record v1"
+    schema["title"] = "Integration catalogue record v1.1"
     return schema
 
 
