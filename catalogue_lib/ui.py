@@ -399,7 +399,15 @@ def record_sections(r: pd.Series) -> None:
         st.markdown(
             _lines(
                 [
-                    ("Auth", f"{_val(r['auth_method'])}, expires {_val(r['auth_expires_on'])}"),
+                    (
+                        "Auth",
+                        f"{_val(r['auth_method'])}, expires "
+                        + (
+                            f"{_val(r['auth_expires_written'])} (approximate)"
+                            if isinstance(r["auth_expires_written"], str)
+                            else _val(r["auth_expires_on"])
+                        ),
+                    ),
                     ("Key endpoints/events", _val(r["endpoints"])),
                     ("Payload schema versioning", _val(r["schema_versioning"])),
                     ("Idempotency", _val(r["idempotency"])),
@@ -409,7 +417,8 @@ def record_sections(r: pd.Series) -> None:
                     (
                         "Webhooks",
                         f"signature verification {_val(r['webhook_signature_verification'])}; "
-                        f"replay {_val(r['webhook_replay'])}; delivery {_val(r['webhook_delivery'])}",
+                        f"replay {_val(r['webhook_replay'])}; delivery {_val(r['webhook_delivery'])}; "
+                        f"transport {_val(r['webhook_transport'])}",
                     ),
                 ]
             )
@@ -440,6 +449,22 @@ def record_sections(r: pd.Series) -> None:
                         "Test environment",
                         f"{_val(r['test_environment'])} ({_val(r['test_environment_notes'])})",
                     ),
+                    (
+                        "Support window (months)",
+                        f"{_val(r['support_months'])} after release; "
+                        f"{_val(r['support_months_after_successor'])} after the next version",
+                    ),
+                ]
+            )
+        )
+        st.markdown("#### Partner links")
+        st.markdown(
+            _lines(
+                [
+                    ("Status page", link("status page", r["status_page"])),
+                    ("Changelog", link("changelog", r["changelog"])),
+                    ("Deprecations", link("deprecation notices", r["deprecations_page"])),
+                    ("Developer portal", link("developer portal", r["developer_portal"])),
                 ]
             )
         )

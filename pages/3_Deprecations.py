@@ -35,8 +35,10 @@ ui.chart(charts.deadlines_by_month(months, "Deadlines per month"), key="months")
 st.subheader("Deadlines, overdue first")
 columns = [
     "status",
-    "date",
+    "shown_date",
     "days",
+    "due_by",
+    "freeze_name",
     "name",
     "kind",
     "version",
@@ -47,3 +49,7 @@ columns = [
 ]
 hidden = tuple(c for c in first.columns if c not in columns)
 ui.big_table("timeline", hide=hidden, horizon=horizon)
+freezes = ui.query("freezes")
+if len(freezes):
+    st.subheader("Change freezes (calendar.yaml): a deadline inside one is due by the day before")
+    ui.table(freezes, "freezes")

@@ -61,6 +61,7 @@ st.subheader("Checks")
 ui.table(checks, f"checks-{chosen}")
 for title, name in [
     ("Deadlines", "integration_deadlines"),
+    ("Credentials", "integration_credentials"),
     ("Versions", "integration_versions"),
     ("Planned changes", "integration_changes"),
     ("Known failure modes: risks", "integration_risks"),

@@ -7,7 +7,10 @@ SELECT d.integration_id, f.name, coalesce(f.owner, '(no owner)') AS owner, f.typ
        coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL AS breaking_without_plan,
        CASE WHEN d.overdue THEN 'OVERDUE' ELSE 'upcoming' END AS status,
        CASE WHEN coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL
-            THEN 'breaking, no migration plan' ELSE '' END AS attention
+            THEN 'breaking, no migration plan' ELSE '' END AS attention,
+       d.approximate, d.written, d.derived, d.due_by, d.freeze_name, d.on_sunset, d.credential,
+       CASE WHEN d.approximate THEN d.written || ' (approximate)' ELSE strftime(d.date, '%Y-%m-%d') END
+         || CASE WHEN d.derived THEN ' (derived)' ELSE '' END AS shown_date
 FROM deadlines_as_of($as_of) d JOIN f ON f.id = d.integration_id
 WHERE d.overdue OR d.days <= $horizon
 ORDER BY d.overdue DESC, d.date, f.name, d.kind;
