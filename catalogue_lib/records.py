@@ -239,6 +239,26 @@ def build_record(
                         "the change is kept without a date (no deadline)",
                     )
                 )
+    if record is not None and record.auth is not None:
+        holders = [(("auth",), record.auth)] + [
+            (("auth", "credentials", i), c) for i, c in enumerate(record.auth.credentials)
+        ]
+        for loc, holder in holders:
+            if (holder.rotate_every_days is None) != (holder.rotated_on is None):
+                has, lacks = (
+                    ("rotate_every_days", "rotated_on")
+                    if holder.rotated_on is None
+                    else ("rotated_on", "rotate_every_days")
+                )
+                problems.append(
+                    Problem(
+                        shown,
+                        at((*loc, has)),
+                        "warning",
+                        f"{label}: {_dotted(loc)}: {has} without {lacks}: "
+                        "no rotation deadline until both are given",
+                    )
+                )
     overrides = {**bad_value_overrides([t for _, _, t in bad]), **(overrides or {})}
     return LoadedRecord.of(
         record, shown, line, form, overrides, kept_unreadable([t for _, _, t in bad], data)
