@@ -274,10 +274,10 @@ def _bad_value_problem(
         text = err["msg"].removeprefix("Value error, ")
         if err["type"] != "value_error" and not isinstance(err.get("input"), dict | list):
             text += f" (got {_short(err.get('input'))})"
-    if target == loc:
-        kept = "the record is loaded without this value"
-    elif len(target) >= 2 and target[-2] == "planned_changes" and loc[-1] == "date":
+    if len(target) >= 3 and target[-3] == "planned_changes" and target[-1] == "date":
         kept = "the change is kept without a date (no deadline)"
+    elif target == loc:
+        kept = "the record is loaded without this value"
     else:
         kept = f"the record is loaded without {_dotted(target)}"
     where = _dotted(loc[:-1]) if err["type"] == "missing" else _dotted(loc)
