@@ -572,3 +572,19 @@ def test_the_digest_shows_approximate_and_derived_dates_and_the_freeze(tmp_path)
     text = report.digest(open_catalogue([str(folder)]), "Team X", AS_OF)
     assert "| 2027-Q1 (approximate) | 34 | 2026-11-30 (Peak 2026) | X | auth_expiry |" in text
     assert "| 2027-02-28 (derived) | 92 |  | X | sunset | v1 |" in text
+
+
+def test_the_readme_shows_a_valid_v11_record(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("A v1.1 record", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "carrier-a.yaml").write_text(block)
+    cat = open_catalogue([str(folder)])
+    assert cat.result.problems == [], [str(p) for p in cat.result.problems]
+    got = {(d["kind"], d["date"]): d for d in dl(cat)}
+    assert got[("auth_expiry", "2027-04-01")]["written"] == "2027-Q2"
+    assert ("auth_rotation", "2027-03-01") in got  # as the comment says
+    assert ("auth_expiry", "2027-05-01") in got
+    assert got[("sunset", "2027-04-01")]["derived"] is True  # 2.4 released 2025-04-01 + 24
+    assert got[("planned_change", "2027-03-01")]["approximate"] is True
