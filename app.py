@@ -1,45 +1,133 @@
-"""Ecosystem health: the headline figures, each leading to the page that explains it."""
+"""Ecosystem health: the few numbers a leader needs, each against its target, and where to look."""
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
-from catalogue_lib.present import month_table
+from catalogue_lib import charts, figures, ui
+from catalogue_lib.figures import count, percent
 
-f = ui.page(
-    "Ecosystem health", "How many integrations we run, how well they are governed, and what is due."
-)
-h = ui.query("health_headline").iloc[0]
-by_type = ui.query("coverage_by_group", group="type")
+f = ui.page("Ecosystem health", "Are our integrations owned, governed and on time?")
+h = figures.home(ui.query)
+verdict = figures.judged(h)
+levels = ui.query("level_overview")
+states = ui.query("check_states")
 months = ui.query("deadlines_by_month", horizon=365)
+top = ui.query_page("backlog", 5)
 
-must = h.must_haves_passing / h.active if h.active else 0
-cols = st.columns(4)
-cols[0].metric("Integrations", int(h.integrations), help="Every record, retired ones included")
-cols[0].caption(f"{int(h.shops)} shops · {int(h.carriers)} carriers")
-cols[0].page_link(ui.PAGES["integration"], label="Open a record")
-cols[1].metric(
+if ui.is_sample():
+    st.caption(
+        "This is the fictional sample catalogue in data/. Its dates are fixed, so as time passes "
+        "more of its deadlines fall overdue; pick another **As of** date in the sidebar to move."
+    )
+
+
+def tile(col, name: str, label: str, value: str, help_text: str, page: str, link: str, **q):
+    """A headline number against its target, with a link to the rows behind it."""
+    with col:
+        ui.tile(st, label, value, verdict[name]["status"], verdict[name]["target"], help_text)
+        ui.rows_link(page, link, **q)
+
+
+def plain(col, label: str, value: str, note: str, page: str, link: str) -> None:
+    """A headline number without a target."""
+    with col:
+        st.metric(label, value, delta=note, delta_color="gray", delta_arrow="off", border=True)
+        ui.rows_link(page, link)
+
+
+a, b, c, d = st.columns(4)
+plain(
+    a,
+    "Integrations",
+    count(h["integrations"]),
+    f"{h['shops']:,} shops · {h['carriers']:,} carriers",
+    "integration",
+    "Browse them all",
+)
+tile(
+    b,
+    "must_have_share",
     "Passing the must-haves",
-    f"{must:.0%}",
-    help="Named owner, dashboard, alert rules and runbook all pass",
+    percent(h["must_have_share"]),
+    f"{h['must_haves_passing']:,} of {h['active']:,} active integrations have a named owner, "
+    "a dashboard, alert rules and a runbook",
+    "coverage",
+    "See the gaps",
 )
-cols[1].caption(f"{int(h.must_haves_passing)} of {int(h.active)} active integrations")
-cols[1].page_link(ui.PAGES["coverage"], label="See the gaps")
-cols[2].metric("Overdue deadlines", int(h.overdue))
-cols[2].caption(f"{int(h.due_30)} due in 30 days · {int(h.due_90)} in 90 days")
-cols[2].page_link(ui.PAGES["deprecations"], label="See the deadlines")
-cols[3].metric(
-    "High risks", int(h.high_risks), help="Risks scoring likelihood x impact of 6 or more"
+tile(
+    c,
+    "at_second_level_or_above_share",
+    f"At {h['second_level'] or 'level 2'} or above",
+    percent(h["at_second_level_or_above_share"]),
+    f"{h['at_second_level_or_above']:,} of {h['active']:,} active integrations",
+    "coverage",
+    "See the levels",
 )
-cols[3].caption(f"{int(h.incidents_90d)} incidents in the last 90 days")
-cols[3].page_link(ui.PAGES["risk"], label="See where risk sits")
+tile(
+    d,
+    "overdue",
+    "Overdue deadlines",
+    count(h["overdue"]),
+    "Sunsets, deprecations and credential expiries already past",
+    "deprecations",
+    "See what is overdue",
+)
+a, b, c, d = st.columns(4)
+tile(
+    a,
+    "due_30",
+    "Due in the next 30 days",
+    count(h["due_30"]),
+    f"{h['due_90']:,} due within 90 days",
+    "deprecations",
+    "See the calendar",
+    horizon="30",
+)
+tile(
+    b,
+    "breaking_without_plan",
+    "Breaking changes without a plan",
+    count(h["breaking_without_plan"]),
+    "Breaking partner changes still ahead with no migration plan linked",
+    "backlog",
+    "See them in the backlog",
+    kind="breaking change without plan",
+)
+tile(
+    c,
+    "high_risks",
+    "High risks",
+    count(h["high_risks"]),
+    "Risks scoring likelihood x impact of 6 or more",
+    "risk",
+    "See the high risks",
+)
+plain(
+    d,
+    "Incidents, last 90 days",
+    count(h["incidents_90d"]),
+    f"across {h['active']:,} active integrations",
+    "risk",
+    "See failure modes",
+)
 
+ui.chart(
+    charts.level_bars(levels, "Scorecard levels of active integrations", ui.filtered()),
+    key="levels",
+)
 left, right = st.columns(2)
 with left:
     ui.chart(
-        charts.coverage_bars(by_type, "Share passing each check, by partner type"), key="coverage"
+        charts.check_states(states, "Each check across active integrations", ui.filtered()),
+        key="checks",
     )
 with right:
-    ui.chart(charts.deadlines_by_month(months, "Deadlines per month, next 12 months"), key="months")
-    ui.table(month_table(months), "deadlines-by-month")
-
-ui.level_tabs()
+    st.markdown("**Do these first**")
+    ui.ranked_items(top)
+    ui.rows_link("backlog", "The whole backlog, and why each item ranks where it does")
+ui.chart(
+    charts.deadlines_by_month(
+        months, "Upcoming deadlines per month, next 12 months", ui.as_of(), ui.filtered()
+    ),
+    key="months",
+)
+ui.done()

@@ -1,38 +1,65 @@
 """Pure functions DataFrame -> alt.Chart sharing one look.
 
-Colours are mid-tones chosen to read on both Streamlit's light and dark
-themes; every chart has a title saying what the reader looks at, and tooltips.
+One meaning per colour on every chart, colour-blind safe (blue-orange, never red against
+green): blue is passing / on track, orange is failing / overdue, greys are "cannot say" and
+"does not apply". Every chart has a title that says what the reader looks at, tooltips with
+human labels, whole-number axes where counts are drawn, a bounded height (rows are capped by the
+queries), and a rule marking today on every time axis.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 
-from .present import KIND_LABELS
+from .present import CATEGORY_LABELS, KIND_LABELS, STATE_LABELS
+
+BLUE = "#2b6cb0"
+LIGHT_BLUE = "#90b8e8"
+ORANGE = "#e07b28"
+DARK_ORANGE = "#b4480e"
+LIGHT_ORANGE = "#f5b77a"
+GREY = "#7f8793"
+LIGHT_GREY = "#cfd4db"
+SLATE = "#51627a"
+INK = "#1b1f24"
 
 STATE_COLORS = {
-    "pass": "#2f9e63",
-    "fail": "#d9534f",
-    "unknown": "#e0a030",
-    "waived": "#3f83d1",
-    "na": "#8c96a3",
+    "pass": BLUE,
+    "waived": LIGHT_BLUE,
+    "fail": ORANGE,
+    "unknown": GREY,
+    "na": LIGHT_GREY,
 }
+# deadlines: overdue is bad (orange), soon is a warning, later is neutral
+DUE_COLORS = {"overdue": DARK_ORANGE, "due in 30 days": LIGHT_ORANGE, "later": SLATE}
 VERSION_COLORS = {
-    "current": "#2f9e63",
-    "supported": "#3f83d1",
-    "deprecated": "#e0a030",
-    "retired": "#8c96a3",
+    "current": BLUE,
+    "supported": LIGHT_BLUE,
+    "deprecated": LIGHT_ORANGE,
+    "past sunset": DARK_ORANGE,
+    "retired": LIGHT_GREY,
 }
+# deadline kinds are categories, not states: hues that no state uses
 KIND_COLORS = {
-    "sunset": "#d9534f",
-    "deprecation": "#e0a030",
-    "planned_change": "#3f83d1",
-    "auth_expiry": "#9b59b6",
+    "Sunset": "#6f4e9c",
+    "Deprecation": "#b39ddb",
+    "Planned change": "#2f8f8f",
+    "Credential expiry": "#8c6d46",
+    "Credential rotation": "#c9ad7f",
 }
-SHARE_SCHEME = "redyellowgreen"
-HEAT_SCHEME = "orangered"
-ROW_PX = 18
+LEVEL_COLORS = {"None": ORANGE, "Bronze": "#c6dbf2", "Silver": "#7fa9dc", "Gold": BLUE}
+BACKLOG_COLORS = {
+    "Overdue deadline": DARK_ORANGE,
+    "Breaking change without a plan": ORANGE,
+    "Upcoming deadline": LIGHT_ORANGE,
+    "High risk": "#6f4e9c",
+    "Check gap": SLATE,
+}
+ROW_PX = 20
+MAX_ROWS = 30  # rows any one chart draws; the queries cap theirs at this or fewer
 
 
 def _scale(colors: dict[str, str]) -> alt.Scale:
@@ -41,7 +68,7 @@ def _scale(colors: dict[str, str]) -> alt.Scale:
 
 def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None = None) -> alt.Y:
     """A discrete y axis that shows every label (rows get a fixed step, so nothing overlaps)."""
-    return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=200))
+    return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=220))
 
 
 def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.X:
@@ -53,38 +80,251 @@ def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.
     )
 
 
-def _empty(title: str) -> alt.Chart:
-    """A chart that says there is nothing to show, rather than an empty frame."""
+def _legend(title: str | None = None) -> alt.Legend:
+    """Legends sit above the plot and wrap, so they are never clipped on a narrow chart."""
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=5, labelLimit=220)
+
+
+def empty(title: str, filtered: bool) -> alt.Chart:
+    """A chart that says why there is nothing to draw, rather than an empty frame."""
+    text = "Nothing matches these filters" if filtered else "Nothing to show yet"
     return (
-        alt.Chart(pd.DataFrame({"text": ["Nothing to show for these filters"]}))
-        .mark_text(size=14, color="#8c96a3")
+        alt.Chart(pd.DataFrame({"text": [text]}))
+        .mark_text(size=14, color=GREY)
         .encode(text="text:N")
         .properties(title=title, height=60)
     )
 
 
-def check_heatmap(df: pd.DataFrame, title: str) -> alt.Chart:
+def _today(as_of: dt.date) -> alt.Chart:
+    """A dashed rule at the as-of date, labelled."""
+    frame = pd.DataFrame({"date": [pd.Timestamp(as_of)], "label": [f"as of {as_of:%Y-%m-%d}"]})
+    rule = alt.Chart(frame).mark_rule(strokeDash=[4, 3], color=GREY).encode(x="date:T")
+    text = (
+        alt.Chart(frame)
+        .mark_text(align="left", dx=4, dy=-6, color=GREY, fontSize=11)
+        .encode(x="date:T", y=alt.value(0), text="label:N")
+    )
+    return rule + text
+
+
+# --------------------------------------------------------------------------- health
+
+
+def level_bars(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """Integrations per scorecard level as one stacked bar per group (rows: group, level,
+    level_position, integrations), each segment labelled with its count."""
+    if df.empty:
+        return empty(title, filtered)
+    levels = df.sort_values("level_position")["level"].drop_duplicates().tolist()
+    ramp = ["#c6dbf2", "#9cc0e8", "#7fa9dc", "#5a8fd0", "#3f7cc2", BLUE]
+    colors = [
+        LEVEL_COLORS.get(lv, ORANGE if pos < 0 else ramp[min(int(pos), len(ramp) - 1)])
+        for lv, pos in df.drop_duplicates("level")
+        .sort_values("level_position")[["level", "level_position"]]
+        .itertuples(index=False)
+    ]
+    base = alt.Chart(df, title=title).encode(
+        y=_rows_y("group:N", title=None),
+        x=alt.X(
+            "integrations:Q",
+            title="Active integrations",
+            stack="zero",
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        order=alt.Order("level_position:Q"),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "level:N",
+            sort=levels,
+            scale=alt.Scale(domain=levels, range=colors),
+            legend=_legend("Level"),
+        ),
+        tooltip=[
+            alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("level:N", title="Level"),
+            alt.Tooltip("integrations:Q", title="Integrations", format=","),
+        ],
+    )
+    labels = (
+        base.transform_filter(alt.datum.integrations > 0)
+        .mark_text(dx=-4, align="right", fontSize=11, fontWeight="bold")
+        .encode(
+            text=alt.Text("integrations:Q", format=","),
+            color=alt.condition(
+                alt.FieldOneOfPredicate("level", ["Gold", "None"]),
+                alt.value("white"),
+                alt.value(INK),
+            ),
+        )
+    )
+    return (bars + labels).properties(height=alt.Step(34))
+
+
+def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """One row per check, a 100% bar split into pass / waived / fail / unknown / n/a, labelled
+    with the share passing (rows: title, position, state, integrations, share_passing)."""
+    if df.empty:
+        return empty(title, filtered)
+    df = df.assign(state_label=df["state"].map(STATE_LABELS))
+    checks = df.sort_values("position")["title"].drop_duplicates().tolist()
+    order = {s: i for i, s in enumerate(STATE_COLORS)}
+    df = df.assign(state_order=df["state"].map(order))
+    bars = (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=_rows_y("title:N", checks),
+            x=alt.X(
+                "integrations:Q",
+                stack="normalize",
+                title="Share of active integrations",
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color(
+                "state_label:N",
+                scale=alt.Scale(
+                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
+                    range=list(STATE_COLORS.values()),
+                ),
+                legend=_legend("State"),
+            ),
+            order=alt.Order("state_order:Q"),
+            tooltip=[
+                alt.Tooltip("title:N", title="Check"),
+                alt.Tooltip("state_label:N", title="State"),
+                alt.Tooltip("integrations:Q", title="Integrations", format=","),
+                alt.Tooltip("share_passing:Q", title="Share passing", format=".0%"),
+            ],
+        )
+    )
+    share = df.drop_duplicates("title")
+    text = (
+        alt.Chart(share)
+        .mark_text(align="left", dx=4, fontSize=11, color="white", fontWeight="bold")
+        .encode(
+            y=alt.Y("title:N", sort=checks),
+            x=alt.value(0),
+            text=alt.Text("share_passing:Q", format=".0%"),
+        )
+    )
+    return (bars + text).properties(height=alt.Step(ROW_PX + 2))
+
+
+def deadlines_by_month(
+    df: pd.DataFrame, title: str, as_of: dt.date, filtered: bool = False
+) -> alt.Chart:
+    """Upcoming deadlines per month, stacked by kind, every month shown (rows: month (first
+    day), kind, deadlines); a rule marks today."""
+    if df.empty or df["deadlines"].sum() == 0:
+        return empty(title, filtered)
+    df = df.assign(kind_label=df["kind"].map(KIND_LABELS))
+    kinds = [k for k in KIND_COLORS if k in set(df["kind_label"].dropna())]
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonth(month):T",
+                title=None,
+                axis=alt.Axis(format="%b %Y", labelAngle=-40, tickCount="month"),
+            ),
+            y=alt.Y(
+                "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            color=alt.Color(
+                "kind_label:N",
+                scale=alt.Scale(domain=kinds, range=[KIND_COLORS[k] for k in kinds]),
+                legend=_legend("Kind"),
+            ),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("sum(deadlines):Q", title="Deadlines"),
+            ],
+        )
+    )
+    return (bars + _today(as_of)).properties(title=title, height=260)
+
+
+def timeline(
+    df: pd.DataFrame, title: str, as_of: dt.date, filtered: bool = False, horizon: int = 365
+) -> alt.Chart:
+    """Deadlines on a date axis, one row per integration, coloured overdue / soon / later and
+    shaped by kind; a rule marks today; a click opens the integration."""
+    if df.empty:
+        return empty(title, filtered)
+    df = df.assign(
+        kind_label=df["kind"].map(KIND_LABELS),
+        due=[
+            "overdue" if o else ("due in 30 days" if d <= 30 else "later")
+            for o, d in zip(df["overdue"], df["days"], strict=True)
+        ],
+    )
+    names = df.drop_duplicates("integration_id")["name"].tolist()
+    pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
+    points = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=120, opacity=0.9)
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                scale=alt.Scale(
+                    domain=[pd.Timestamp(as_of), pd.Timestamp(as_of + dt.timedelta(days=horizon))]
+                ),
+                axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", grid=True),
+            ),
+            y=_rows_y("name:N", names),
+            color=alt.Color("due:N", scale=_scale(DUE_COLORS), legend=_legend("Status")),
+            shape=alt.Shape("kind_label:N", legend=_legend("Kind")),
+            tooltip=[
+                alt.Tooltip("name:N", title="Integration"),
+                alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+                alt.Tooltip("days:Q", title="Days left (negative: overdue)"),
+                alt.Tooltip("version:N", title="Version"),
+                alt.Tooltip("summary:N", title="Summary"),
+                alt.Tooltip("owner:N", title="Owner"),
+            ],
+        )
+        .add_params(pick)
+    )
+    return (points + _today(as_of)).properties(title=title, height=alt.Step(ROW_PX))
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
     """Integration x check, coloured by state; clicking a row selects the integration."""
     if df.empty:
-        return _empty(title)
+        return empty(title, filtered)
+    df = df.assign(state_label=df["state"].map(STATE_LABELS))
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
     order = df.drop_duplicates("integration_id")["name"].tolist()
     checks = df.drop_duplicates("check").sort_values("position")["check"].tolist()
     return (
         alt.Chart(df, title=title)
-        .mark_rect(stroke="#ffffff33", strokeWidth=0.5)
+        .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=_cols_x("check:N", checks),
             y=_rows_y("name:N", order),
             color=alt.Color(
-                "state:N", scale=_scale(STATE_COLORS), legend=alt.Legend(title="State")
+                "state_label:N",
+                scale=alt.Scale(
+                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
+                    range=list(STATE_COLORS.values()),
+                ),
+                legend=_legend("State"),
             ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
                 alt.Tooltip("owner:N", title="Owner"),
                 alt.Tooltip("check:N", title="Check"),
-                alt.Tooltip("state:N", title="State"),
+                alt.Tooltip("state_label:N", title="State"),
                 alt.Tooltip("fix:N", title="To pass"),
                 alt.Tooltip("not_passing:Q", title="Checks not passing"),
             ],
@@ -94,21 +334,22 @@ def check_heatmap(df: pd.DataFrame, title: str) -> alt.Chart:
     )
 
 
-def share_heatmap(df: pd.DataFrame, group_title: str, title: str) -> alt.Chart:
-    """Group x check, coloured by the share of applicable integrations passing."""
+def share_heatmap(df: pd.DataFrame, group_title: str, title: str, filtered: bool = False):
+    """Group x check, coloured by the share of applicable integrations passing (orange 0% to
+    blue 100%), each cell labelled in a colour that reads on it."""
     df = df.dropna(subset=["share_passing"])
     if df.empty:
-        return _empty(title)
+        return empty(title, filtered)
     checks = df.drop_duplicates("title").sort_values("position")["title"].tolist()
     base = alt.Chart(df, title=title).encode(
         x=_cols_x("title:N", checks),
         y=_rows_y("group:N", title=group_title),
     )
-    rect = base.mark_rect().encode(
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             "share_passing:Q",
-            scale=alt.Scale(scheme=SHARE_SCHEME, domain=[0, 1]),
-            legend=alt.Legend(title="Share passing", format="%"),
+            scale=alt.Scale(scheme="blueorange", reverse=True, domain=[0, 1]),
+            legend=alt.Legend(title="Share passing", format="%", orient="top"),
         ),
         tooltip=[
             alt.Tooltip("group:N", title=group_title),
@@ -121,265 +362,205 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str) -> alt.Chart:
             alt.Tooltip("na:Q", title="n/a"),
         ],
     )
-    text = base.mark_text(fontSize=10, color="#1b1f24").encode(
-        text=alt.Text("share_passing:Q", format=".0%")
+    text = base.mark_text(fontSize=12, fontWeight="bold").encode(
+        text=alt.Text("share_passing:Q", format=".0%"),
+        color=alt.condition(
+            (alt.datum.share_passing < 0.2) | (alt.datum.share_passing > 0.8),
+            alt.value("white"),
+            alt.value(INK),
+        ),
     )
-    return (rect + text).properties(height=alt.Step(26))
+    return (rect + text).properties(height=alt.Step(28))
 
 
-def deadlines_by_month(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Stacked bars of deadlines per month by kind, with an 'overdue' bar first."""
+# --------------------------------------------------------------------------- versions
+
+
+def version_matrix(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """Integration x version slot coloured by status (a version past its sunset has its own
+    colour), labelled with the version and the sunset's days left."""
     if df.empty:
-        return _empty(title)
-    df = df.assign(kind_label=df["kind"].map(KIND_LABELS))
-    months = df["month"].drop_duplicates().tolist()
-    return (
-        alt.Chart(df, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y(
-                "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
-            ),
-            color=alt.Color(
-                "kind_label:N",
-                scale=alt.Scale(
-                    domain=list(KIND_LABELS.values()), range=list(KIND_COLORS.values())
-                ),
-                legend=alt.Legend(title=None, orient="top", columns=2),
-            ),
-            tooltip=[
-                alt.Tooltip("month:N", title="Month"),
-                alt.Tooltip("kind_label:N", title="Kind"),
-                alt.Tooltip("deadlines:Q", title="Deadlines"),
-            ],
-        )
-        .properties(height=380)  # Streamlit fits title, axes and legend inside this height
-    )
-
-
-def coverage_bars(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Share passing per check, one bar per partner type."""
-    df = df.dropna(subset=["share_passing"])
-    if df.empty:
-        return _empty(title)
-    checks = df.drop_duplicates("title").sort_values("position")["title"].tolist()
-    return (
-        alt.Chart(df, title=title)
-        .mark_bar()
-        .encode(
-            y=_rows_y("title:N", checks),
-            x=alt.X(
-                "share_passing:Q",
-                title="Share passing",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            yOffset="group:N",
-            color=alt.Color(
-                "group:N", title="Partner type", scale=alt.Scale(range=["#3f83d1", "#e0a030"])
-            ),
-            tooltip=[
-                alt.Tooltip("group:N", title="Partner type"),
-                alt.Tooltip("title:N", title="Check"),
-                alt.Tooltip("share_passing:Q", title="Share passing", format=".0%"),
-                alt.Tooltip("pass:Q", title="Pass"),
-                alt.Tooltip("fail:Q", title="Fail"),
-                alt.Tooltip("unknown:Q", title="Unknown"),
-            ],
-        )
-        .properties(height=alt.Step(24))
-    )
-
-
-def version_matrix(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Integration x version coloured by status, labelled with the sunset date and days left."""
-    if df.empty:
-        return _empty(title)
+        return empty(title, filtered)
     df = df.copy()
-    df["label"] = [
-        (
-            f"{pd.Timestamp(s):%Y-%m-%d} ({int(d)}d left)"
-            if d >= 0
-            else f"{pd.Timestamp(s):%Y-%m-%d} ({-int(d)}d ago)"
-        )
-        if pd.notna(s)
-        else ""
-        for s, d in zip(df["sunset_on"], df["days_left"], strict=True)
+    df["shown_status"] = [
+        "past sunset" if (s != "retired" and pd.notna(d) and d < 0) else s
+        for s, d in zip(df["status"], df["days_left"], strict=True)
     ]
     df["sunset"] = df["sunset_on"].map(
         lambda s: f"{pd.Timestamp(s):%Y-%m-%d}" if pd.notna(s) else "none"
     )
+    df["vlabel"] = [
+        v if pd.isna(d) else (f"{v} · {int(d)}d left" if d >= 0 else f"{v} · {-int(d)}d ago")
+        for v, d in zip(df["version"], df["days_left"], strict=True)
+    ]
     df["slot"] = df.groupby("integration_id").cumcount().map(lambda i: f"version {i + 1}")
     names = df.drop_duplicates("integration_id")["name"].tolist()
+    pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
     base = alt.Chart(df, title=title).encode(
         x=alt.X("slot:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=_rows_y("name:N", names),
     )
-    rect = base.mark_rect(stroke="#ffffff33").encode(
-        color=alt.Color(
-            "status:N", scale=_scale(VERSION_COLORS), legend=alt.Legend(title="Status")
-        ),
-        tooltip=[
-            alt.Tooltip("name:N", title="Integration"),
-            alt.Tooltip("version:N", title="Version"),
-            alt.Tooltip("status:N", title="Status"),
-            alt.Tooltip("sunset:N", title="Sunset"),
-            alt.Tooltip("days_left:Q", title="Days left"),
-            alt.Tooltip("owner:N", title="Owner"),
-        ],
-    )
-    text = (
-        base.mark_text(fontSize=10, color="#1b1f24")
+    rect = (
+        base.mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            text=alt.Text("vlabel:N"),
-        )
-        .transform_calculate(vlabel="datum.version + (datum.label ? '  ' + datum.label : '')")
-    )
-    return (rect + text).properties(height=alt.Step(ROW_PX))
-
-
-def timeline(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Deadlines on a date axis, one row per integration; overdue points ringed."""
-    if df.empty:
-        return _empty(title)
-    df = df.assign(
-        kind_label=df["kind"].map(KIND_LABELS),
-        status=df["overdue"].map({True: "overdue", False: "upcoming"}),
-    )
-    names = df.drop_duplicates("integration_id")["name"].tolist()
-    return (
-        alt.Chart(df, title=title)
-        .mark_point(filled=True, size=110)
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=_rows_y("name:N", names),
             color=alt.Color(
-                "kind_label:N",
-                scale=alt.Scale(
-                    domain=list(KIND_LABELS.values()), range=list(KIND_COLORS.values())
-                ),
-                legend=alt.Legend(title="Kind", orient="bottom"),
+                "shown_status:N", scale=_scale(VERSION_COLORS), legend=_legend("Status")
             ),
-            shape=alt.Shape(
-                "status:N",
-                scale=alt.Scale(domain=["overdue", "upcoming"], range=["diamond", "circle"]),
-                legend=alt.Legend(title="Status", orient="bottom"),
-            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
-                alt.Tooltip("kind_label:N", title="Kind"),
-                alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-                alt.Tooltip("days:Q", title="Days (negative = overdue)"),
                 alt.Tooltip("version:N", title="Version"),
-                alt.Tooltip("summary:N", title="Summary"),
-                alt.Tooltip("breaking_without_plan:N", title="Breaking, no migration plan"),
-            ],
-        )
-        .properties(height=alt.Step(ROW_PX))
-    )
-
-
-def owner_share(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Each owner's share of the catalogue's risk score, with the 30% line."""
-    if df.empty:
-        return _empty(title)
-    owners = df["owner"].tolist()
-    bars = (
-        alt.Chart(df)
-        .mark_bar(color="#d9534f")
-        .encode(
-            x=alt.X(
-                "risk_share:Q",
-                title="Share of the catalogue's risk score",
-                axis=alt.Axis(format="%"),
-            ),
-            y=_rows_y("owner:N", owners),
-            tooltip=[
+                alt.Tooltip("shown_status:N", title="Status"),
+                alt.Tooltip("sunset:N", title="Sunset"),
+                alt.Tooltip("days_left:Q", title="Days left"),
                 alt.Tooltip("owner:N", title="Owner"),
-                alt.Tooltip("risk_score:Q", title="Risk score"),
-                alt.Tooltip("risk_share:Q", title="Share of risk", format=".1%"),
-                alt.Tooltip("integrations:Q", title="Integrations"),
-                alt.Tooltip("high_criticality:Q", title="High criticality"),
             ],
         )
+        .add_params(pick)
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="vlabel:N",
+        color=alt.condition(
+            alt.FieldOneOfPredicate("shown_status", ["current", "past sunset"]),
+            alt.value("white"),
+            alt.value(INK),
+        ),
+    )
+    return (rect + text).properties(height=alt.Step(ROW_PX + 2))
+
+
+# --------------------------------------------------------------------------- risk
+
+
+def owner_share(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """Each owner's share of the catalogue's risk score (top owners, the rest grouped), with
+    the 30% line; bars over the line are orange."""
+    if df.empty:
+        return empty(title, filtered)
+    owners = df["owner"].tolist()
+    df = df.assign(over=df["risk_share"] > 0.3)
+    base = alt.Chart(df).encode(
+        x=alt.X(
+            "risk_share:Q", title="Share of the catalogue's risk score", axis=alt.Axis(format="%")
+        ),
+        y=_rows_y("owner:N", owners),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.condition(alt.datum.over, alt.value(ORANGE), alt.value(SLATE)),
+        tooltip=[
+            alt.Tooltip("owner:N", title="Owner"),
+            alt.Tooltip("risk_score:Q", title="Risk score", format=","),
+            alt.Tooltip("risk_share:Q", title="Share of risk", format=".1%"),
+            alt.Tooltip("integrations:Q", title="Integrations", format=","),
+            alt.Tooltip("high_criticality:Q", title="High criticality"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        text=alt.Text("risk_share:Q", format=".0%"), color=alt.value(GREY)
     )
     rule = (
         alt.Chart(pd.DataFrame({"x": [0.3]}))
-        .mark_rule(strokeDash=[4, 4], color="#8c96a3")
+        .mark_rule(strokeDash=[4, 4], color=GREY)
         .encode(x="x:Q")
     )
-    return (bars + rule).properties(title=title, height=alt.Step(22))
+    return (bars + labels + rule).properties(title=title, height=alt.Step(ROW_PX + 2))
 
 
-def risk_heatmap(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Owner x risk category, coloured by criticality-weighted score."""
+def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """Owner x risk category, coloured by criticality-weighted score (light to dark orange)."""
     if df.empty:
-        return _empty(title)
+        return empty(title, filtered)
+    df = df.assign(category_label=df["category"].map(CATEGORY_LABELS).fillna(df["category"]))
+    owners = df.drop_duplicates("owner")["owner"].tolist()
     base = alt.Chart(df, title=title).encode(
-        x=_cols_x("category:N", angle=-35),
-        y=_rows_y("owner:N"),
+        x=_cols_x("category_label:N", angle=-35),
+        y=_rows_y("owner:N", owners),
     )
-    rect = base.mark_rect().encode(
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             "risk_score:Q",
-            scale=alt.Scale(scheme=HEAT_SCHEME),
-            legend=alt.Legend(title="Risk score"),
+            scale=alt.Scale(scheme="oranges"),
+            legend=alt.Legend(title="Risk score", format="d", orient="top"),
         ),
         tooltip=[
             alt.Tooltip("owner:N", title="Owner"),
-            alt.Tooltip("category:N", title="Category"),
-            alt.Tooltip("risk_score:Q", title="Risk score"),
+            alt.Tooltip("category_label:N", title="Category"),
+            alt.Tooltip("risk_score:Q", title="Risk score", format=","),
             alt.Tooltip("risks:Q", title="Risks"),
         ],
     )
-    dark = float(df["risk_score"].max()) * 0.55
-    text = base.mark_text(fontSize=10).encode(
-        text="risk_score:Q",
-        color=alt.condition(
-            alt.datum.risk_score > dark, alt.value("#ffffff"), alt.value("#1b1f24")
-        ),
+    dark = float(df["risk_score"].max()) * 0.5
+    text = base.mark_text(fontSize=11, fontWeight="bold").encode(
+        text=alt.Text("risk_score:Q", format=","),
+        color=alt.condition(alt.datum.risk_score > dark, alt.value("white"), alt.value(INK)),
     )
-    return (rect + text).properties(height=alt.Step(22))
+    return (rect + text).properties(height=alt.Step(ROW_PX + 2))
 
 
-def incidents_by_mode(df: pd.DataFrame, title: str) -> alt.Chart:
+def incidents_by_mode(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
     if df.empty:
-        return _empty(title)
-    modes = (
-        df.groupby("failure_mode")["incidents"].sum().sort_values(ascending=False).index.tolist()
-    )
+        return empty(title, filtered)
+    df = df.assign(mode=df["failure_mode"].map(CATEGORY_LABELS).fillna(df["failure_mode"]))
+    modes = df.groupby("mode")["incidents"].sum().sort_values(ascending=False).index.tolist()
+    sev = {"sev1": DARK_ORANGE, "sev2": ORANGE, "sev3": LIGHT_ORANGE, "sev4": LIGHT_BLUE}
+    sev["unknown"] = LIGHT_GREY
     return (
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            y=_rows_y("failure_mode:N", modes),
+            y=_rows_y("mode:N", modes),
             x=alt.X(
                 "sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")
             ),
-            color=alt.Color(
-                "severity:N",
-                scale=alt.Scale(
-                    domain=["sev1", "sev2", "sev3", "sev4", "unknown"],
-                    range=["#b03030", "#d9534f", "#e0a030", "#3f83d1", "#8c96a3"],
-                ),
-                legend=alt.Legend(title="Severity"),
-            ),
+            color=alt.Color("severity:N", scale=_scale(sev), legend=_legend("Severity")),
             tooltip=[
-                alt.Tooltip("failure_mode:N", title="Failure mode"),
+                alt.Tooltip("mode:N", title="Failure mode"),
                 alt.Tooltip("severity:N", title="Severity"),
                 alt.Tooltip("incidents:Q", title="Incidents"),
                 alt.Tooltip("last:T", title="Latest", format="%Y-%m-%d"),
             ],
         )
-        .properties(height=alt.Step(24))
+        .properties(height=alt.Step(ROW_PX + 4))
     )
 
 
-def problems_by_kind(df: pd.DataFrame, title: str) -> alt.Chart:
+# --------------------------------------------------------------------------- backlog, quality
+
+
+def backlog_by_owner(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
+    """Summed backlog score per owner (top owners, the rest grouped), split by kind of work."""
+    if df.empty:
+        return empty(title, filtered)
+    from .present import BACKLOG_KIND_LABELS
+
+    df = df.assign(kind_label=df["kind"].map(BACKLOG_KIND_LABELS).fillna(df["kind"]))
+    owners = df.groupby("owner")["score"].sum().sort_values(ascending=False).index.tolist()
+    if "(others)" in owners:
+        owners = [o for o in owners if o != "(others)"] + ["(others)"]
+    return (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=_rows_y("owner:N", owners),
+            x=alt.X("sum(score):Q", title="Sum of backlog scores", axis=alt.Axis(format=",d")),
+            color=alt.Color(
+                "kind_label:N", scale=_scale(BACKLOG_COLORS), legend=_legend("Kind of work")
+            ),
+            tooltip=[
+                alt.Tooltip("owner:N", title="Owner"),
+                alt.Tooltip("kind_label:N", title="Kind of work"),
+                alt.Tooltip("items:Q", title="Items", format=","),
+                alt.Tooltip("score:Q", title="Score", format=",.1f"),
+            ],
+        )
+        .properties(height=alt.Step(ROW_PX + 2))
+    )
+
+
+def problems_by_kind(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
     """Load problems per kind (rows: kind, severity, problems)."""
     if df.empty:
-        return _empty(title)
+        return empty(title, filtered)
     return (
         alt.Chart(df, title=title)
         .mark_bar()
@@ -388,77 +569,15 @@ def problems_by_kind(df: pd.DataFrame, title: str) -> alt.Chart:
             x=alt.X("sum(problems):Q", title="Problems", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "severity:N",
-                scale=alt.Scale(domain=["error", "warning"], range=["#d9534f", "#e0a030"]),
-                legend=alt.Legend(title="Severity"),
-            ),
-            tooltip=["kind:N", "severity:N", "problems:Q", "files:Q"],
-        )
-        .properties(height=alt.Step(24))
-    )
-
-
-LEVEL_COLORS = {"None": "#8c96a3", "Bronze": "#b0793a", "Silver": "#9fb3c8", "Gold": "#d4a72c"}
-
-
-def level_distribution(df: pd.DataFrame, group_title: str, title: str) -> alt.Chart:
-    """Integrations per scorecard level, one bar per group."""
-    if df.empty:
-        return _empty(title)
-    levels = df.sort_values("level_position")["level"].drop_duplicates().tolist()
-    palette = [LEVEL_COLORS.get(lv, "#3f83d1") for lv in levels]
-    return (
-        alt.Chart(df, title=title)
-        .mark_bar()
-        .encode(
-            y=_rows_y("group:N", title=group_title),
-            x=alt.X(
-                "integrations:Q",
-                title="Integrations",
-                stack="zero",
-                axis=alt.Axis(tickMinStep=1, format="d"),
-            ),
-            color=alt.Color(
-                "level:N",
-                sort=levels,
-                scale=alt.Scale(domain=levels, range=palette),
-                legend=alt.Legend(title="Level"),
-            ),
-            order=alt.Order("level_position:Q"),
-            tooltip=[
-                alt.Tooltip("group:N", title=group_title),
-                alt.Tooltip("level:N", title="Level"),
-                alt.Tooltip("integrations:Q", title="Integrations"),
-            ],
-        )
-        .properties(height=alt.Step(22))
-    )
-
-
-def backlog_by_owner(df: pd.DataFrame, title: str) -> alt.Chart:
-    """Summed backlog score per owner, split by kind of work (rows: owner, kind, items, score)."""
-    if df.empty:
-        return _empty(title)
-    owners = df.groupby("owner")["score"].sum().sort_values(ascending=False).index.tolist()
-    return (
-        alt.Chart(df, title=title)
-        .mark_bar()
-        .encode(
-            y=_rows_y("owner:N", owners),
-            x=alt.X("sum(score):Q", title="Sum of backlog scores"),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(
-                    domain=["overdue", "breaking change without plan", "deadline", "risk", "gap"],
-                    range=["#b03030", "#9b59b6", "#e0a030", "#d9534f", "#3f83d1"],
-                ),
-                legend=alt.Legend(title="Kind", orient="bottom", columns=3),
+                scale=alt.Scale(domain=["error", "warning"], range=[ORANGE, LIGHT_ORANGE]),
+                legend=_legend("Severity"),
             ),
             tooltip=[
-                alt.Tooltip("owner:N", title="Owner"),
                 alt.Tooltip("kind:N", title="Kind"),
-                alt.Tooltip("items:Q", title="Items"),
-                alt.Tooltip("score:Q", title="Score", format=".1f"),
+                alt.Tooltip("severity:N", title="Severity"),
+                alt.Tooltip("problems:Q", title="Problems", format=","),
+                alt.Tooltip("files:Q", title="Files", format=","),
             ],
         )
-        .properties(height=alt.Step(22))
+        .properties(height=alt.Step(ROW_PX + 4))
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from . import export, generate, report
+from . import db, export, figures, generate, report
 from .catalogue import Catalogue, open_catalogue, summary
 from .db import DatabaseError
 from .filters import Filters
@@ -65,6 +65,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owner", required=True, metavar="NAME")
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["markdown"], default="markdown")
+
+    p = add(
+        "figures",
+        "The headline figures of the dashboard's pages (home, coverage, deprecations, backlog, "
+        "risk) with their targets, for the same filters as the sidebar's.",
+    )
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--type", action="append", default=[], metavar="TYPE", help="shop or carrier")
+    p.add_argument("--owner", action="append", default=[], metavar="NAME")
+    p.add_argument("--partner", action="append", default=[], metavar="NAME")
+    p.add_argument(
+        "--criticality",
+        action="append",
+        default=[],
+        metavar="LEVEL",
+        help="high, medium, low or 'not set'",
+    )
+    p.add_argument("--direction", action="append", default=[], metavar="DIR")
+    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument(
+        "--horizon",
+        type=int,
+        choices=figures.HORIZONS,
+        default=90,
+        help="days ahead (Deprecations)",
+    )
+    p.add_argument("--format", choices=["json", "text"], default="json")
 
     sub.add_parser("schema", help="Print the record JSON Schema (for editor completion).")
 
@@ -147,6 +174,33 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     return "\n".join(out)
 
 
+def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
+    as_of = args.as_of or dt.date.today()
+    f = Filters(
+        types=tuple(args.type),
+        owners=tuple(args.owner),
+        partners=tuple(args.partner),
+        criticalities=tuple(args.criticality),
+        directions=tuple(args.direction),
+        search=args.search,
+    )
+
+    def run(name: str, **extra: Any):  # -> pd.DataFrame
+        return db.query(cat.con, name, **f.sql_params(), as_of=as_of, **extra)
+
+    figs = figures.all_figures(run, args.horizon)
+    out = {"as_of": as_of.isoformat(), **figs, "targets": figures.judged(figs["home"])}
+    if args.format == "json":
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"Figures as of {as_of.isoformat()}")
+        for page, values in figs.items():
+            print(f"\n{page}")
+            for k, v in values.items():
+                print(f"  {k:<34} {v:.1%}" if isinstance(v, float) else f"  {k:<34} {v}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
@@ -197,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         sys.stdout.write(text)
         return 0
+    if args.command == "figures":
+        return cmd_figures(cat, args)
     if args.command == "export":
         for p in cat.result.errors:
             print(str(p), file=sys.stderr)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -44,7 +45,10 @@ CHECK_NAMES = tuple(c[0] for c in CHECKS)
 
 @cache
 def sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """sql/<name>.sql, with each `{{other}}` replaced by the query in sql/other.sql (as dbt's
+    ref(): one query builds on another instead of repeating it)."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: _wrapped(m[1]), text)
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

@@ -37,6 +37,10 @@ class Filters:
         params["search"] = self.search.strip() or None
         return params
 
+    def narrowed(self) -> bool:
+        """Whether any filter (not the date) narrows the catalogue."""
+        return any(getattr(self, name) for name in LIST_KEYS) or bool(self.search.strip())
+
     def key(self) -> tuple:
         """A hashable form for query caches."""
         return tuple(getattr(self, f.name) for f in fields(self))

@@ -1,18 +1,27 @@
-"""Presentation helpers that need no Streamlit: escaping record text, safe links, labels."""
+"""Presentation helpers that need no Streamlit: one vocabulary, one palette, inert record text.
+
+Every page and chart takes its words and colours from here, so a state, a deadline kind or a
+column reads the same everywhere. The palette is colour-blind safe: good is blue, bad is orange,
+"cannot say" and "does not apply" are greys, never red against green.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+from typing import Any
 
 import pandas as pd
 
+DASH = "—"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def md(text: object) -> str:
     """Record text made inert for Markdown: shown verbatim, never rendered as markup or HTML."""
-    if text is None:
-        return "—"
+    if is_missing(text):
+        return DASH
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
@@ -23,31 +32,346 @@ def safe_link(url: object) -> str | None:
     return None
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT, pandas NA, an empty string or an empty list."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    if isinstance(value, list | tuple) and not value:
+        return True
+    try:
+        return bool(pd.isna(value)) if not hasattr(value, "__len__") else False
+    except (TypeError, ValueError):
+        return False
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 row', '2 rows', '1,234 rows'."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+STATE_LABELS = {
+    "pass": "pass",
+    "fail": "fail",
+    "unknown": "unknown",
+    "na": "n/a",
+    "waived": "waived",
+}
 KIND_LABELS = {
-    "sunset": "Version sunset",
-    "deprecation": "Version deprecation",
+    "sunset": "Sunset",
+    "deprecation": "Deprecation",
     "planned_change": "Planned change",
     "auth_expiry": "Credential expiry",
+    "auth_rotation": "Credential rotation",
+}
+BACKLOG_KIND_LABELS = {
+    "overdue": "Overdue deadline",
+    "breaking change without plan": "Breaking change without a plan",
+    "deadline": "Upcoming deadline",
+    "risk": "High risk",
+    "gap": "Check gap",
+}
+CATEGORY_LABELS = {
+    "auth_expiry": "Auth expiry",
+    "rate_limiting": "Rate limiting",
+    "timeouts_5xx": "Timeouts / 5xx",
+    "schema_drift": "Schema drift",
+    "webhook_gaps": "Webhook gaps",
+    "api_changes": "API changes",
+    "contract_drift": "Contract drift",
+    "peak_load": "Peak load",
+    "other": "Other",
+}
+# column name in a query -> the header a person reads (tables and their CSV downloads alike)
+COLUMN_LABELS = {
+    "name": "Integration",
+    "id": "ID",
+    "partner": "Partner",
+    "type": "Partner type",
+    "owner": "Owner",
+    "criticality": "Criticality",
+    "stage": "Stage",
+    "level": "Level",
+    "check": "Check",
+    "state": "State",
+    "fix": "How to fix",
+    "weight": "Weight",
+    "waiver": "Waiver",
+    "status": "Status",
+    "date": "Date",
+    "days": "Days left",
+    "days_left": "Days left",
+    "kind": "Kind",
+    "version": "Version",
+    "versions": "Versions",
+    "summary": "Summary",
+    "breaking": "Breaking",
+    "attention": "Needs",
+    "released_on": "Released",
+    "deprecated_on": "Deprecated",
+    "sunset_on": "Sunset",
+    "issue": "Issue",
+    "category": "Category",
+    "likelihood": "Likelihood",
+    "impact": "Impact",
+    "score": "Score",
+    "risk_score": "Risk score",
+    "risk_share": "Share of risk",
+    "high_criticality": "High criticality",
+    "high_criticality_share": "Share of high criticality",
+    "integrations": "Integrations",
+    "rank": "#",
+    "item": "Work item",
+    "action": "Action",
+    "due": "Due",
+    "why": "Why it ranks here",
+    "reason": "Reason",
+    "approved_by": "Approved by",
+    "expires_on": "Expires",
+    "failure_mode": "Failure mode",
+    "severity": "Severity",
+    "postmortem": "Postmortem",
+    "path": "File",
+    "line": "Line",
+    "message": "Message",
+    "problem": "Problem",
+    "not_passing": "Checks not passing",
+    "checks_passing": "Checks passing",
+    "gaps": "Gaps",
+    "next_deadline": "Next deadline",
+    "next_deadline_days": "Days to it",
+    "overdue": "Overdue",
+    "failing": "Failing",
+    "unknown": "Unknown",
+    "waived": "Waived",
+    "pass": "Pass",
+    "fail": "Fail",
+    "na": "n/a",
+    "month": "Month",
+    "deadlines": "Deadlines",
+    "items": "Items",
+    "problems": "Problems",
+    "files": "Files",
+}
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "kind": {**KIND_LABELS, **BACKLOG_KIND_LABELS},
+    "state": STATE_LABELS,
+    "category": CATEGORY_LABELS,
+    "failure_mode": CATEGORY_LABELS,
 }
 
 
+def label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def _cell(value: Any) -> Any:
+    if is_missing(value):
+        return DASH
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else DASH
+    return value
+
+
+def display_frame(df: pd.DataFrame, hidden: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """A query's rows as a person reads them: human headers and values, dates as YYYY-MM-DD,
+    and a dash for every missing value. Columns that hold no missing value and are numbers stay
+    numbers (so they sort as numbers); the rest become text."""
+    shown = df.drop(columns=[c for c in hidden if c in df.columns])
+    out = pd.DataFrame(index=shown.index)
+    for col in shown.columns:
+        values = shown[col]
+        mapping = VALUE_LABELS.get(col)
+        if mapping is not None:
+            values = values.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if numeric and not values.isna().any():
+            out[label(col)] = values
+        else:
+            out[label(col)] = values.map(_cell).astype(object)
+    return out.reset_index(drop=True)
+
+
+def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
+    """The CSV of a table exactly as shown: the same rows, headers and values."""
+    return display_frame(df, hidden).to_csv(index=False).encode("utf-8")
+
+
 def month_table(months: pd.DataFrame) -> pd.DataFrame:
-    """Deadlines per month (rows) and kind (columns), overdue first, as the chart shows them."""
+    """Deadlines per month (rows) and kind (columns), as the month chart shows them."""
     if months.empty:
         return pd.DataFrame(columns=["month", *KIND_LABELS.values()])
     labelled = months.assign(kind=months["kind"].map(KIND_LABELS))
     wide = labelled.pivot_table(
-        index="month", columns="kind", values="deadlines", fill_value=0, sort=False
+        index="month", columns="kind", values="deadlines", fill_value=0, sort=False, aggfunc="sum"
     )
     return wide.reindex(
         columns=[k for k in KIND_LABELS.values() if k in wide.columns]
     ).reset_index()
 
 
-def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
-    """The CSV of a table as shown: the same rows, without hidden columns, dates as YYYY-MM-DD."""
-    shown = df.drop(columns=[c for c in hidden if c in df.columns])
-    for col in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[col]):
-            shown[col] = shown[col].dt.strftime("%Y-%m-%d").where(shown[col].notna(), None)
-    return shown.to_csv(index=False).encode("utf-8")
+# --------------------------------------------------------------------------- the one-page record
+
+
+def link(text: str, url: object) -> str:
+    """Markdown for a link when the URL is http(s); otherwise the value, inert (a dash if none)."""
+    safe = safe_link(url)
+    if safe is None:
+        return md(url)
+    return f"[{md(text)}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
+
+
+def value_text(value: object) -> str:
+    """Any stored value as inert Markdown text, a dash when it is missing."""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if is_missing(value):
+        return DASH
+    if isinstance(value, list | tuple):
+        return ", ".join(md(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp | dt.date):
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return md(value)
+
+
+def _joined(parts: list[str]) -> str:
+    kept = [p for p in parts if p != DASH]
+    return "; ".join(kept) if kept else DASH
+
+
+def record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The template's one-page record (sections 3.1 to 3.4) as (heading, [(label, text)]):
+    every value inert, a dash for every missing one, links only when http(s)."""
+    v = {k: r.get(k) for k in r.index}
+
+    def t(key: str) -> str:
+        return value_text(v.get(key))
+
+    slo = [
+        f"success {v['slo_success_rate_pct']:g}%"
+        if not is_missing(v.get("slo_success_rate_pct"))
+        else "",
+        f"p95 {v['slo_latency_p95_ms']:g} ms"
+        if not is_missing(v.get("slo_latency_p95_ms"))
+        else "",
+        f"freshness {v['slo_freshness_minutes']:g} min"
+        if not is_missing(v.get("slo_freshness_minutes"))
+        else "",
+    ]
+    slo_text = md(", ".join(s for s in slo if s)) if any(slo) else DASH
+    auth = _joined(
+        [
+            t("auth_method"),
+            f"expires {t('auth_expires_written')} (approximate)"
+            if t("auth_expires_written") != DASH
+            else (f"expires {t('auth_expires_on')}" if t("auth_expires_on") != DASH else DASH),
+            f"rotated every {t('auth_rotate_every_days')} days"
+            if t("auth_rotate_every_days") != DASH
+            else DASH,
+        ]
+    )
+    hooks = _joined(
+        [
+            f"signature verification {t('webhook_signature_verification')}"
+            if t("webhook_signature_verification") != DASH
+            else DASH,
+            f"replay {t('webhook_replay')}" if t("webhook_replay") != DASH else DASH,
+            f"delivery {t('webhook_delivery')}" if t("webhook_delivery") != DASH else DASH,
+            f"transport {t('webhook_transport')}" if t("webhook_transport") != DASH else DASH,
+        ]
+    )
+    window = _joined(
+        [
+            f"{t('support_months')} months after release" if t("support_months") != DASH else DASH,
+            f"{t('support_months_after_successor')} months after the next version"
+            if t("support_months_after_successor") != DASH
+            else DASH,
+        ]
+    )
+    env = t("test_environment")
+    if env != DASH and t("test_environment_notes") != DASH:
+        env = f"{env} ({t('test_environment_notes')})"
+    return [
+        (
+            "Overview",
+            [
+                ("Partner", t("partner")),
+                ("Partner type", t("type")),
+                ("Direction", t("direction")),
+                ("Business purpose", t("business_purpose")),
+                ("Criticality", t("criticality")),
+                ("Customers/sites impacted", t("customers_impacted")),
+                ("Critical flows", t("critical_flows")),
+                ("Owner", t("owner")),
+                ("Support contact", t("support_contact")),
+                ("Reviewed on", t("reviewed_on")),
+            ],
+        ),
+        (
+            "Contracts & endpoints",
+            [
+                ("Auth", auth),
+                ("Key endpoints/events", t("endpoints")),
+                ("Payload schema versioning", t("schema_versioning")),
+                ("Idempotency", t("idempotency")),
+                ("Retry/backoff", t("retry_backoff")),
+                ("Rate limit behaviour (429)", t("rate_limit")),
+                ("Error mapping", t("error_mapping")),
+                ("Webhooks", hooks),
+            ],
+        ),
+        (
+            "Operational expectations",
+            [
+                ("SLO targets", slo_text),
+                ("SLA/SLO notes", t("slo_notes")),
+                ("Monitoring notes", t("monitoring")),
+                ("Dashboard", link("open dashboard", v.get("dashboard"))),
+                ("Alert rules", t("alert_rules")),
+                ("Runbook", link("open runbook", v.get("runbook"))),
+                ("On-call", t("on_call")),
+                ("Escalation", t("escalation")),
+            ],
+        ),
+        (
+            "Lifecycle",
+            [
+                ("Deprecation policy", t("deprecation_policy")),
+                ("Migration plan", link("open migration plan", v.get("migration_plan"))),
+                ("Test environment", env),
+                ("Support window", window),
+            ],
+        ),
+        (
+            "Partner links",
+            [
+                ("Status page", link("status page", v.get("status_page"))),
+                ("Changelog", link("changelog", v.get("changelog"))),
+                ("Deprecations", link("deprecation notices", v.get("deprecations_page"))),
+                ("Developer portal", link("developer portal", v.get("developer_portal"))),
+            ],
+        ),
+    ]

@@ -42,6 +42,11 @@ SCORING_RULE = (
     "before the freeze: d counts to that day, and the backlog ranks it by it. An approximate "
     "date (a month or quarter) counts as its first day."
 )
+TIE_BREAK = (
+    "Equal scores are ordered by the day they are due by (the day before a freeze, else the "
+    "date; soonest first, undated last), then criticality "
+    "(high first), then integration name."
+)
 
 
 def backlog(
@@ -104,14 +109,19 @@ def due_text(row: dict) -> str:
 def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "json":
         return json.dumps(
-            {"as_of": as_of.isoformat(), "rule": SCORING_RULE, "items": _records(df)}, indent=2
+            {
+                "as_of": as_of.isoformat(),
+                "rule": f"{SCORING_RULE} {TIE_BREAK}",
+                "items": _records(df),
+            },
+            indent=2,
         )
     if fmt == "csv":
         out = df.copy()
         out["due"] = out["due"].map(lambda d: _cell(d))
         out["due_by"] = out["due_by"].map(lambda d: _cell(d))
         return out.to_csv(index=False)
-    title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE}\n\n"
+    title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE} {TIE_BREAK}\n\n"
     table = markdown_table(
         df.assign(due=[due_text(r) for r in df.to_dict("records")]),
         ["rank", "score", "name", "owner", "item", "action", "due", "why"],
@@ -128,8 +138,8 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     if integrations.empty:
         return None
     levels = cat.query("levels", as_of=as_of).set_index("id")["level"]
-    gaps = cat.query("gaps", **params)
-    deadlines = cat.query("timeline", **params, horizon=365)
+    gaps = cat.query("gaps", **params, check="all")
+    deadlines = cat.query("timeline", **params, horizon=365, status="all")
     risks = cat.query("owner_risks", **params)
     items = backlog(cat, as_of, f, limit=10)
 

@@ -16,12 +16,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import charts, db
-from .catalogue import Catalogue, default_paths
+from . import db
+from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, Filters
 from .live import LiveCatalogue
 from .load import Problem
-from .present import csv_of, md, safe_link
+from .present import csv_of, display_frame, is_missing, md, plural
+from .present import label as present_label
 
 APP_TITLE = "Integrations Catalogue"
 NAV = (
@@ -150,14 +151,15 @@ def _require_sign_in() -> None:
     st.stop()
 
 
-def page(title: str, caption: str) -> Filters:
-    """Page config, sign-in, the catalogue banner, the sidebar filters; returns the filters."""
+def page(title: str, question: str) -> Filters:
+    """Page config, sign-in, the sidebar filters, the title and a caption that names the date the
+    page's numbers use (read after the sidebar, so it is never one interaction behind)."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", layout="wide")
     _require_sign_in()
     cat, broken, _ = current()
     filters = _sidebar(cat)
     st.title(title)
-    st.caption(caption)
+    st.caption(f"{question} As of **{filters.as_of_date():%Y-%m-%d}**{_filter_note(filters)}.")
     if broken:
         lines = "\n".join(f"- {md(p)}" for p in broken[:10])
         st.warning(
@@ -167,7 +169,7 @@ def page(title: str, caption: str) -> Filters:
     if errors and title != "Data quality":
         st.page_link(
             PAGES["quality"],
-            label=f"{errors} catalogue errors: some records did not load. See Data quality",
+            label=f"{plural(errors, 'catalogue error')}: some records or values did not load. See Data quality",
         )
     if not cat.result.records:
         where = ", ".join(cat.paths)
@@ -176,10 +178,34 @@ def page(title: str, caption: str) -> Filters:
         )
         if cat.result.problems:
             st.page_link(
-                PAGES["quality"], label=f"See the {len(cat.result.problems)} load problems"
+                PAGES["quality"],
+                label=f"See the {plural(len(cat.result.problems), 'load problem')}",
             )
+        done()
         st.stop()
     return filters
+
+
+def _filter_note(f: Filters) -> str:
+    parts = [", ".join(getattr(f, name)) for name in LIST_KEYS if getattr(f, name)]
+    if f.search.strip():
+        parts.append(f"matching {md(f.search.strip())}")
+    return f" · filtered to {md('; '.join(parts))}" if parts else ""
+
+
+def filtered() -> bool:
+    """Whether any sidebar filter narrows the catalogue (an empty chart then says so)."""
+    f: Filters = st.session_state.get("_filters", Filters())
+    return f.narrowed()
+
+
+def done() -> None:
+    """Marks the end of a page's script (browser tests wait for it before measuring)."""
+    st.container(key="page_done", height=1, border=False)
+
+
+def is_sample() -> bool:
+    return [str(Path(p).resolve()) for p in catalogue_paths()] == [str(REPO_DATA.resolve())]
 
 
 def _options() -> dict[str, list[str]]:
@@ -255,43 +281,85 @@ def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = Non
 # --------------------------------------------------------------------------- widgets
 
 
-def chart(c: alt.Chart, key: str | None = None, select: bool = False) -> Any:
-    if select:
-        return st.altair_chart(
-            c, key=key, on_select="rerun", selection_mode="pick", width="stretch"
-        )
-    return st.altair_chart(c, key=key, width="stretch")
+def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
+    """An Altair chart; with opens_record, a click on a mark opens that integration's record."""
+    if not opens_record or not _selectable(c):
+        st.altair_chart(c, key=key, width="stretch")
+        return
+    event = st.altair_chart(c, key=key, on_select="rerun", selection_mode="pick", width="stretch")
+    picked = (event.get("selection") or {}).get("pick") or [] if event else []
+    if picked and picked[0].get("integration_id"):
+        open_record(picked[0]["integration_id"])
+
+
+def _selectable(c: Any) -> bool:
+    """Whether a chart (or one of its layers) defines the click selection (an empty chart does not)."""
+    params = getattr(c, "params", alt.Undefined)
+    if params is not alt.Undefined and params:
+        return True
+    return any(_selectable(layer) for layer in (getattr(c, "layer", None) or []))
 
 
 def table(
-    df: pd.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto"
+    df: pd.DataFrame,
+    name: str,
+    hide: tuple[str, ...] = (),
+    column_config: dict | None = None,
+    download: bool = True,
 ) -> None:
-    """A table and a CSV download of exactly the rows shown (dates as YYYY-MM-DD)."""
-    config = dict(column_config or {})
-    for col in df.columns:
-        if pd.api.types.is_datetime64_any_dtype(df[col]):
-            config.setdefault(col, st.column_config.DateColumn(col, format="YYYY-MM-DD"))
-    st.dataframe(df, hide_index=True, column_config=config, width="stretch", height=height)
-    hidden = [c for c, v in config.items() if v is None]
-    st.download_button(
-        f"Download these {len(df)} rows as CSV",
-        partial(csv_of, df, hidden),  # built only when someone clicks
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"download_{name}",
-    )
+    """A table as a person reads it (human headers, dates as YYYY-MM-DD, a dash for what is
+    missing) and a CSV of exactly the rows and columns shown. Where rows are integrations, a
+    click on the integration's name opens its record."""
+    hidden = tuple(dict.fromkeys((*hide, "integration_id")))
+    shown = display_frame(df, hidden)
+    ids = df["integration_id"].tolist() if "integration_id" in df.columns else None
+    if ids is None and "id" in df.columns and "name" in df.columns:
+        ids = df["id"].tolist()
+    config = {present_label(k): v for k, v in (column_config or {}).items()}
+    if ids is not None and "Integration" in shown.columns:
+        event = st.dataframe(
+            shown,
+            hide_index=True,
+            column_config=config,
+            width="stretch",
+            key=f"table_{name}",
+            on_select="rerun",
+            selection_mode=["single-cell", "single-row"],
+        )
+        sel = event.selection if event else None
+        rows = list(getattr(sel, "rows", []) or [])
+        cells = [r for r, col in (getattr(sel, "cells", []) or []) if col == "Integration"]
+        for row in cells or rows:
+            if 0 <= row < len(ids):
+                open_record(ids[row])
+        st.caption("Click an integration's name to open its record.")
+    else:
+        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    if download:
+        st.download_button(
+            f"Download {plural(len(df), 'row')} as CSV",
+            partial(csv_of, df, hidden),  # built only when someone clicks
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"download_{name}",
+        )
 
 
 def big_table(
     name: str,
-    page_size: int = 200,
-    column_config: dict | None = None,
+    page_size: int = 50,
     hide: tuple[str, ...] = (),
+    column_config: dict | None = None,
+    key: str | None = None,
     **extra: Any,
 ) -> int:
-    """A table over a query that may return many rows: one page at a time, a pager, a CSV of
-    the rows on screen and a CSV of every row. Returns the number of rows."""
+    """A table over a query that may return many rows: one page at a time (paged in SQL), a
+    pager, a CSV of the rows on screen and a CSV of every row. Returns the number of rows."""
+    key = key or name
     total = query_count(name, **extra)
+    if total == 0:
+        st.caption("Nothing matches these filters." if filtered() else "Nothing to list.")
+        return 0
     pages = max(1, -(-total // page_size))
     page_no = 1
     if pages > 1:
@@ -301,25 +369,29 @@ def big_table(
                 min_value=1,
                 max_value=pages,
                 value=1,
-                key=f"page_{name}",
+                key=f"page_{key}",
             )
         )
     rows = query_page(name, page_size, (page_no - 1) * page_size, **extra)
-    config = {**{c: None for c in hide}, **(column_config or {})}
-    table(rows, name if pages == 1 else f"{name}-page-{page_no}", config)
+    table(
+        rows,
+        key if pages == 1 else f"{key}-page-{page_no}",
+        hide=hide,
+        column_config=column_config,
+    )
     if pages > 1:
         cat, _, _ = current()
         params = _unfreeze(_params(extra))
+        hidden = [*hide, "integration_id"]
         st.download_button(
-            f"Download all {total:,} rows as CSV",
-            partial(_full_csv, cat, name, params, [c for c, v in config.items() if v is None]),
-            file_name=f"{name}.csv",
+            f"Download all {plural(total, 'row')} as CSV",
+            partial(_full_csv, cat, name, params, hidden),
+            file_name=f"{key}.csv",
             mime="text/csv",
-            key=f"download_all_{name}",
+            key=f"download_all_{key}",
         )
-        st.caption(
-            f"Rows {(page_no - 1) * page_size + 1:,} to {min(total, page_no * page_size):,} of {total:,}."
-        )
+        first = (page_no - 1) * page_size + 1
+        st.caption(f"Rows {first:,} to {min(total, page_no * page_size):,} of {total:,}.")
     return total
 
 
@@ -332,160 +404,60 @@ def open_record(integration_id: str) -> None:
     st.switch_page(PAGES["integration"], query_params={"id": integration_id})
 
 
-def as_of() -> str:
+def rows_link(page_key: str, label: str, **params: str) -> None:
+    """A link under a headline number to the page that lists the rows behind it."""
+    st.page_link(PAGES[page_key], label=label, query_params=params or None)
+
+
+def tile(
+    where: Any, label: str, value: str, status: str | None, target: str, help_text: str
+) -> None:
+    """A headline number with its target and its colour: blue on target, orange off it."""
+    color = {"good": "blue", "warn": "orange", "bad": "orange"}.get(status or "", "gray")
+    verdict = {"good": "on target", "warn": "near target", "bad": "off target"}.get(status or "")
+    where.metric(
+        label,
+        value,
+        delta=f"{verdict} · {target}" if verdict else target,
+        delta_color=color,
+        delta_arrow="off",
+        help=help_text,
+        border=True,
+    )
+
+
+def as_of() -> dt.date:
     f: Filters = st.session_state.get("_filters", Filters())
-    return f.as_of_date().isoformat()
+    return f.as_of_date()
 
 
-def link(label: str, url: object) -> str:
-    """Markdown for a link when the URL is http(s); otherwise the text, inert."""
-    safe = safe_link(url)
-    if safe is None:
-        return md(url) if url else "—"
-    return f"[{md(label)}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
-
-
-def _val(value: object) -> str:
-    """Any stored value as inert Markdown text ('—' when missing)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        value = value.tolist()
-    if isinstance(value, list | tuple):
-        return ", ".join(md(v) for v in value) if value else "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, pd.Timestamp | dt.date):
-        return f"{pd.Timestamp(value):%Y-%m-%d}"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return md(value)
-
-
-def _lines(pairs: list[tuple[str, str]]) -> str:
-    return "\n".join(f"- **{label}:** {text}" for label, text in pairs)
-
-
-def record_sections(r: pd.Series) -> None:
-    """The template's one-page record (sections 3.1 to 3.4); links only when http(s)."""
-    slo = [
-        f"success {r['slo_success_rate_pct']:g}%" if pd.notna(r["slo_success_rate_pct"]) else None,
-        f"p95 {r['slo_latency_p95_ms']:g} ms" if pd.notna(r["slo_latency_p95_ms"]) else None,
-        f"freshness {r['slo_freshness_minutes']:g} min"
-        if pd.notna(r["slo_freshness_minutes"])
-        else None,
-    ]
-    slo_text = md(", ".join(s for s in slo if s)) if any(slo) else "—"
+def record_sections(sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    """The template's one-page record in two columns (sections from present.record_sections)."""
     left, right = st.columns(2)
-    with left:
-        st.markdown("#### Overview")
-        st.markdown(
-            _lines(
-                [
-                    ("Partner", _val(r["partner"])),
-                    ("Partner type", _val(r["type"])),
-                    ("Direction", _val(r["direction"])),
-                    ("Business purpose", _val(r["business_purpose"])),
-                    ("Criticality", _val(r["criticality"])),
-                    ("Customers/sites impacted", _val(r["customers_impacted"])),
-                    ("Critical flows", _val(r["critical_flows"])),
-                    ("Owner", _val(r["owner"])),
-                    ("Support contact", _val(r["support_contact"])),
-                    ("Reviewed on", _val(r["reviewed_on"])),
-                ]
-            )
-        )
-        st.markdown("#### Contracts & endpoints")
-        st.markdown(
-            _lines(
-                [
-                    (
-                        "Auth",
-                        f"{_val(r['auth_method'])}, expires "
-                        + (
-                            f"{_val(r['auth_expires_written'])} (approximate)"
-                            if isinstance(r["auth_expires_written"], str)
-                            else _val(r["auth_expires_on"])
-                        ),
-                    ),
-                    ("Key endpoints/events", _val(r["endpoints"])),
-                    ("Payload schema versioning", _val(r["schema_versioning"])),
-                    ("Idempotency", _val(r["idempotency"])),
-                    ("Retry/backoff", _val(r["retry_backoff"])),
-                    ("Rate limit behaviour (429)", _val(r["rate_limit"])),
-                    ("Error mapping", _val(r["error_mapping"])),
-                    (
-                        "Webhooks",
-                        f"signature verification {_val(r['webhook_signature_verification'])}; "
-                        f"replay {_val(r['webhook_replay'])}; delivery {_val(r['webhook_delivery'])}; "
-                        f"transport {_val(r['webhook_transport'])}",
-                    ),
-                ]
-            )
-        )
-    with right:
-        st.markdown("#### Operational expectations")
-        st.markdown(
-            _lines(
-                [
-                    ("SLO targets", slo_text),
-                    ("SLA/SLO notes", _val(r["slo_notes"])),
-                    ("Monitoring notes", _val(r["monitoring"])),
-                    ("Dashboard", link("open dashboard", r["dashboard"])),
-                    ("Alert rules", _val(r["alert_rules"])),
-                    ("Runbook", link("open runbook", r["runbook"])),
-                    ("On-call", _val(r["on_call"])),
-                    ("Escalation", _val(r["escalation"])),
-                ]
-            )
-        )
-        st.markdown("#### Lifecycle")
-        st.markdown(
-            _lines(
-                [
-                    ("Deprecation policy", _val(r["deprecation_policy"])),
-                    ("Migration plan", link("open migration plan", r["migration_plan"])),
-                    (
-                        "Test environment",
-                        f"{_val(r['test_environment'])} ({_val(r['test_environment_notes'])})",
-                    ),
-                    (
-                        "Support window (months)",
-                        f"{_val(r['support_months'])} after release; "
-                        f"{_val(r['support_months_after_successor'])} after the next version",
-                    ),
-                ]
-            )
-        )
-        st.markdown("#### Partner links")
-        st.markdown(
-            _lines(
-                [
-                    ("Status page", link("status page", r["status_page"])),
-                    ("Changelog", link("changelog", r["changelog"])),
-                    ("Deprecations", link("deprecation notices", r["deprecations_page"])),
-                    ("Developer portal", link("developer portal", r["developer_portal"])),
-                ]
-            )
-        )
+    for i, (heading, pairs) in enumerate(sections):
+        with left if i < len(sections) / 2 else right:
+            st.markdown(f"#### {heading}")
+            st.markdown("\n".join(f"- **{label}:** {text}" for label, text in pairs))
 
 
-def level_tabs() -> None:
-    """Scorecard levels per partner type and per owner (health and coverage pages)."""
-    by_type, by_owner = st.tabs(["Levels by partner type", "Levels by owner"])
-    with by_type:
-        df = query("level_distribution", group="type")
-        chart(
-            charts.level_distribution(
-                df, "Partner type", "Scorecard level of active integrations, by partner type"
-            ),
-            key="levels_type",
+def ranked_items(items: pd.DataFrame) -> None:
+    """Backlog items as short cards, each naming its integration as a link to its record: read
+    in full on any screen, where a wide table would cut off the owner and the action."""
+    if items.empty:
+        st.caption(
+            "Nothing in the backlog." if not filtered() else "Nothing matches these filters."
         )
-    with by_owner:
-        df = query("level_distribution", group="owner")
-        chart(
-            charts.level_distribution(
-                df, "Owner", "Scorecard level of active integrations, by owner"
-            ),
-            key="levels_owner",
-        )
+        return
+    for r in items.itertuples():
+        with st.container(border=True):
+            head, link_col = st.columns([5, 2], vertical_alignment="center")
+            due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
+            head.markdown(
+                f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
+                f"{md(r.action)} · owner {md(r.owner)}{due}"
+            )
+            with link_col:
+                st.page_link(
+                    PAGES["integration"], label=md(r.name), query_params={"id": r.integration_id}
+                )
+            st.caption(md(r.why))

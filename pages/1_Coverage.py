@@ -2,55 +2,55 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
+from catalogue_lib import charts, figures, ui
 
 f = ui.page(
     "Coverage",
-    "Each integration against the scorecard's checks. Unknown = the source cannot say; it counts as not passing.",
+    "Which checks does each integration pass? Unknown = the source cannot say (kept apart from "
+    "fail, and not passing).",
 )
-limit = st.slider("Integrations in the heatmap (worst first)", 10, 200, 40, step=10)
+c = figures.coverage(ui.query)
+limit = st.select_slider("Integrations in the heatmap (most gaps first)", [10, 20, 30], value=20)
 matrix = ui.query("check_matrix", limit=limit)
-by_owner = ui.query("coverage_by_group", group="owner")
-by_type = ui.query("coverage_by_group", group="type")
+by_owner = ui.query("coverage_by_group", group="owner", top=20)
+levels = ui.query("level_distribution", group="owner", top=20)
+checks = ui.query("gap_checks")
+
+cols = st.columns(4)
+cols[0].metric(
+    "Gaps", f"{c['gaps']:,}", help="Failing or unknown checks, waived ones apart", border=True
+)
+cols[1].metric(
+    "Integrations with a gap", f"{c['integrations_with_gaps']:,} of {c['active']:,}", border=True
+)
+cols[2].metric(
+    "Unknown", f"{c['unknown']:,}", help="The source cannot say (table rows)", border=True
+)
+cols[3].metric(
+    "Waived", f"{c['waived']:,}", help="Approved exceptions until their expiry", border=True
+)
 
 shown = matrix["integration_id"].nunique()
-event = ui.chart(
+ui.chart(
     charts.check_heatmap(
-        matrix, f"The {shown} integrations with the most gaps (click one to open its record)"
+        matrix, f"The {shown} integrations with most gaps: click one to open it", ui.filtered()
     ),
     key="heatmap",
-    select=True,
+    opens_record=True,
 )
-picked = (event.get("selection") or {}).get("pick") or [] if event else []
-if picked and picked[0].get("integration_id"):
-    ui.open_record(picked[0]["integration_id"])
-names = dict(zip(matrix["integration_id"], matrix["name"], strict=True))
-choice = st.selectbox(
-    "Open the record of",
-    list(names),
-    format_func=names.get,
-    index=None,
-    placeholder="Choose an integration from the heatmap",
-)
-if choice:
-    ui.open_record(choice)
-
-by_owner_tab, by_type_tab = st.tabs(["Owner x check", "Partner type x check"])
+by_owner_tab, levels_tab = st.tabs(["Owners x checks", "Levels by owner"])
 with by_owner_tab:
     ui.chart(
         charts.share_heatmap(
-            by_owner, "Owner", "Share of each owner's integrations passing each check"
+            by_owner, "Owner", "Share passing per owner (20 owners with most gaps)", ui.filtered()
         ),
         key="owner_heat",
     )
-with by_type_tab:
+with levels_tab:
     ui.chart(
-        charts.share_heatmap(
-            by_type, "Partner type", "Share of shops and carriers passing each check"
-        ),
-        key="type_heat",
+        charts.level_bars(levels, "Scorecard level per owner (20 largest)", ui.filtered()),
+        key="levels",
     )
-ui.level_tabs()
 
 waivers = ui.query("waivers_status")
 if not waivers.empty:
@@ -58,7 +58,12 @@ if not waivers.empty:
     st.caption(
         "An approved exception shows a check as waived until its expiry date; then it fails again."
     )
-    ui.table(waivers, "waivers", column_config={"integration_id": None})
+    ui.table(waivers, "waivers")
 
 st.subheader("Gaps to close")
-ui.big_table("gaps", hide=("integration_id",))
+labels = dict(zip(checks["check_name"], checks["label"], strict=True))
+check = st.selectbox(
+    "Check", ["all", *labels], format_func=lambda k: labels.get(k, "Every check"), key="gap_check"
+)
+ui.big_table("gaps", check=check, hide=("type",))
+ui.done()

@@ -4,36 +4,28 @@ import streamlit as st
 
 from catalogue_lib import charts, ui
 
-f = ui.page(
-    "Versions",
-    f"Every partner API version we integrate with, by status, with sunset dates and days left as of {ui.as_of()}.",
-)
-callouts = ui.query_count("version_callouts")
-if callouts == 0:
-    st.success("Every integration has a current version and at most two live versions.")
-else:
-    st.warning(
-        f"{callouts} integrations need attention: no current version, or more than two live versions."
-    )
-    ui.big_table("version_callouts", page_size=50, hide=("integration_id",))
-
-limit = st.slider(
+f = ui.page("Versions", "Which partner API versions do we run, and when do they stop working?")
+limit = st.select_slider(
     "Integrations in the matrix (no current version first, then soonest sunset)",
-    10,
-    200,
-    40,
-    step=10,
+    [10, 20, 30],
+    value=20,
 )
 matrix = ui.query("version_matrix", limit=limit)
+callouts = ui.query("version_callout_counts").iloc[0]
+
+cols = st.columns(3)
+cols[0].metric("No current version", f"{int(callouts.no_current):,}", border=True)
+cols[1].metric("More than two live versions", f"{int(callouts.too_many):,}", border=True)
+cols[2].metric("Past their sunset, still listed", f"{int(callouts.past_sunset):,}", border=True)
 ui.chart(
     charts.version_matrix(
-        matrix, "Version support matrix (label: version, sunset date and days left)"
+        matrix, "Version support matrix: click a row to open the integration", ui.filtered()
     ),
     key="matrix",
+    opens_record=True,
 )
+with st.expander(f"Integrations that need attention ({int(callouts.integrations):,})"):
+    ui.big_table("version_callouts", page_size=25)
 st.subheader("All versions")
-ui.big_table(
-    "versions_all",
-    hide=("integration_id",),
-    column_config={"days_left": st.column_config.NumberColumn("days left")},
-)
+ui.big_table("versions_all", hide=("type",))
+ui.done()

@@ -1,55 +1,68 @@
-"""Deprecations: every deadline within a horizon, overdue first."""
+"""Deprecations: what is overdue, what falls due next, and when."""
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
+from catalogue_lib import charts, figures, ui
 
 f = ui.page(
     "Deprecations",
-    f"Sunsets, deprecations, planned partner changes and credential expiries, as of {ui.as_of()}.",
+    "What is overdue, and what falls due next? Sunsets, deprecations, planned partner changes and "
+    "credential expiries.",
 )
-choices = [30, 90, 180, 365]
 asked = st.query_params.get("horizon", "90")
-default = int(asked) if asked in {"30", "90", "180", "365"} else 90
+default = int(asked) if asked in {str(h) for h in figures.HORIZONS} else 90
 horizon = (
     st.segmented_control(
-        "Horizon", choices, default=default, format_func=lambda d: f"{d} days", key="horizon"
+        "Horizon",
+        figures.HORIZONS,
+        default=default,
+        format_func=lambda d: f"{d} days",
+        key="horizon",
     )
-    or 90
+    or default
 )
 ui.keep_in_url({"horizon": str(horizon)}, owned={"horizon"})
-counts = ui.query("timeline_counts", horizon=horizon).iloc[0]
-first = ui.query_page("timeline", 300, horizon=horizon)
+d = figures.deprecations(ui.query, horizon)
+upcoming = ui.query("timeline_upcoming", horizon=horizon, limit=25)
 months = ui.query("deadlines_by_month", horizon=horizon)
 
 cols = st.columns(3)
-cols[0].metric("Overdue", int(counts.overdue))
-cols[1].metric(f"Due in {horizon} days", int(counts.upcoming))
-cols[2].metric("Breaking changes without a migration plan", int(counts.breaking_without_plan))
-
-title = f"Deadlines in the next {horizon} days, and every overdue one (diamonds)"
-if counts.deadlines > len(first):
-    title = f"The first {len(first)} of {int(counts.deadlines):,} deadlines (overdue first, then soonest)"
-ui.chart(charts.timeline(first, title), key="timeline")
-ui.chart(charts.deadlines_by_month(months, "Deadlines per month"), key="months")
-st.subheader("Deadlines, overdue first")
-columns = [
-    "status",
-    "shown_date",
-    "days",
-    "due_by",
-    "freeze_name",
-    "name",
-    "kind",
-    "version",
-    "summary",
-    "attention",
-    "owner",
-    "criticality",
-]
-hidden = tuple(c for c in first.columns if c not in columns)
-ui.big_table("timeline", hide=hidden, horizon=horizon)
+cols[0].metric("Overdue", f"{d['overdue']:,}", help="Already past and still in use", border=True)
+cols[1].metric(f"Due in {horizon} days", f"{d['upcoming']:,}", border=True)
+cols[2].metric(
+    "Breaking changes without a plan",
+    f"{d['breaking_without_plan']:,}",
+    help="Breaking partner changes at any date ahead with no migration plan (as the backlog counts them)",
+    border=True,
+)
+shown = upcoming["integration_id"].nunique()
+ui.chart(
+    charts.timeline(
+        upcoming,
+        f"Next deadlines of the {shown} integrations due first (click one to open it)",
+        ui.as_of(),
+        ui.filtered(),
+    ),
+    key="timeline",
+    opens_record=True,
+)
+ui.chart(
+    charts.deadlines_by_month(
+        months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered()
+    ),
+    key="months",
+)
+extra = ("type", "overdue", "breaking", "breaking_without_plan")
+extra += ("approximate", "written", "derived", "on_sunset", "credential")  # v1.1: see shown_date
+tab_overdue, tab_all = st.tabs([f"Overdue ({d['overdue']:,})", f"Everything within {horizon} days"])
+with tab_overdue:
+    ui.big_table(
+        "timeline", key="overdue", horizon=horizon, status="overdue", hide=("status", *extra)
+    )
+with tab_all:
+    ui.big_table("timeline", key="deadlines", horizon=horizon, status="all", hide=extra)
 freezes = ui.query("freezes")
 if len(freezes):
     st.subheader("Change freezes (calendar.yaml): a deadline inside one is due by the day before")
     ui.table(freezes, "freezes")
+ui.done()

@@ -1,40 +1,56 @@
-"""Risk: where the risk score concentrates, by owner and category, and what has broken."""
+"""Risk: where the risk score concentrates, which risks are high, and what has broken."""
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
+from catalogue_lib import charts, figures, ui
 
 f = ui.page(
     "Risk",
-    "Risk score = sum of likelihood x impact (high 3, medium 2, low 1; unknown = medium), times the integration's criticality weight (not set = medium).",
+    "Where does risk concentrate? Risk score = sum of likelihood x impact (high 3, medium 2, "
+    "low 1; unknown = medium), times the integration's criticality weight (not set = medium).",
 )
-owners = ui.query("owner_risk")
-heat = ui.query("risk_heatmap")
+r = figures.risk(ui.query)
+owners = ui.query("owner_risk_top", top=15)
+heat = ui.query("risk_heatmap", top=15)
 incidents = ui.query("incidents_by_mode")
 
-heavy = owners[(owners["risk_share"] > 0.3) | (owners["high_criticality_share"] > 0.3)]
-for row in heavy.itertuples():
-    st.warning(
-        f"**{ui.md(row.owner)}** holds {row.risk_share:.0%} of the catalogue's risk score and {row.high_criticality_share:.0%} of its high-criticality integrations.",
-    )
-
-ui.chart(
-    charts.owner_share(owners, "Share of the catalogue's risk score per owner (dashed line: 30%)"),
-    key="owners",
+cols = st.columns(4)
+cols[0].metric("Risk score", f"{r['risk_score']:,}", border=True)
+cols[1].metric(
+    "High risks", f"{r['high_risks']:,}", help="Likelihood x impact of 6 or more", border=True
 )
+cols[2].metric("Owners over 30% of the risk", f"{r['owners_over_30']:,}", border=True)
+cols[3].metric("Incidents, last 90 days", f"{r['incidents_90d']:,}", border=True)
+if r["owners"] >= 4:  # with three owners or fewer, someone always holds a third
+    for row in owners[(owners["risk_share"] > 0.3) & (owners["owner"] != "(others)")].itertuples():
+        st.warning(
+            f"**{ui.md(row.owner)}** holds {row.risk_share:.0%} of the catalogue's risk score."
+        )
+
+st.subheader(f"High risks ({r['high_risks']:,})")
+ui.big_table("high_risks", page_size=25)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.risk_heatmap(heat, "Risk score per owner and category"), key="heat")
-with right:
-    ui.chart(charts.incidents_by_mode(incidents, "Incidents per failure mode"), key="incidents")
-st.subheader("Owners")
-ui.table(
-    owners,
-    "owner-risk",
-    column_config={
-        "risk_share": st.column_config.NumberColumn("share of risk", format="percent"),
-        "high_criticality_share": st.column_config.NumberColumn(
-            "share of high criticality", format="percent"
+    ui.chart(
+        charts.owner_share(
+            owners, "Share of the risk score per owner (15 highest; line: 30%)", ui.filtered()
         ),
-    },
+        key="owners",
+    )
+with right:
+    ui.chart(
+        charts.incidents_by_mode(incidents, "Incidents per failure mode", ui.filtered()),
+        key="incidents",
+    )
+ui.chart(
+    charts.risk_heatmap(
+        heat, "Risk score per owner and category (15 highest owners)", ui.filtered()
+    ),
+    key="heat",
 )
+st.subheader("Owners")
+share = st.column_config.NumberColumn(format="percent")
+ui.big_table(
+    "owner_risk", page_size=25, column_config={"risk_share": share, "high_criticality_share": share}
+)
+ui.done()

@@ -1,65 +1,61 @@
-"""Integration: one record laid out as the template's one-page record, with its checks, deadlines and risks."""
+"""Integration: every integration in a sortable list, and one record as the template's one-page record."""
 
 import streamlit as st
 
 from catalogue_lib import ui
-from catalogue_lib.present import md
+from catalogue_lib.present import md, record_sections
 
-f = ui.page(
-    "Integration", "The one-page record of an integration, as the catalogue template lays it out."
-)
-wanted = st.query_params.get("id") or st.session_state.get("_record")
-search = st.text_input(
-    "Find an integration", key="record_search", placeholder="name, id, partner or owner"
-)
-listing = ui.query_page("integration_search", 200, q=search.strip() or None, id=wanted)
-ids = listing["id"].tolist()
-labels = {r.id: f"{r.name} — {r.partner} ({r.type}, {r.owner})" for r in listing.itertuples()}
-chosen = st.selectbox(
-    f"Integration ({len(ids)} shown)",
-    ids,
-    index=ids.index(wanted) if wanted in ids else None,
-    format_func=labels.get,
-    placeholder="Choose one of the matches",
-)
-if chosen is None:
-    st.info(
-        f"{ui.query_count('integration_list'):,} integrations match the filters. Search, then choose one."
+f = ui.page("Integration", "What do we know about each integration, and what does it still need?")
+chosen = st.query_params.get("id")
+record = ui.query("integration_detail", id=chosen) if chosen else None
+if record is None or record.empty:
+    if chosen:
+        st.warning(f"No integration with id {md(chosen)} in this catalogue.")
+    sorts = {
+        "name": "Name",
+        "gaps": "Most gaps",
+        "risk": "Highest risk",
+        "deadline": "Next deadline",
+    }
+    sort = st.segmented_control(
+        "Sort by", list(sorts), default="name", format_func=sorts.get, key="sort"
     )
+    ui.big_table("integration_overview", sort=sort or "name", hide=("stage",))
+    ui.done()
     st.stop()
-st.session_state["_record"] = chosen
+
+r = record.iloc[0]
 ui.keep_in_url({"id": chosen}, owned={"id"})
-r = ui.query("integration_detail", id=chosen).iloc[0]
 checks = ui.query("integration_checks", id=chosen)
 score = ui.query("integration_score", id=chosen)
 level = ui.query("integration_level", id=chosen)
 
+ui.rows_link("integration", "All integrations")
 st.header(md(r["name"]))
-passing = int((checks["state"].isin(["pass", "na"])).sum())
+passing = int(checks["state"].isin(["pass", "na", "waived"]).sum())
 cols = st.columns(5)
-cols[4].metric(
+cols[0].metric(
     "Scorecard level",
     (level["level"].dropna().tolist() or ["none"])[0] if len(level) else "retired",
 )
-cols[0].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
-cols[1].metric("Risk score", int(score["risk_score"].iloc[0]) if len(score) else 0)
-cols[2].metric("Criticality", r["criticality"] or "not set")
-cols[3].metric("Stage", r["stage"] or "live")
+cols[1].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
+cols[2].metric("Risk score", int(score["risk_score"].iloc[0]) if len(score) else 0)
+cols[3].metric("Criticality", r["criticality"] if isinstance(r["criticality"], str) else "not set")
+cols[4].metric("Stage", r["stage"] if isinstance(r["stage"], str) else "live")
 if r["source_form"] in ("markdown", "csv"):
     st.info(
         "This integration comes from a table row: facts the table cannot state are shown as unknown."
     )
 
-ui.record_sections(r)
+ui.record_sections(record_sections(r))
 needs = level.dropna(subset=["check"])
 if len(level) and level["next_level"].notna().any():
     st.subheader(f"What {md(level['next_level'].dropna().iloc[0])} needs")
     ui.table(needs[["check", "state", "fix"]], f"next-level-{chosen}")
 elif len(level):
     st.success("Top scorecard level reached.")
-st.subheader("Checks")
-ui.table(checks, f"checks-{chosen}")
 for title, name in [
+    ("Checks", "integration_checks"),
     ("Deadlines", "integration_deadlines"),
     ("Credentials", "integration_credentials"),
     ("Versions", "integration_versions"),
@@ -68,7 +64,11 @@ for title, name in [
     ("Incidents", "integration_incidents"),
 ]:
     st.subheader(title)
-    ui.table(ui.query(name, id=chosen), f"{name.removeprefix('integration_')}-{chosen}")
-st.caption(
-    f"Source: {md(r['source_path'])}{':' + str(int(r['source_line'])) if r['source_line'] == r['source_line'] and r['source_line'] else ''}"
-)
+    rows = checks if name == "integration_checks" else ui.query(name, id=chosen)
+    if rows.empty:
+        st.caption("None recorded.")
+    else:
+        ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}")
+line = r["source_line"]
+st.caption(f"Source: {md(r['source_path'])}{'' if line != line or not line else f':{int(line)}'}")
+ui.done()

@@ -6,15 +6,20 @@ from catalogue_lib import charts, ui
 
 f = ui.page(
     "Data quality",
-    "Every problem found while reading the catalogue files: errors drop a record, warnings do not.",
+    "What could not be read? Every problem found while reading the catalogue files: errors drop a "
+    "record or a value, warnings do not.",
 )
 kinds = ui.query("problem_kinds")
 files = ui.query("problem_files").iloc[0]
 
 cols = st.columns(3)
-cols[0].metric("Errors", int(kinds.loc[kinds["severity"] == "error", "problems"].sum()))
-cols[1].metric("Warnings", int(kinds.loc[kinds["severity"] == "warning", "problems"].sum()))
-cols[2].metric("Files with problems", int(files.files))
+cols[0].metric(
+    "Errors", f"{int(kinds.loc[kinds['severity'] == 'error', 'problems'].sum()):,}", border=True
+)
+cols[1].metric(
+    "Warnings", f"{int(kinds.loc[kinds['severity'] == 'warning', 'problems'].sum()):,}", border=True
+)
+cols[2].metric("Files with problems", f"{int(files.files):,}", border=True)
 if kinds.empty:
     st.success("Every catalogue file loaded cleanly.")
 else:
@@ -25,4 +30,5 @@ st.subheader("Ownership gaps")
 st.caption(
     "Integrations with no owner, a role word instead of a named owner, or an owner missing from owners.yaml."
 )
-ui.big_table("owner_gaps", hide=("integration_id",))
+ui.big_table("owner_gaps")
+ui.done()

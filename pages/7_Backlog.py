@@ -2,37 +2,48 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
-from catalogue_lib.report import SCORING_RULE
+from catalogue_lib import charts, figures, ui
+from catalogue_lib.present import BACKLOG_KIND_LABELS
+from catalogue_lib.report import SCORING_RULE, TIE_BREAK
 
-f = ui.page(
-    "Backlog",
-    "The prioritised stability backlog: what to fix first, and why it ranks where it does.",
-)
-summary = ui.query("backlog_summary").set_index("kind")["items"]
+f = ui.page("Backlog", "What stability work comes next, and why does it rank where it does?")
+b = figures.backlog(ui.query)
 top = ui.query_page("backlog", 10)
-by_owner = ui.query("backlog_by_owner")
-st.info(f"**How items are scored.** {SCORING_RULE}")
+by_owner = ui.query("backlog_by_owner", top=12)
 
 cols = st.columns(4)
-cols[0].metric("Work items", int(summary.sum()))
-cols[1].metric("Overdue", int(summary.get("overdue", 0)))
-cols[2].metric(
-    "Breaking changes without a plan", int(summary.get("breaking change without plan", 0))
+cols[0].metric("Work items", f"{b['items']:,}", border=True)
+cols[1].metric("Overdue", f"{b['overdue']:,}", border=True)
+cols[2].metric("Breaking changes without a plan", f"{b['breaking_without_plan']:,}", border=True)
+cols[3].metric(
+    "Check gaps",
+    f"{b['gaps']:,}",
+    help=f"Failing or unknown checks, as on Coverage. {b['gaps'] - b['gap_items']:,} of them are the "
+    "missing migration plan of a breaking change, listed once as that change.",
+    border=True,
 )
-cols[3].metric("Gaps", int(summary.get("gap", 0)))
+with st.expander("How items are scored and ordered"):
+    st.write(f"{SCORING_RULE} {TIE_BREAK}")
 
-columns = ["rank", "score", "name", "item", "why", "due", "owner", "action"]
-config = {
-    "due": st.column_config.DateColumn("due", format="YYYY-MM-DD"),
-    "why": st.column_config.TextColumn("why it ranks here", width="large"),
-    "item": st.column_config.TextColumn("item", width="medium"),
-}
 st.subheader("The ten things to do first")
-ui.table(top[columns], "backlog-top-10", column_config=config)
+st.caption(TIE_BREAK)
+ui.ranked_items(top)
 ui.chart(
-    charts.backlog_by_owner(by_owner, "Where the work sits: backlog score per owner"),
+    charts.backlog_by_owner(
+        by_owner, "Where the work sits: backlog score per owner (12 highest)", ui.filtered()
+    ),
     key="by_owner",
 )
 st.subheader("Every item")
-ui.big_table("backlog", column_config=config, hide=("integration_id",))
+kinds = ["all", *BACKLOG_KIND_LABELS]
+asked = st.query_params.get("kind", "all")
+kind = st.selectbox(
+    "Kind of work",
+    kinds,
+    index=kinds.index(asked) if asked in kinds else 0,
+    format_func=lambda k: BACKLOG_KIND_LABELS.get(k, "Every kind"),
+    key="kind",
+)
+ui.keep_in_url({"kind": kind} if kind != "all" else {}, owned={"kind"})
+ui.big_table("backlog_kind", kind=kind, hide=("type", "kind", "days"))
+ui.done()

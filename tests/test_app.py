@@ -46,7 +46,7 @@ def metric(at: AppTest, label: str) -> str:
 def names_shown(at: AppTest) -> set[str]:
     found: set[str] = set()
     for df in (d.value for d in at.dataframe):
-        for col in ("name", "integration_id", "id"):
+        for col in ("Integration", "ID"):
             if col in df.columns:
                 found |= set(df[col].dropna())
     return found
@@ -87,8 +87,8 @@ def test_choosing_carrier_leaves_only_carriers_on_every_page(app):
         shown = names_shown(app)
         assert shown <= CARRIERS | CARRIER_NAMES | {"Carrier"}, (page, shown)
     go(app, "pages/5_Integration.py")
-    options = app.selectbox[0].options
-    assert options and all("(carrier," in o for o in options)
+    listing = app.dataframe[0].value
+    assert len(listing) == 4 and set(listing["Partner type"]) == {"carrier"}
 
 
 def test_as_of_date_moves_deadlines_between_upcoming_and_overdue(app):
@@ -96,19 +96,19 @@ def test_as_of_date_moves_deadlines_between_upcoming_and_overdue(app):
     assert metric(app, "Overdue") == "2"
     app.date_input(key="f_as_of").set_value(dt.date(2027, 2, 2)).run()
     assert metric(app, "Overdue") == "4"  # alpha-shop's sunset and credential expiry have passed
-    table = next(d.value for d in app.dataframe if "status" in d.value.columns)
-    alpha = table[table["name"] == "Alpha Shop"]
-    assert set(alpha[alpha["kind"] == "sunset"]["status"]) == {"OVERDUE"}
+    table = next(d.value for d in app.dataframe if "Status" in d.value.columns)
+    alpha = table[table["Integration"] == "Alpha Shop"]
+    assert set(alpha[alpha["Kind"] == "Sunset"]["Status"]) == {"OVERDUE"}
 
 
 def test_owner_filter_narrows_the_risk_page(app):
     go(app, "pages/4_Risk.py")
-    owners = next(d.value for d in app.dataframe if "risk_score" in d.value.columns)
-    assert set(owners["owner"]) == {"Team Alpha", "Eng", "PO", "(no owner)"}
+    owners = next(d.value for d in app.dataframe if "Share of risk" in d.value.columns)
+    assert set(owners["Owner"]) == {"Team Alpha", "Eng", "PO", "(no owner)"}
     app.multiselect(key="f_owners").set_value(["Eng"]).run()
-    owners = next(d.value for d in app.dataframe if "risk_score" in d.value.columns)
-    assert owners["owner"].tolist() == ["Eng"]
-    assert owners["risk_score"].tolist() == [6]
+    owners = next(d.value for d in app.dataframe if "Share of risk" in d.value.columns)
+    assert owners["Owner"].tolist() == ["Eng"]
+    assert owners["Risk score"].tolist() == [6]
 
 
 def test_owner_holding_over_30_percent_is_called_out(app):
@@ -140,16 +140,16 @@ def test_link_with_filters_opens_filtered(monkeypatch):
 
 
 def test_record_page_shows_the_chosen_integration(app):
+    app.query_params["id"] = "gamma-carrier"
     go(app, "pages/5_Integration.py")
-    app.selectbox[0].set_value("gamma-carrier").run()
     assert any(h.value == "Gamma Carrier" for h in app.header)
-    checks = next(d.value for d in app.dataframe if "weight" in d.value.columns)
+    checks = next(d.value for d in app.dataframe if "Weight" in d.value.columns)
     assert len(checks) == 14
     assert metric(app, "Scorecard level") == "none"
     needs = next(
-        d.value for d in app.dataframe if list(d.value.columns) == ["check", "state", "fix"]
+        d.value for d in app.dataframe if list(d.value.columns) == ["Check", "State", "How to fix"]
     )
-    assert set(needs["check"]) == {"Named owner", "Dashboard", "Alert rules", "Runbook"}
+    assert set(needs["Check"]) == {"Named owner", "Dashboard", "Alert rules", "Runbook"}
     text = " ".join(m.value for m in app.markdown)
     assert "Gamma Post" in text
 
@@ -204,7 +204,7 @@ def test_a_broken_edit_keeps_the_last_good_catalogue_with_a_banner(tmp_path, mon
     at.run()
     assert not at.warning
     go(at, "pages/5_Integration.py")
-    assert any("Alpha Renamed" in o for o in at.selectbox[0].options)
+    assert "Alpha Renamed" in names_shown(at)
 
 
 def test_empty_catalogue_folder_gives_an_empty_state(tmp_path, monkeypatch):
@@ -234,19 +234,27 @@ def test_catalogue_path_from_the_command_line(monkeypatch):
 def test_backlog_page_shows_the_ten_first_items_and_the_rule(app):
     go(app, "pages/7_Backlog.py")
     no_exception(app)
-    assert any("How items are scored" in i.value for i in app.info)
-    top = app.dataframe[0].value
-    assert len(top) == min(10, int(metric(app, "Work items")))
-    assert top["name"].iloc[0] == "Alpha Shop" and top["why"].iloc[0].startswith(
-        "high criticality (x3)"
+    assert "How items are scored and ordered" in [e.label for e in app.expander]
+    assert any(
+        "Equal scores are ordered by the day they are due by" in c.value for c in app.caption
     )
+    rule = next(m.value for m in app.markdown if "score = criticality weight" in m.value)
+    assert (
+        "stops working 3, falls forward to a newer version 2, keeps working unsupported 1" in rule
+    )
+    assert "due by the day before the freeze" in rule  # v1.1: sunset weights and freeze rule
+    cards = [m.value for m in app.markdown if m.value.startswith("**#")]
+    assert len(cards) == min(10, int(metric(app, "Work items").replace(",", "")))
+    every = app.dataframe[0].value
+    assert every["Integration"].iloc[0] == "Alpha Shop"
+    assert every["Why it ranks here"].iloc[0].startswith("high criticality (x3)")
+    assert cards[0].startswith("**#1**")
     app.multiselect(key="f_owners").set_value(["Eng"]).run()
-    assert set(app.dataframe[0].value["owner"]) == {"Eng"}
+    assert set(app.dataframe[0].value["Owner"]) == {"Eng"}
 
 
 def test_health_and_coverage_show_levels(app):
-    labels = [t.label for t in app.tabs]
-    assert "Levels by partner type" in labels and "Levels by owner" in labels
+    assert metric(app, "At Silver or above") == "20%"  # 1 of 5 active integrations
     go(app, "pages/1_Coverage.py")
     assert "Levels by owner" in [t.label for t in app.tabs]
 

@@ -38,6 +38,7 @@ def test_health_headline(fixture_catalogue):
         "overdue": 2,
         "due_30": 0,
         "due_90": 2,
+        "breaking_without_plan": 0,  # zeta's breaking change is past: history, not a deadline
         "high_risks": 1,  # alpha-shop's high x high
         "incidents_90d": 1,
     }
@@ -49,7 +50,7 @@ def test_health_headline_follows_the_type_filter(fixture_catalogue):
 
 
 def test_coverage_by_type(fixture_catalogue):
-    df = q(fixture_catalogue, "coverage_by_group", group="type").set_index(["group", "check_name"])
+    df = q(fixture_catalogue, "coverage_by_group", group="type", top=10).set_index(["group", "check_name"])
     assert df.loc[("shop", "named_owner"), "share_passing"] == 1.0
     assert df.loc[("carrier", "named_owner"), "share_passing"] == 0.0
     # n/a does not count against the share: of the carriers only gamma has inbound
@@ -58,8 +59,16 @@ def test_coverage_by_type(fixture_catalogue):
 
 
 def test_coverage_by_owner_groups_missing_owner(fixture_catalogue):
-    groups = set(q(fixture_catalogue, "coverage_by_group", group="owner")["group"])
+    groups = set(q(fixture_catalogue, "coverage_by_group", group="owner", top=10)["group"])
     assert groups == {"Team Alpha", "Eng", "PO", "(no owner)"}
+
+
+def test_coverage_by_owner_groups_the_rest_beyond_the_top(fixture_catalogue):
+    top2 = q(fixture_catalogue, "coverage_by_group", group="owner", top=2)
+    every = q(fixture_catalogue, "coverage_by_group", group="owner", top=10)
+    assert len(set(top2["group"])) == 3 and "(others)" in set(top2["group"])
+    for col in ("pass", "fail", "unknown", "na"):  # nothing is lost by grouping
+        assert top2[col].sum() == every[col].sum()
 
 
 def test_check_matrix_worst_first_and_limited(fixture_catalogue):
@@ -71,7 +80,7 @@ def test_check_matrix_worst_first_and_limited(fixture_catalogue):
 
 
 def test_gaps_are_every_fail_and_unknown(fixture_catalogue):
-    gaps = q(fixture_catalogue, "gaps")
+    gaps = q(fixture_catalogue, "gaps", check="all")
     assert len(gaps) == 26 + 14
     assert set(gaps["state"]) == {"fail", "unknown"}
     assert gaps["fix"].notna().all()
@@ -123,7 +132,7 @@ def test_more_than_two_live_versions_is_called_out(tmp_path):
 
 @pytest.mark.parametrize(("horizon", "rows"), [(30, 2), (90, 4), (180, 5), (365, 5)])
 def test_timeline_horizon_keeps_every_overdue(fixture_catalogue, horizon, rows):
-    tl = q(fixture_catalogue, "timeline", horizon=horizon)
+    tl = q(fixture_catalogue, "timeline", horizon=horizon, status="all")
     assert len(tl) == rows
     assert tl["overdue"].tolist()[:2] == [True, True]  # overdue first
 
@@ -133,21 +142,20 @@ def test_breaking_change_without_plan_is_marked(tmp_path):
 
     change = {"date": "2027-01-10", "summary": "v3", "breaking": True}
     cat = catalogue_of(tmp_path, shop(lifecycle={"planned_changes": [change]}))
-    (row,) = q(cat, "timeline", horizon=90).to_dict("records")
+    (row,) = q(cat, "timeline", horizon=90, status="all").to_dict("records")
     assert row["breaking_without_plan"] is True
 
 
-def test_deadlines_by_month(fixture_catalogue):
+def test_deadlines_by_month_lists_every_month_empty_ones_too(fixture_catalogue):
     df = q(fixture_catalogue, "deadlines_by_month", horizon=365)
-    got = {(r.month, r.kind): r.deadlines for r in df.itertuples()}
+    got = {(f"{r.month:%Y-%m}", r.kind): r.deadlines for r in df.itertuples() if r.deadlines}
     assert got == {
-        ("overdue", "auth_expiry"): 1,
-        ("overdue", "sunset"): 1,
         ("2027-01", "sunset"): 1,
         ("2027-02", "auth_expiry"): 1,
         ("2027-03", "planned_change"): 1,
     }
-    assert df["month"].iloc[0] == "overdue"
+    months = [f"{m:%Y-%m}" for m in df["month"].drop_duplicates()]
+    assert months[0] == "2026-11" and months[-1] == "2027-11" and len(months) == 13
 
 
 def test_owner_risk_shares_are_of_the_whole_catalogue(fixture_catalogue):
@@ -159,7 +167,7 @@ def test_owner_risk_shares_are_of_the_whole_catalogue(fixture_catalogue):
 
 
 def test_risk_heatmap(fixture_catalogue):
-    df = q(fixture_catalogue, "risk_heatmap")
+    df = q(fixture_catalogue, "risk_heatmap", top=10)
     got = {(r.owner, r.category): r.risk_score for r in df.itertuples()}
     assert got == {
         ("Team Alpha", "timeouts_5xx"): 27,
@@ -224,9 +232,8 @@ def test_month_table_matches_the_chart(fixture_catalogue):
     from catalogue_lib.present import month_table
 
     table = month_table(q(fixture_catalogue, "deadlines_by_month", horizon=365))
-    assert table["month"].tolist() == ["overdue", "2027-01", "2027-02", "2027-03"]
-    assert table.set_index("month").loc["overdue", "Version sunset"] == 1
-    assert int(table.drop(columns="month").to_numpy().sum()) == 5
+    assert len(table) == 13  # every month of the horizon, the empty ones too
+    assert int(table.drop(columns="month").to_numpy().sum()) == 3
 
 
 def test_csv_download_has_the_rows_shown_with_plain_dates(fixture_catalogue):
@@ -235,17 +242,18 @@ def test_csv_download_has_the_rows_shown_with_plain_dates(fixture_catalogue):
 
     from catalogue_lib.present import csv_of
 
-    table = q(fixture_catalogue, "timeline", horizon=90)
+    table = q(fixture_catalogue, "timeline", horizon=90, status="all")
     rows = list(csv.DictReader(io.StringIO(csv_of(table, ["integration_id"]).decode())))
     assert len(rows) == len(table) == 4
-    assert "integration_id" not in rows[0]
-    assert [r["date"] for r in rows] == ["2026-11-01", "2026-11-20", "2027-01-31", "2027-02-01"]
+    assert "integration_id" not in rows[0] and "Integration" in rows[0]  # the headers shown
+    assert [r["Date"] for r in rows] == ["2026-11-01", "2026-11-20", "2027-01-31", "2027-02-01"]
+    assert set(r["Kind"] for r in rows[:2]) == {"Credential expiry", "Sunset"}
 
 
 def test_pages_of_a_big_query_add_up_to_the_whole(fixture_catalogue):
     from catalogue_lib import db
 
-    params = {**NO_FILTERS.sql_params(), "as_of": AS_OF}
+    params = {**NO_FILTERS.sql_params(), "as_of": AS_OF, "check": "all"}
     whole = db.query(fixture_catalogue.con, "gaps", **params)
     assert db.query_count(fixture_catalogue.con, "gaps", **params) == len(whole) == 40
     pages = [
@@ -260,7 +268,7 @@ def test_pages_of_a_big_query_add_up_to_the_whole(fixture_catalogue):
 def test_backlog_aggregates_match_the_items(fixture_catalogue):
     items = q(fixture_catalogue, "backlog")
     summary = q(fixture_catalogue, "backlog_summary").set_index("kind")["items"]
-    by_owner = q(fixture_catalogue, "backlog_by_owner")
+    by_owner = q(fixture_catalogue, "backlog_by_owner", top=2)
     assert summary.sum() == len(items) == by_owner["items"].sum()
     assert summary.to_dict() == items["kind"].value_counts().to_dict()
 

@@ -135,6 +135,7 @@ def test_custom_sql_check(tmp_path):
         directions=[],
         search=None,
         as_of=AS_OF,
+        check="all",
     )
     row = gaps[gaps["check"] == "Escalation path"]
     assert row["integration_id"].tolist() == ["x"]

@@ -7,11 +7,9 @@ must AS (
     WHERE c.must_have AND r.integration_id IN (SELECT id FROM active)
     GROUP BY r.integration_id
 ),
-due AS (SELECT * FROM deadlines_as_of($as_of) WHERE integration_id IN (SELECT id FROM active)),
-high AS (
-    SELECT count(*) AS n FROM risks
-    WHERE integration_id IN (SELECT id FROM active)
-      AND risk_points(likelihood, impact) >= 6
+due AS (
+    SELECT d.*, coalesce(d.breaking, FALSE) AND a.migration_plan IS NULL AS breaking_without_plan
+    FROM deadlines_as_of($as_of) d JOIN active a ON a.id = d.integration_id
 )
 SELECT
     (SELECT count(*) FROM f) AS integrations,
@@ -22,7 +20,10 @@ SELECT
     (SELECT count(*) FROM due WHERE overdue) AS overdue,
     (SELECT count(*) FROM due WHERE NOT overdue AND days <= 30) AS due_30,
     (SELECT count(*) FROM due WHERE NOT overdue AND days <= 90) AS due_90,
-    (SELECT n FROM high) AS high_risks,
+    (SELECT count(*) FROM due WHERE NOT overdue AND breaking_without_plan) AS breaking_without_plan,
+    (SELECT count(*) FROM risks
+     WHERE integration_id IN (SELECT id FROM active)
+       AND risk_points(likelihood, impact) >= 6) AS high_risks,
     (SELECT count(*) FROM incidents
      WHERE integration_id IN (SELECT id FROM active)
        AND date > $as_of::DATE - 90 AND date <= $as_of::DATE) AS incidents_90d;

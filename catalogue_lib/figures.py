@@ -1,0 +1,140 @@
+"""The headline figures of each page, and their targets: one source for the pages and the CLI.
+
+Each function takes `run(name, **extra) -> DataFrame`, a query runner with the filters and the
+as-of date already bound: the app passes its cached `ui.query`, `catalogue figures` passes the
+database directly. A number on a page is therefore the same query as the CLI's JSON for the same
+filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+Run = Callable[..., pd.DataFrame]
+HORIZONS = (30, 90, 180, 365)
+
+
+def _ints(row: pd.Series) -> dict[str, int]:
+    return {k: int(v) for k, v in row.items()}
+
+
+def home(run: Run) -> dict[str, Any]:
+    h = _ints(run("health_headline").iloc[0])
+    levels = run("level_overview")
+    total = levels[levels["is_total"] == 1].sort_values("level_position")
+    active = h["active"]
+    above = total[total["level_position"] >= 1]
+    second = total.loc[total["level_position"] == 1, "level"]
+    return {
+        **h,
+        "must_have_share": h["must_haves_passing"] / active if active else 0.0,
+        "levels": {r.level: int(r.integrations) for r in total.itertuples()},
+        "second_level": second.iloc[0] if len(second) else None,
+        "at_second_level_or_above": int(above["integrations"].sum()),
+        "at_second_level_or_above_share": (
+            int(above["integrations"].sum()) / active if active else 0.0
+        ),
+    }
+
+
+def coverage(run: Run) -> dict[str, Any]:
+    row = run("coverage_headline").iloc[0]
+    out = _ints(row.drop("share_passing"))
+    out["share_passing"] = float(row["share_passing"])
+    return out
+
+
+def deprecations(run: Run, horizon: int = 90) -> dict[str, Any]:
+    return {**_ints(run("timeline_counts", horizon=horizon).iloc[0]), "horizon": horizon}
+
+
+def backlog(run: Run) -> dict[str, Any]:
+    kinds = run("backlog_summary").set_index("kind")["items"]
+    gaps = coverage(run)["gaps"]
+    return {
+        "items": int(kinds.sum()),
+        "overdue": int(kinds.get("overdue", 0)),
+        "breaking_without_plan": int(kinds.get("breaking change without plan", 0)),
+        "upcoming_deadlines": int(kinds.get("deadline", 0)),
+        "high_risks": int(kinds.get("risk", 0)),
+        "gap_items": int(kinds.get("gap", 0)),
+        "gaps": gaps,
+    }
+
+
+def risk(run: Run) -> dict[str, Any]:
+    return _ints(run("risk_headline").iloc[0])
+
+
+def all_figures(run: Run, horizon: int = 90) -> dict[str, dict[str, Any]]:
+    return {
+        "home": home(run),
+        "coverage": coverage(run),
+        "deprecations": deprecations(run, horizon),
+        "backlog": backlog(run),
+        "risk": risk(run),
+    }
+
+
+# --------------------------------------------------------------------------- targets
+
+# figure -> (what the target is, a judge returning good | warn | bad); the same targets on every
+# page and in `catalogue figures`.
+TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "must_have_share": (
+        "aim ≥ 90%",
+        lambda f: (
+            "good"
+            if f["must_have_share"] >= 0.9
+            else "warn"
+            if f["must_have_share"] >= 0.7
+            else "bad"
+        ),
+    ),
+    "at_second_level_or_above_share": (
+        "aim ≥ 50%",
+        lambda f: (
+            "good"
+            if f["at_second_level_or_above_share"] >= 0.5
+            else "warn"
+            if f["at_second_level_or_above_share"] >= 0.25
+            else "bad"
+        ),
+    ),
+    "overdue": ("aim 0", lambda f: "good" if f["overdue"] == 0 else "bad"),
+    "breaking_without_plan": (
+        "aim 0",
+        lambda f: "good" if f["breaking_without_plan"] == 0 else "bad",
+    ),
+    "high_risks": (
+        "aim ≤ 1 per 10 active",
+        lambda f: (
+            "good"
+            if f["high_risks"] * 10 <= f["active"]
+            else "warn"
+            if f["high_risks"] * 5 <= f["active"]
+            else "bad"
+        ),
+    ),
+    "due_30": ("aim: none this month", lambda f: "good" if f["due_30"] == 0 else "warn"),
+}
+
+
+def judged(figures: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each targeted figure's target text and status (good, warn or bad)."""
+    return {
+        name: {"target": text, "status": judge(figures)}
+        for name, (text, judge) in TARGETS.items()
+        if name in figures and all(k in figures for k in ("active",) if name == "high_risks")
+    }
+
+
+def percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
