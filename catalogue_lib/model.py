@@ -534,9 +534,9 @@ def _directions(value: Any) -> Any:
 class Integration(Strict):
     """One integration with a shop or carrier partner."""
 
-    id: Annotated[str, StringConstraints(pattern=SLUG_RE, max_length=100)] = Field(
-        description="Unique slug: lowercase a-z, 0-9 and '-'.", examples=["carrier-a"]
-    )
+    id: Annotated[
+        str, StringConstraints(pattern=SLUG_RE, max_length=100), BeforeValidator(number_text)
+    ] = Field(description="Unique slug: lowercase a-z, 0-9 and '-'.", examples=["carrier-a"])
     name: Text = Field(description="Display name.", examples=["Carrier A"])
     type: PartnerType = Field(description="Partner type.", examples=["carrier"])
     partner: Text = Field(description="The company on the other side.", examples=["Carrier A"])

@@ -154,6 +154,8 @@ def full_page(pg: Any, path: Path, height: int) -> None:
     made as tall as the page first."""
     width = pg.viewport_size["width"]
     pg.set_viewport_size({"width": width, "height": max(300, min(height + 40, 16000))})
-    pg.wait_for_timeout(400)  # let charts re-layout to the new window; only the picture depends on it
+    pg.wait_for_timeout(
+        400
+    )  # let charts re-layout to the new window; only the picture depends on it
     path.parent.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(path), full_page=True)

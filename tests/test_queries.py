@@ -50,7 +50,9 @@ def test_health_headline_follows_the_type_filter(fixture_catalogue):
 
 
 def test_coverage_by_type(fixture_catalogue):
-    df = q(fixture_catalogue, "coverage_by_group", group="type", top=10).set_index(["group", "check_name"])
+    df = q(fixture_catalogue, "coverage_by_group", group="type", top=10).set_index(
+        ["group", "check_name"]
+    )
     assert df.loc[("shop", "named_owner"), "share_passing"] == 1.0
     assert df.loc[("carrier", "named_owner"), "share_passing"] == 0.0
     # n/a does not count against the share: of the carriers only gamma has inbound

@@ -184,11 +184,13 @@ def test_accepts_a_number_as_the_text_written_with_a_warning(tmp_path, snippet, 
     assert value == text
 
 
-@pytest.mark.parametrize("field", ["name", "partner"])
-def test_accepts_a_number_in_a_required_text_field(tmp_path, field):
-    text = HEAD.replace(f"{field}: {'X' if field == 'name' else 'P'}", f"{field}: 2.40")
-    res = load_paths([write(tmp_path / "c", text)])
-    assert json.loads(res.records[0].json)[field] == "2.40"
+@pytest.mark.parametrize(
+    ("field", "number"), [("name", "2.40"), ("partner", "2.40"), ("id", "1451")]
+)
+def test_accepts_a_number_in_a_required_text_field(tmp_path, field, number):
+    old = {"name": "name: X", "partner": "partner: P", "id": "id: x"}[field]
+    res = load_paths([write(tmp_path / "c", HEAD.replace(old, f"{field}: {number}"))])
+    assert json.loads(res.records[0].json)[field] == number
     assert len(res.warnings) == 1 and res.errors == []
 
 
