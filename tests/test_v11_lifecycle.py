@@ -588,3 +588,51 @@ def test_the_readme_shows_a_valid_v11_record(tmp_path):
     assert ("auth_expiry", "2027-05-01") in got
     assert got[("sunset", "2027-04-01")]["derived"] is True  # 2.4 released 2025-04-01 + 24
     assert got[("planned_change", "2027-03-01")]["approximate"] is True
+
+
+def test_the_record_page_sections_show_v11_facts(tmp_path):
+    from catalogue_lib.present import record_sections
+
+    cat = catalogue_of(
+        tmp_path,
+        rec(
+            auth={
+                "method": "oauth",
+                "expires_on": "2027-Q2",
+                "rotate_every_days": 180,
+                "rotated_on": "2026-09-02",
+            },
+            contract={"webhooks": {"transport": "queue"}},
+            lifecycle={"support_months": 12, "test_environment": {"kind": "not_offered"}},
+            partner_links={"status_page": "https://status.example.com"},
+        ),
+    )
+    sections = dict(record_sections(cat.query("integration_detail", id="x").iloc[0]))
+    lines = {  # Markdown escapes taken off ("2027\\-Q2" shows as 2027-Q2)
+        label: text.replace("\\", "") for pairs in sections.values() for label, text in pairs
+    }
+    assert "expires 2027-Q2 (approximate)" in lines["Auth"]
+    assert "rotated every 180 days" in lines["Auth"]
+    assert "transport queue" in lines["Webhooks"]
+    assert "12 months after release" in lines["Support window"]
+    assert lines["Status page"] == "[status page](<https://status.example.com>)"
+    assert lines["Test environment"].startswith("not")
+
+
+def test_the_record_page_lists_each_credential(tmp_path):
+    cat = catalogue_of(
+        tmp_path,
+        rec(
+            auth={
+                "method": "oauth",
+                "rotate_every_days": 30,
+                "rotated_on": "2026-11-01",
+                "credentials": [{"name": "signing key", "expires_on": "2027-05"}],
+            }
+        ),
+    )
+    got = cat.query("integration_credentials", id="x").to_dict("records")
+    assert [r["credential"] for r in got] == ["auth", "signing key"]
+    assert got[1]["expires_on"] == "2027-05 (approximate)"
+    assert got[0]["expires_on"] != got[0]["expires_on"]  # NaN: auth itself has no expiry
+    assert str(got[0]["next_rotation"])[:10] == "2026-12-01"
