@@ -40,47 +40,53 @@ def _leaf_types(annotation: Any) -> set[Any]:
 
 
 @cache
-def _text_fields(model: type[BaseModel]) -> frozenset[str]:
-    """Fields of a model that hold text (or a list of text), where a number means its text."""
-    out = set()
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> TEXT (text, or a list of text: a number there means its text), the nested
+    model it holds (or a list of), or None."""
+    out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         leaves = _leaf_types(info.annotation)
-        if str in leaves and not leaves & {int, float, bool, dt.date, typing.Literal}:
-            out.add(name)
-    return frozenset(out)
+        nested = next((x for x in leaves if isinstance(x, type) and issubclass(x, BaseModel)), None)
+        if nested is not None:
+            out[name] = nested
+        elif str in leaves and not leaves & {int, float, bool, dt.date, typing.Literal}:
+            out[name] = TEXT
+        else:
+            out[name] = None
+    if model is Integration:
+        out["id"] = TEXT  # a slug, but text: 1451 is read as "1451"
+    return out
+
+
+TEXT = "text"
 
 
 def _nested(model: type[BaseModel], name: str) -> type[BaseModel] | None:
-    info = model.model_fields.get(name)
-    if info is None:
-        return None
-    for leaf in _leaf_types(info.annotation):
-        if isinstance(leaf, type) and issubclass(leaf, BaseModel):
-            return leaf
-    return None
+    kind = _fields(model).get(name)
+    return kind if isinstance(kind, type) else None
 
 
 def numbers_in_text(data: Any, model: type[BaseModel], path: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """(path, text as written) of every number written where the model expects text."""
     if not isinstance(data, dict):
         return
-    text = _text_fields(model)
+    fields = _fields(model)
     for key, value in data.items():
-        if key in text or (model is Integration and key == "id"):
-            values = value if isinstance(value, list) else [value]
-            for i, v in enumerate(values):
-                if isinstance(v, int | float) and not isinstance(v, bool):
-                    where = (*path, key, i) if isinstance(value, list) else (*path, key)
-                    yield where, number_text(v)
+        kind = fields.get(key)
+        if kind is None:
             continue
-        nested = _nested(model, key) if isinstance(key, str) else None
-        if nested is None:
-            continue
-        if isinstance(value, dict):
-            yield from numbers_in_text(value, nested, (*path, key))
+        if kind is TEXT:
+            if isinstance(value, list):
+                for i, v in enumerate(value):
+                    if isinstance(v, int | float) and not isinstance(v, bool):
+                        yield (*path, key, i), number_text(v)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                yield (*path, key), number_text(value)
+        elif isinstance(value, dict):
+            yield from numbers_in_text(value, kind, (*path, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                yield from numbers_in_text(item, nested, (*path, key, i))
+                yield from numbers_in_text(item, kind, (*path, key, i))
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
