@@ -52,6 +52,9 @@ class RawInt(int):
         obj.raw = text
         return obj
 
+    def __getnewargs__(self) -> tuple[str, int]:  # pickling keeps the text
+        return (self.raw, int(self))
+
 
 class RawFloat(float):
     """A float read from a file, with the text it was written as."""
@@ -62,6 +65,9 @@ class RawFloat(float):
         obj = super().__new__(cls, float(text) if value is None else value)
         obj.raw = text
         return obj
+
+    def __getnewargs__(self) -> tuple[str, float]:  # pickling keeps the text
+        return (self.raw, float(self))
 
 
 MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
