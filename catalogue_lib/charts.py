@@ -50,7 +50,7 @@ KIND_COLORS = {
     "Credential expiry": "#8c6d46",
     "Credential rotation": "#c9ad7f",
 }
-LEVEL_COLORS = {"None": ORANGE, "Bronze": "#c6dbf2", "Silver": "#7fa9dc", "Gold": BLUE}
+LEVEL_COLORS = {"No level": ORANGE, "Bronze": "#c6dbf2", "Silver": "#7fa9dc", "Gold": BLUE}
 BACKLOG_COLORS = {
     "Overdue deadline": DARK_ORANGE,
     "Breaking change without a plan": ORANGE,
@@ -153,7 +153,7 @@ def level_bars(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Char
         .encode(
             text=alt.Text("integrations:Q", format=","),
             color=alt.condition(
-                alt.FieldOneOfPredicate("level", ["Gold", "None"]),
+                alt.FieldOneOfPredicate("level", ["Gold", "No level"]),
                 alt.value("white"),
                 alt.value(INK),
             ),

@@ -119,7 +119,7 @@ TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
             else "bad"
         ),
     ),
-    "due_30": ("aim: none this month", lambda f: "good" if f["due_30"] == 0 else "warn"),
+    "due_30": ("aim 0", lambda f: "good" if f["due_30"] == 0 else "warn"),
 }
 
 

@@ -450,14 +450,14 @@ def ranked_items(items: pd.DataFrame) -> None:
         return
     for r in items.itertuples():
         with st.container(border=True):
-            head, link_col = st.columns([5, 2], vertical_alignment="center")
+            st.page_link(
+                PAGES["integration"],
+                label=f"**{md(r.name)}**",
+                query_params={"id": r.integration_id},
+            )
             due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
-            head.markdown(
+            st.markdown(
                 f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
                 f"{md(r.action)} · owner {md(r.owner)}{due}"
             )
-            with link_col:
-                st.page_link(
-                    PAGES["integration"], label=md(r.name), query_params={"id": r.integration_id}
-                )
             st.caption(md(r.why))

@@ -10,8 +10,6 @@ f = ui.page(
     "fail, and not passing).",
 )
 c = figures.coverage(ui.query)
-limit = st.select_slider("Integrations in the heatmap (most gaps first)", [10, 20, 30], value=20)
-matrix = ui.query("check_matrix", limit=limit)
 by_owner = ui.query("coverage_by_group", group="owner", top=20)
 levels = ui.query("level_distribution", group="owner", top=20)
 checks = ui.query("gap_checks")
@@ -30,6 +28,8 @@ cols[3].metric(
     "Waived", f"{c['waived']:,}", help="Approved exceptions until their expiry", border=True
 )
 
+limit = st.select_slider("Integrations in the heatmap (most gaps first)", [10, 20, 30], value=20)
+matrix = ui.query("check_matrix", limit=limit)
 shown = matrix["integration_id"].nunique()
 ui.chart(
     charts.check_heatmap(

@@ -5,18 +5,18 @@ import streamlit as st
 from catalogue_lib import charts, ui
 
 f = ui.page("Versions", "Which partner API versions do we run, and when do they stop working?")
-limit = st.select_slider(
-    "Integrations in the matrix (no current version first, then soonest sunset)",
-    [10, 20, 30],
-    value=20,
-)
-matrix = ui.query("version_matrix", limit=limit)
 callouts = ui.query("version_callout_counts").iloc[0]
 
 cols = st.columns(3)
 cols[0].metric("No current version", f"{int(callouts.no_current):,}", border=True)
 cols[1].metric("More than two live versions", f"{int(callouts.too_many):,}", border=True)
 cols[2].metric("Past their sunset, still listed", f"{int(callouts.past_sunset):,}", border=True)
+limit = st.select_slider(
+    "Integrations in the matrix (no current version first, then soonest sunset)",
+    [10, 20, 30],
+    value=20,
+)
+matrix = ui.query("version_matrix", limit=limit)
 ui.chart(
     charts.version_matrix(
         matrix, "Version support matrix: click a row to open the integration", ui.filtered()

@@ -42,6 +42,7 @@ ui.chart(
         f"Next deadlines of the {shown} integrations due first (click one to open it)",
         ui.as_of(),
         ui.filtered(),
+        horizon,
     ),
     key="timeline",
     opens_record=True,

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from catalogue_lib import generate
+
+from .browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    GENEROUS_MS,
+    full_page,
+    measure,
+    open_page,
+    start_server,
+    stop_server,
+)
+from .browser_support import wait_for_app as support_wait
+from .conftest import ROOT, SEED_COPY
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUT = ROOT / "test-output" / "screenshots"
 # url path, page title, charts expected
 PAGES = [
-    ("", "Ecosystem health", 2),
+    ("", "Ecosystem health", 3),
     ("Coverage", "Coverage", 2),
     ("Versions", "Versions", 1),
     ("Deprecations", "Deprecations", 2),
@@ -57,58 +55,12 @@ def _need_browser() -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(catalogue: Path | None = None) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = dict(os.environ)
-    if catalogue is not None:
-        env["CATALOGUE_PATH"] = str(catalogue)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start in 60 s")
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     _need_browser()
     proc, url = start_server()
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -134,17 +86,9 @@ def page(browser):
 
 
 def wait_for_app(pg, charts: int = 0) -> None:
-    pg.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    pg.wait_for_selector("h1", timeout=30_000)
-    # the script has finished when no running indicator, skeleton or stale element is left
-    pg.wait_for_function(
-        """() => !document.querySelector(
-            '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]')""",
-        timeout=30_000,
-    )
+    support_wait(pg)
     for i in range(charts):
-        pg.locator('[data-testid="stVegaLiteChart"] svg').nth(i).wait_for(timeout=30_000)
-    pg.wait_for_timeout(300)
+        pg.locator('[data-testid="stVegaLiteChart"] svg').nth(i).wait_for(timeout=GENEROUS_MS)
 
 
 @pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
@@ -206,8 +150,7 @@ def injection_server() -> Iterator[str]:
     _need_browser()
     proc, url = start_server(INJECTION)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_server(proc)
 
 
 @pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
@@ -233,3 +176,104 @@ def test_injected_record_page_shows_the_payload_as_text(injection_server, page):
     assert page.dialogs == []
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / "injection-record.png"), full_page=True)
+
+
+# --------------------------------------------------------------------------- every record, at scale
+
+VALUE_LEAKS = re.compile(r"^(None|nan|NaN|NaT|<NA>|null|)$")
+
+
+@pytest.fixture(scope="module")
+def generated_200(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated200")
+    generate.write_records(generate.synthetic_records(200, 11), out)
+    return out
+
+
+def _record_ids(catalogue: Path) -> list[str]:
+    from catalogue_lib.catalogue import open_catalogue
+
+    return [r.id for r in open_catalogue([str(catalogue)]).result.records]
+
+
+def _template_only(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    shutil.copy(SEED_COPY, folder / "catalogue.md")
+    return folder
+
+
+@pytest.mark.parametrize("source", ["sample", "template", "generated-200"])
+def test_every_record_page_renders_with_a_dash_for_each_missing_field(
+    browser, source, generated_200, tmp_path_factory
+):
+    catalogue = {
+        "sample": ROOT / "data",
+        "template": _template_only(tmp_path_factory),
+        "generated-200": generated_200,
+    }[source]
+    ids = _record_ids(catalogue)
+    assert ids
+    proc, url = start_server(catalogue)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    try:
+        for rid in ids:
+            open_page(pg, f"{url}/Integration?id={rid}")
+            assert pg.locator('[data-testid="stException"]').count() == 0, rid
+            assert pg.locator('[data-testid="stMain"] h2').count() >= 1, rid
+            items = pg.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] li')
+            values = [t.split(":", 1)[1].strip() for t in items.all_inner_texts() if ":" in t]
+            assert len(values) >= 29, rid  # the template's one-page record, every field listed
+            assert not [v for v in values if VALUE_LEAKS.match(v)], rid
+            assert "—" in values, rid
+    finally:
+        context.close()
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def server_5000(tmp_path_factory) -> Iterator[str]:
+    _need_browser()
+    out = tmp_path_factory.mktemp("generated5000")
+    generate.write_records(generate.synthetic_records(5000, 7), out)
+    proc, url = start_server(out)
+    yield url
+    stop_server(proc)
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_no_page_grows_with_the_catalogue(browser, server_5000, path, title, charts):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    try:
+        open_page(pg, f"{server_5000}/{path}")
+        sizes = measure(pg)
+        assert sizes["exceptions"] == 0
+        assert sizes["page_px"] <= 4000, sizes
+        assert sizes["tallest_chart_px"] <= 1200, sizes
+        full_page(pg, OUT / "5000" / f"{title.lower().replace(' ', '-')}.png", sizes["page_px"])
+    finally:
+        context.close()
+
+
+def test_picking_a_row_in_a_table_opens_its_record(server, page):
+    open_page(page, f"{server}/Deprecations")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # glide data grid draws on a canvas: the first row's selection box sits under the header row
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 18)
+    page.wait_for_url("**/Integration?id=*", timeout=GENEROUS_MS)
+    support_wait(page)
+    assert page.locator('[data-testid="stMain"] h2').count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_backlog_card_names_its_integration_as_a_link_to_its_record(server, page):
+    open_page(page, f"{server}/Backlog")
+    link = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a').first
+    name = link.inner_text().strip()
+    link.click()
+    page.wait_for_url("**/Integration?id=*", timeout=GENEROUS_MS)
+    support_wait(page)
+    assert page.locator('[data-testid="stMain"] h2').first.inner_text().strip() == name

@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--height", type=int, default=900)
     ap.add_argument("--dark", action="store_true")
     ap.add_argument("--pages", nargs="*", default=None, help="url paths (default: every page)")
-    ap.add_argument("--query", default="", help="query string added to every page, e.g. as_of=2027-01-01")
+    ap.add_argument(
+        "--query", default="", help="query string added to every page, e.g. as_of=2027-01-01"
+    )
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ next AS (
 rows AS (
     SELECT f.id AS integration_id, f.name, f.partner, f.type, coalesce(f.owner, '(no owner)') AS owner,
            coalesce(f.criticality, 'not set') AS criticality, coalesce(f.stage, 'live') AS stage,
-           CASE WHEN coalesce(f.stage, 'live') = 'retired' THEN 'retired' ELSE coalesce(l.level_title, 'None') END AS level,
+           CASE WHEN coalesce(f.stage, 'live') = 'retired' THEN 'retired' ELSE coalesce(l.level_title, 'No level') END AS level,
            g.gaps, r.risk_score, n.overdue, n.next_deadline
     FROM f
     LEFT JOIN integration_levels($as_of) l ON l.integration_id = f.id

@@ -5,7 +5,7 @@ ranked AS (
     SELECT grp, row_number() OVER (ORDER BY count(*) DESC, grp) AS rank FROM g GROUP BY grp
 )
 SELECT CASE WHEN r.rank <= $top THEN g.grp ELSE '(others)' END AS "group",
-       coalesce(l.level_title, 'None') AS level,
+       coalesce(l.level_title, 'No level') AS level,
        coalesce(l.level_position, -1) AS level_position,
        count(*) AS integrations,
        CASE WHEN r.rank <= $top THEN r.rank ELSE $top + 1 END AS rank

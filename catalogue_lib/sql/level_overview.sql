@@ -5,7 +5,7 @@ l AS (
     FROM f JOIN integration_levels($as_of) l ON l.integration_id = f.id
 ),
 levels AS (
-    SELECT 'None' AS level, -1 AS level_position
+    SELECT 'No level' AS level, -1 AS level_position
     UNION ALL SELECT title, position FROM scorecard_levels
 ),
 groups AS (

@@ -1,0 +1,168 @@
+"""Every page says the date its numbers use, every headline figure is the CLI's, every record opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from catalogue_lib.catalogue import open_catalogue
+from catalogue_lib.cli import main
+
+from .conftest import CATALOGUE, ROOT, SEED_COPY
+from .test_app import APP, PAGES, go, metric, no_exception
+
+ALL_PAGES = ["app.py", *PAGES]
+
+
+def fresh(monkeypatch, catalogue) -> AppTest:
+    monkeypatch.setenv("CATALOGUE_PATH", str(catalogue))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def caption_date(at: AppTest) -> str:
+    return at.caption[0].value
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_caption_names_the_date_from_the_link_and_then_the_one_picked(monkeypatch, page):
+    at = fresh(monkeypatch, CATALOGUE)
+    at.query_params["as_of"] = "2027-06-01"
+    at.run()
+    if page != "app.py":
+        go(at, page)
+    no_exception(at)
+    assert "As of **2027-06-01**" in caption_date(at)
+    at.date_input(key="f_as_of").set_value(dt.date(2027, 1, 15)).run()
+    assert "As of **2027-01-15**" in caption_date(at)  # the same run, not one interaction later
+    assert at.query_params["as_of"] == "2027-01-15"
+
+
+def cli_figures(capsys, *args: str) -> dict:
+    assert main(["figures", str(CATALOGUE), "--as-of", "2026-11-28", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+FILTERS = [
+    ({}, []),
+    ({"type": "carrier"}, ["--type", "carrier"]),
+    ({"owner": "Team Alpha"}, ["--owner", "Team Alpha"]),
+    ({"criticality": "high"}, ["--criticality", "high"]),
+]
+
+
+def n(value: int) -> str:
+    return f"{value:,}"
+
+
+@pytest.mark.parametrize(("query", "args"), FILTERS, ids=["none", "type", "owner", "criticality"])
+def test_headline_figures_are_the_cli_figures_for_the_same_filters(
+    monkeypatch, capsys, query, args
+):
+    want = cli_figures(capsys, *args)
+    at = fresh(monkeypatch, CATALOGUE)
+    at.query_params["as_of"] = "2026-11-28"
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    home = want["home"]
+    assert metric(at, "Integrations") == n(home["integrations"])
+    assert metric(at, "Passing the must-haves") == f"{home['must_have_share']:.0%}"
+    assert metric(at, "Overdue deadlines") == n(home["overdue"])
+    assert metric(at, "Due in the next 30 days") == n(home["due_30"])
+    assert metric(at, "Breaking changes without a plan") == n(home["breaking_without_plan"])
+    assert metric(at, "High risks") == n(home["high_risks"])
+    assert metric(at, "Incidents, last 90 days") == n(home["incidents_90d"])
+
+    cov = want["coverage"]
+    go(at, "pages/1_Coverage.py")
+    assert metric(at, "Gaps") == n(cov["gaps"])
+    assert (
+        metric(at, "Integrations with a gap")
+        == f"{cov['integrations_with_gaps']:,} of {cov['active']:,}"
+    )
+    assert metric(at, "Unknown") == n(cov["unknown"])
+
+    dep = want["deprecations"]
+    go(at, "pages/3_Deprecations.py")
+    assert metric(at, "Overdue") == n(dep["overdue"])
+    assert metric(at, "Due in 90 days") == n(dep["upcoming"])
+    assert metric(at, "Breaking changes without a plan") == n(dep["breaking_without_plan"])
+
+    back = want["backlog"]
+    go(at, "pages/7_Backlog.py")
+    assert metric(at, "Work items") == n(back["items"])
+    assert metric(at, "Overdue") == n(back["overdue"])
+    assert metric(at, "Breaking changes without a plan") == n(back["breaking_without_plan"])
+    assert metric(at, "Check gaps") == n(back["gaps"]) == n(cov["gaps"])
+
+    risk = want["risk"]
+    go(at, "pages/4_Risk.py")
+    assert metric(at, "Risk score") == n(risk["risk_score"])
+    assert metric(at, "High risks") == n(risk["high_risks"]) == n(home["high_risks"])
+    assert metric(at, "Incidents, last 90 days") == n(risk["incidents_90d"])
+
+
+def test_pages_agree_with_each_other(capsys):
+    figs = cli_figures(capsys)
+    assert figs["backlog"]["gaps"] == figs["coverage"]["gaps"]
+    assert (
+        figs["home"]["breaking_without_plan"]
+        == figs["deprecations"]["breaking_without_plan"]
+        == figs["backlog"]["breaking_without_plan"]
+    )
+    assert figs["home"]["overdue"] == figs["deprecations"]["overdue"] == figs["backlog"]["overdue"]
+    assert figs["home"]["high_risks"] == figs["risk"]["high_risks"] == figs["backlog"]["high_risks"]
+
+
+def test_the_list_behind_high_risks_has_as_many_rows(monkeypatch):
+    at = fresh(monkeypatch, CATALOGUE)
+    at.query_params["as_of"] = "2026-11-28"
+    at.run()
+    high = metric(at, "High risks")
+    go(at, "pages/4_Risk.py")
+    table = next(d.value for d in at.dataframe if "Likelihood" in d.value.columns)
+    assert n(len(table)) == high
+
+
+@pytest.mark.parametrize("source", ["sample", "template"])
+def test_every_record_page_renders(monkeypatch, source):
+    catalogue = ROOT / "data" if source == "sample" else SEED_COPY
+    at = fresh(monkeypatch, catalogue)
+    at.run()
+    go(at, "pages/5_Integration.py")
+    listing = at.dataframe[0].value
+    ids = [r.id for r in open_catalogue([str(catalogue)]).result.records]
+    assert len(listing) == min(len(ids), 50)  # the list's first page
+    for rid in ids:
+        at.query_params["id"] = rid
+        at.run()
+        no_exception(at)
+        assert at.header, rid
+        text = " ".join(m.value for m in at.markdown)
+        assert "NaT" not in text and "None" not in text, rid
+
+
+def test_the_integration_page_opens_on_a_sortable_list(monkeypatch):
+    at = fresh(monkeypatch, CATALOGUE)
+    at.run()
+    go(at, "pages/5_Integration.py")
+    listing = at.dataframe[0].value
+    assert len(listing) == 6 and listing["Integration"].is_monotonic_increasing
+    at.segmented_control(key="sort").set_value("risk").run()
+    listing = at.dataframe[0].value
+    scores = [int(str(v).replace(",", "")) if v != "—" else -1 for v in listing["Risk score"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_owner_concentration_is_not_called_out_on_a_tiny_catalogue(monkeypatch):
+    at = fresh(monkeypatch, SEED_COPY)  # four rows, two owners: someone always holds a third
+    at.run()
+    go(at, "pages/4_Risk.py")
+    no_exception(at)
+    assert not at.warning

@@ -1,0 +1,94 @@
+"""What a person reads: every record's one-page view on every source form, labels and the dash."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from catalogue_lib import generate
+from catalogue_lib.catalogue import open_catalogue
+from catalogue_lib.present import DASH, csv_of, display_frame, is_missing, record_sections
+
+from .conftest import ROOT, SEED_COPY
+
+LEAKS = re.compile(r"\b(None|nan|NaN|NaT|<NA>|null)\b")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    generate.write_records(generate.synthetic_records(200, 3), out)
+    return out
+
+
+def _catalogues(generated: Path) -> dict[str, list[str]]:
+    return {
+        "sample": [str(ROOT / "data")],
+        "template": [str(SEED_COPY)],
+        "generated": [str(generated)],
+    }
+
+
+@pytest.mark.parametrize("source", ["sample", "template", "generated"])
+def test_every_record_reads_with_a_dash_for_each_missing_value(source, generated):
+    cat = open_catalogue(_catalogues(generated)[source])
+    rows = cat.con.execute("SELECT * FROM integrations ORDER BY load_order").df()
+    assert len(rows) == len(cat.result.records) > 0
+    dashes = 0
+    for _, r in rows.iterrows():
+        for heading, pairs in record_sections(r):
+            for label, text in pairs:
+                assert text, (r["id"], heading, label)
+                assert not LEAKS.search(text), (r["id"], label, text)
+                dashes += text == DASH
+    assert dashes > 0  # every source form leaves some field missing
+
+
+def test_a_missing_value_of_every_kind_is_a_dash():
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2027-01-31", None]),
+            "days": pd.array([3, None], dtype="Int64"),
+            "summary": ["x", None],
+            "score": [1.5, float("nan")],
+            "alert_rules": [["a", "b"], []],
+        }
+    )
+    shown = display_frame(frame)
+    assert shown.iloc[1].tolist() == [DASH] * 5
+    assert shown.iloc[0].tolist() == ["2027-01-31", "3", "x", "1.50", "a, b"]
+    assert list(shown.columns) == ["Date", "Days left", "Summary", "Score", "Alert rules"]
+
+
+def test_numbers_without_gaps_stay_numbers_so_they_sort_as_numbers():
+    shown = display_frame(pd.DataFrame({"risk_score": [12, 3]}))
+    assert pd.api.types.is_integer_dtype(shown["Risk score"])
+
+
+def test_codes_read_as_words():
+    shown = display_frame(
+        pd.DataFrame({"kind": ["auth_expiry", "deprecation"], "state": ["na", "fail"]})
+    )
+    assert shown["Kind"].tolist() == ["Credential expiry", "Deprecation"]
+    assert shown["State"].tolist() == ["n/a", "fail"]
+
+
+def test_csv_holds_the_headers_and_values_shown():
+    frame = pd.DataFrame({"name": ["A"], "kind": ["sunset"], "integration_id": ["a"]})
+    assert csv_of(frame, ["integration_id"]).decode().splitlines() == [
+        "Integration,Kind",
+        "A,Sunset",
+    ]
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NaT, pd.NA, "", "  ", []], ids=repr)
+def test_is_missing(value):
+    assert is_missing(value)
+
+
+@pytest.mark.parametrize("value", [0, False, "x", ["a"], 0.0], ids=repr)
+def test_is_not_missing(value):
+    assert not is_missing(value)
