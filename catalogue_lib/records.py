@@ -6,6 +6,7 @@ import difflib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -123,8 +124,9 @@ def unknown_keys(
     known = known_keys(model)
     for key, value in data.items():
         if key not in known:
+            home = _homes(model).get(str(key))
             close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            yield (*path, key), close[0] if close else ""
+            yield (*path, key), home or (close[0] if close else "")
             continue
         nested = known[key]
         if nested is None:
@@ -134,6 +136,18 @@ def unknown_keys(
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 yield from unknown_keys(item, nested, (*path, key, i))
+
+
+@cache
+def _homes(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> where it lives one level down (status_page -> partner_links.status_page),
+    for a key written at the wrong level; only names with a single home."""
+    found: dict[str, list[str]] = {}
+    for name, nested in known_keys(model).items():
+        if nested is not None:
+            for inner in known_keys(nested):
+                found.setdefault(inner, []).append(f"{name}.{inner}")
+    return {k: v[0] for k, v in found.items() if len(v) == 1 and k not in known_keys(model)}
 
 
 def _article(noun: str) -> str:

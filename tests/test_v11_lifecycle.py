@@ -636,3 +636,16 @@ def test_the_record_page_lists_each_credential(tmp_path):
     assert got[1]["expires_on"] == "2027-05 (approximate)"
     assert got[0]["expires_on"] != got[0]["expires_on"]  # NaN: auth itself has no expiry
     assert str(got[0]["next_rotation"])[:10] == "2026-12-01"
+
+
+@pytest.mark.parametrize(
+    ("key", "home"),
+    [("status_page", "partner_links.status_page"), ("runbook", "operations.runbook")],
+)
+def test_a_key_written_one_level_too_high_names_its_home(tmp_path, key, home):
+    """The issue's case: `status_page:` at the top used to get "did you mean 'stage'?"."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps(rec(**{key: "https://example.com"})))
+    (w,) = open_catalogue([str(folder)]).result.warnings
+    assert f"unknown key '{key}'; did you mean '{home}'?" in w.message
