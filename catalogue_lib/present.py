@@ -157,6 +157,19 @@ COLUMN_LABELS = {
     "items": "Items",
     "problems": "Problems",
     "files": "Files",
+    # v1.1
+    "shown_date": "Written as",
+    "due_by": "Due by (freeze)",
+    "freeze_name": "Freeze",
+    "freeze": "Freeze",
+    "on_sunset": "On sunset",
+    "credential": "Credential",
+    "next_rotation": "Next rotation",
+    "rotated_on": "Rotated on",
+    "rotate_every_days": "Rotate every (days)",
+    "deadlines_inside": "Deadlines inside",
+    "from_date": "From",
+    "to_date": "To",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {**KIND_LABELS, **BACKLOG_KIND_LABELS},
