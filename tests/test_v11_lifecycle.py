@@ -649,3 +649,15 @@ def test_a_key_written_one_level_too_high_names_its_home(tmp_path, key, home):
     (folder / "x.json").write_text(json.dumps(rec(**{key: "https://example.com"})))
     (w,) = open_catalogue([str(folder)]).result.warnings
     assert f"unknown key '{key}'; did you mean '{home}'?" in w.message
+
+
+def test_the_data_quality_page_counts_calendar_mistakes_and_numbers_as_their_own_kinds(tmp_path):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "calendar.yaml").write_text("freezes: [{name: P}]\n")
+    (folder / "x.yaml").write_text(
+        "id: x\nname: X\ntype: carrier\npartner: P\ndirection: [outbound]\nowner: 1451\n"
+    )
+    cat = open_catalogue([str(folder)])
+    kinds = set(cat.con.execute("SELECT kind FROM problems_classified").df()["kind"])
+    assert kinds == {"calendar", "number as text"}
