@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import duckdb
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .db import CHECK_NAMES
 from .load import (
@@ -26,7 +26,7 @@ from .load import (
     _yaml_message,
     read_text,
 )
-from .model import Date, Direction, Level3, PartnerType
+from .model import Date, Direction, Level3, PartnerType, number_text
 
 SECTIONS = ("levels", "checks", "custom_checks", "waivers")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -107,7 +107,9 @@ class Scorecard(_Strict):
 class Freeze(_Strict):
     """(v1.1) A change freeze: deadlines inside it must be met before it starts."""
 
-    name: str = Field(min_length=1, description="The freeze's name.", examples=["Peak 2026"])
+    name: Annotated[str, BeforeValidator(number_text)] = Field(
+        min_length=1, description="The freeze's name.", examples=["Peak 2026"]
+    )
     from_: Date = Field(alias="from", description="First day (exact).", examples=["2026-11-16"])
     to: Date = Field(description="Last day (exact), included.", examples=["2027-01-04"])
 
@@ -420,6 +422,8 @@ def load_calendar(folder: Path | None) -> tuple[list[Freeze], list[Problem]]:
         return [], []
     if not isinstance(data, dict):
         return fail(1, "a calendar is a mapping with a 'freezes' list")
+    if data.get("freezes", ()) is None:
+        data = {**data, "freezes": []}  # `freezes:` with nothing under it: no freeze
     try:
         calendar = Calendar.model_validate(data)
     except ValidationError as exc:

@@ -661,3 +661,23 @@ def test_the_data_quality_page_counts_calendar_mistakes_and_numbers_as_their_own
     cat = open_catalogue([str(folder)])
     kinds = set(cat.con.execute("SELECT kind FROM problems_classified").df()["kind"])
     assert kinds == {"calendar", "number as text"}
+
+
+@pytest.mark.parametrize(
+    ("calendar", "freezes"),
+    [
+        ("", []),
+        ("freezes:\n", []),
+        ("freezes: []\n", []),
+        ("freezes:\n  - {name: 2026, from: 2026-12-01, to: 2026-12-31}\n", ["2026"]),
+    ],
+    ids=["empty-file", "empty-key", "empty-list", "number-name"],
+)
+def test_accepts_a_calendar_with_no_freeze_or_a_number_as_name(tmp_path, calendar, freezes):
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "calendar.yaml").write_text(calendar)
+    (folder / "x.json").write_text(json.dumps(rec()))
+    cat = open_catalogue([str(folder)])
+    assert cat.result.problems == []
+    assert [f.name for f in cat.freezes] == freezes
