@@ -387,3 +387,40 @@ def test_a_version_item_without_its_required_field_is_left_out_alone(tmp_path):
 def test_a_bad_required_field_still_drops_the_record(tmp_path, text):
     res = load_paths([write(tmp_path / "c", text + "reviewed_on: 2026-13-01\n")])
     assert res.records == [] and res.errors
+
+
+ANCHOR = "x-anchor: &a label\ncritical_flows: [*a]\n"  # an anchor sends the file down the safe path
+
+
+@pytest.mark.parametrize("path", ["fast", "safe"])
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("1_451", "1_451"),
+        ("0x1F", "0x1F"),
+        ("1:20", "1:20"),  # YAML 1.1 sexagesimal: 80 as a number
+        ("0755", "0755"),  # YAML 1.1 octal
+        (".5", ".5"),
+        ("1e3", "1e3"),
+        ("2.40", "2.40"),
+        ("+12", "+12"),
+    ],
+)
+def test_every_yaml_number_form_is_read_as_written(tmp_path, written, text, path):
+    extra = ANCHOR if path == "safe" else ""
+    body = (
+        HEAD + extra + f"lifecycle:\n  versions:\n    - {{version: {written}, status: current}}\n"
+    )
+    res = load_paths([write(tmp_path / "c", body)])
+    assert res.errors == []
+    assert json.loads(res.records[0].json)["lifecycle"]["versions"][0]["version"] == text
+
+
+@pytest.mark.parametrize("path", ["fast", "safe"])
+@pytest.mark.parametrize("written", ["2027-03", "2027-Q1", "'2027-03'", '"2027-Q1"'])
+def test_an_approximate_date_reads_the_same_on_both_yaml_paths(tmp_path, written, path):
+    extra = ANCHOR if path == "safe" else ""
+    res = load_paths([write(tmp_path / "c", HEAD + extra + f"auth: {{expires_on: {written}}}\n")])
+    assert res.errors == []
+    got = json.loads(res.records[0].json)["auth"]["expires_on"]
+    assert got == written.strip("'\"")
