@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogue_lib import report
 from catalogue_lib.catalogue import open_catalogue, summary
@@ -681,3 +683,14 @@ def test_accepts_a_calendar_with_no_freeze_or_a_number_as_name(tmp_path, calenda
     cat = open_catalogue([str(folder)])
     assert cat.result.problems == []
     assert [f.name for f in cat.freezes] == freezes
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), months=st.integers(1, 240))
+def test_months_later_lands_in_the_right_month_on_the_same_or_last_day(day, months):
+    import calendar
+
+    got = add_months(day, months)
+    assert (got.year * 12 + got.month) - (day.year * 12 + day.month) == months
+    last = calendar.monthrange(got.year, got.month)[1]
+    assert got.day == min(day.day, last)
