@@ -71,7 +71,10 @@ def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None =
     return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=220))
 
 
-def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.X:
+COL_PX = 24  # heatmap columns: a fixed step, so labels never pile up on a narrow screen
+
+
+def _cols_x(field: str, sort: list[str] | None = None, angle: int = -45) -> alt.X:
     return alt.X(
         field,
         sort=sort,
@@ -82,7 +85,18 @@ def _cols_x(field: str, sort: list[str] | None = None, angle: int = -40) -> alt.
 
 def _legend(title: str | None = None) -> alt.Legend:
     """Legends sit above the plot and wrap, so they are never clipped on a narrow chart."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=5, labelLimit=220)
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=3, labelLimit=220)
+
+
+def _state_color() -> alt.Color:
+    """Check states in their one colour each, with the vocabulary's labels."""
+    return alt.Color(
+        "state_label:N",
+        scale=alt.Scale(
+            domain=[STATE_LABELS[s] for s in STATE_COLORS], range=list(STATE_COLORS.values())
+        ),
+        legend=_legend("State"),
+    )
 
 
 def empty(title: str, filtered: bool) -> alt.Chart:
@@ -182,14 +196,7 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
                 title="Share of active integrations",
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color(
-                "state_label:N",
-                scale=alt.Scale(
-                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
-                    range=list(STATE_COLORS.values()),
-                ),
-                legend=_legend("State"),
-            ),
+            color=_state_color(),
             order=alt.Order("state_order:Q"),
             tooltip=[
                 alt.Tooltip("title:N", title="Check"),
@@ -311,14 +318,7 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
         .encode(
             x=_cols_x("check:N", checks),
             y=_rows_y("name:N", order),
-            color=alt.Color(
-                "state_label:N",
-                scale=alt.Scale(
-                    domain=[STATE_LABELS[s] for s in STATE_COLORS],
-                    range=list(STATE_COLORS.values()),
-                ),
-                legend=_legend("State"),
-            ),
+            color=_state_color(),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
@@ -330,7 +330,7 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
             ],
         )
         .add_params(pick)
-        .properties(height=alt.Step(ROW_PX))
+        .properties(height=alt.Step(ROW_PX), width=alt.Step(COL_PX))
     )
 
 
@@ -370,7 +370,7 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str, filtered: bool
             alt.value(INK),
         ),
     )
-    return (rect + text).properties(height=alt.Step(28))
+    return (rect + text).properties(height=alt.Step(28), width=alt.Step(COL_PX + 14))
 
 
 # --------------------------------------------------------------------------- versions
@@ -473,7 +473,7 @@ def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
     df = df.assign(category_label=df["category"].map(CATEGORY_LABELS).fillna(df["category"]))
     owners = df.drop_duplicates("owner")["owner"].tolist()
     base = alt.Chart(df, title=title).encode(
-        x=_cols_x("category_label:N", angle=-35),
+        x=_cols_x("category_label:N"),
         y=_rows_y("owner:N", owners),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -494,7 +494,7 @@ def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
         text=alt.Text("risk_score:Q", format=","),
         color=alt.condition(alt.datum.risk_score > dark, alt.value("white"), alt.value(INK)),
     )
-    return (rect + text).properties(height=alt.Step(ROW_PX + 2))
+    return (rect + text).properties(height=alt.Step(ROW_PX + 2), width=alt.Step(COL_PX + 22))
 
 
 def incidents_by_mode(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:

@@ -81,45 +81,33 @@ def all_figures(run: Run, horizon: int = 90) -> dict[str, dict[str, Any]]:
 
 # --------------------------------------------------------------------------- targets
 
+
 # figure -> (what the target is, a judge returning good | warn | bad); the same targets on every
 # page and in `catalogue figures`.
+def _at_least(name: str, good: float, near: float) -> Callable[[dict[str, Any]], str]:
+    return lambda f: "good" if f[name] >= good else "warn" if f[name] >= near else "bad"
+
+
+def _none(name: str, otherwise: str = "bad") -> Callable[[dict[str, Any]], str]:
+    return lambda f: "good" if f[name] == 0 else otherwise
+
+
+def _high_risks(f: dict[str, Any]) -> str:
+    """At most one high risk per ten active integrations; near up to one per five."""
+    n, active = f["high_risks"], f["active"]
+    return "good" if n * 10 <= active else "warn" if n * 5 <= active else "bad"
+
+
 TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
-    "must_have_share": (
-        "aim ≥ 90%",
-        lambda f: (
-            "good"
-            if f["must_have_share"] >= 0.9
-            else "warn"
-            if f["must_have_share"] >= 0.7
-            else "bad"
-        ),
-    ),
+    "must_have_share": ("aim ≥ 90%", _at_least("must_have_share", 0.9, 0.7)),
     "at_second_level_or_above_share": (
         "aim ≥ 50%",
-        lambda f: (
-            "good"
-            if f["at_second_level_or_above_share"] >= 0.5
-            else "warn"
-            if f["at_second_level_or_above_share"] >= 0.25
-            else "bad"
-        ),
+        _at_least("at_second_level_or_above_share", 0.5, 0.25),
     ),
-    "overdue": ("aim 0", lambda f: "good" if f["overdue"] == 0 else "bad"),
-    "breaking_without_plan": (
-        "aim 0",
-        lambda f: "good" if f["breaking_without_plan"] == 0 else "bad",
-    ),
-    "high_risks": (
-        "aim ≤ 1 per 10 active",
-        lambda f: (
-            "good"
-            if f["high_risks"] * 10 <= f["active"]
-            else "warn"
-            if f["high_risks"] * 5 <= f["active"]
-            else "bad"
-        ),
-    ),
-    "due_30": ("aim 0", lambda f: "good" if f["due_30"] == 0 else "warn"),
+    "overdue": ("aim 0", _none("overdue")),
+    "breaking_without_plan": ("aim 0", _none("breaking_without_plan")),
+    "high_risks": ("aim ≤ 1 per 10 active", _high_risks),
+    "due_30": ("aim 0", _none("due_30", "warn")),
 }
 
 
@@ -128,7 +116,7 @@ def judged(figures: dict[str, Any]) -> dict[str, dict[str, str]]:
     return {
         name: {"target": text, "status": judge(figures)}
         for name, (text, judge) in TARGETS.items()
-        if name in figures and all(k in figures for k in ("active",) if name == "high_risks")
+        if name in figures
     }
 
 

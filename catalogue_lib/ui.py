@@ -282,14 +282,20 @@ def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = Non
 
 
 def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
-    """An Altair chart; with opens_record, a click on a mark opens that integration's record."""
+    """An Altair chart; with opens_record, a click on a mark opens that integration's record.
+    A chart whose columns have a fixed step (the heatmaps) keeps its own width."""
+    width = "content" if _stepped(c) else "stretch"
     if not opens_record or not _selectable(c):
-        st.altair_chart(c, key=key, width="stretch")
+        st.altair_chart(c, key=key, width=width)
         return
-    event = st.altair_chart(c, key=key, on_select="rerun", selection_mode="pick", width="stretch")
+    event = st.altair_chart(c, key=key, on_select="rerun", selection_mode="pick", width=width)
     picked = (event.get("selection") or {}).get("pick") or [] if event else []
     if picked and picked[0].get("integration_id"):
         open_record(picked[0]["integration_id"])
+
+
+def _stepped(c: Any) -> bool:
+    return isinstance(getattr(c, "width", None), alt.Step)
 
 
 def _selectable(c: Any) -> bool:
@@ -449,7 +455,7 @@ def ranked_items(items: pd.DataFrame) -> None:
         )
         return
     for r in items.itertuples():
-        with st.container(border=True):
+        with st.container(border=True, gap="xxsmall"):
             st.page_link(
                 PAGES["integration"],
                 label=f"**{md(r.name)}**",
@@ -458,6 +464,26 @@ def ranked_items(items: pd.DataFrame) -> None:
             due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
             st.markdown(
                 f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
-                f"{md(r.action)} · owner {md(r.owner)}{due}"
+                f"{md(r.action)} · owner {md(r.owner)}{due}  \n"
+                f":gray[{md(r.why)}]"
             )
-            st.caption(md(r.why))
+
+
+def url_choice(key: str, options: list[Any], default: Any) -> Any:
+    """The value a page-level choice should start from: the link's `?key=` when the link changed
+    (so a link to the same page with another value is obeyed), else the widget's own state. The
+    widget must use the same key; keep_in_url writes the choice back."""
+    asked = st.query_params.get(key)
+    value = (
+        type(default)(asked) if asked is not None and str(asked) in map(str, options) else default
+    )
+    if st.session_state.get(f"_url_{key}") != asked:
+        st.session_state[f"_url_{key}"] = asked
+        st.session_state[key] = value
+    return st.session_state.get(key, value)
+
+
+def choice_in_url(key: str, value: Any, default: Any) -> None:
+    wanted = {} if value == default else {key: str(value)}
+    keep_in_url(wanted, owned={key})
+    st.session_state[f"_url_{key}"] = wanted.get(key)

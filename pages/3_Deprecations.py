@@ -9,19 +9,14 @@ f = ui.page(
     "What is overdue, and what falls due next? Sunsets, deprecations, planned partner changes and "
     "credential expiries.",
 )
-asked = st.query_params.get("horizon", "90")
-default = int(asked) if asked in {str(h) for h in figures.HORIZONS} else 90
+ui.url_choice("horizon", list(figures.HORIZONS), 90)
 horizon = (
     st.segmented_control(
-        "Horizon",
-        figures.HORIZONS,
-        default=default,
-        format_func=lambda d: f"{d} days",
-        key="horizon",
+        "Horizon", figures.HORIZONS, format_func=lambda d: f"{d} days", key="horizon"
     )
-    or default
+    or 90
 )
-ui.keep_in_url({"horizon": str(horizon)}, owned={"horizon"})
+ui.choice_in_url("horizon", horizon, 90)
 d = figures.deprecations(ui.query, horizon)
 upcoming = ui.query("timeline_upcoming", horizon=horizon, limit=25)
 months = ui.query("deadlines_by_month", horizon=horizon)

@@ -14,7 +14,11 @@ by_owner = ui.query("backlog_by_owner", top=12)
 cols = st.columns(4)
 cols[0].metric("Work items", f"{b['items']:,}", border=True)
 cols[1].metric("Overdue", f"{b['overdue']:,}", border=True)
+with cols[1]:
+    ui.rows_link("backlog", "List them", kind="overdue")
 cols[2].metric("Breaking changes without a plan", f"{b['breaking_without_plan']:,}", border=True)
+with cols[2]:
+    ui.rows_link("backlog", "List them", kind="breaking change without plan")
 cols[3].metric(
     "Check gaps",
     f"{b['gaps']:,}",
@@ -36,14 +40,13 @@ ui.chart(
 )
 st.subheader("Every item")
 kinds = ["all", *BACKLOG_KIND_LABELS]
-asked = st.query_params.get("kind", "all")
+ui.url_choice("kind", kinds, "all")
 kind = st.selectbox(
     "Kind of work",
     kinds,
-    index=kinds.index(asked) if asked in kinds else 0,
     format_func=lambda k: BACKLOG_KIND_LABELS.get(k, "Every kind"),
     key="kind",
 )
-ui.keep_in_url({"kind": kind} if kind != "all" else {}, owned={"kind"})
-ui.big_table("backlog_kind", kind=kind, hide=("type", "kind", "days"))
+ui.choice_in_url("kind", kind, "all")
+ui.big_table("backlog_kind", kind=kind, hide=("type", "days"))
 ui.done()

@@ -166,3 +166,18 @@ def test_owner_concentration_is_not_called_out_on_a_tiny_catalogue(monkeypatch):
     go(at, "pages/4_Risk.py")
     no_exception(at)
     assert not at.warning
+
+
+def test_a_link_to_the_rows_behind_a_figure_opens_them(monkeypatch):
+    at = fresh(monkeypatch, CATALOGUE)
+    at.query_params["as_of"] = "2026-11-28"
+    at.query_params["kind"] = "overdue"
+    at.run()
+    go(at, "pages/7_Backlog.py")
+    every = at.dataframe[0].value
+    assert len(every) == int(metric(at, "Overdue")) > 0
+    assert set(every["Kind"]) == {"Overdue deadline"}
+    at.query_params["horizon"] = "30"
+    go(at, "pages/3_Deprecations.py")
+    assert at.segmented_control(key="horizon").value == 30
+    assert metric(at, "Due in 30 days") == "0"

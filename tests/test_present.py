@@ -92,3 +92,23 @@ def test_is_missing(value):
 @pytest.mark.parametrize("value", [0, False, "x", ["a"], 0.0], ids=repr)
 def test_is_not_missing(value):
     assert not is_missing(value)
+
+
+@pytest.mark.parametrize(
+    ("figure", "values", "status"),
+    [
+        ("must_have_share", {"must_have_share": 0.9}, "good"),
+        ("must_have_share", {"must_have_share": 0.89}, "warn"),
+        ("must_have_share", {"must_have_share": 0.69}, "bad"),
+        ("overdue", {"overdue": 0}, "good"),
+        ("overdue", {"overdue": 1}, "bad"),
+        ("due_30", {"due_30": 1}, "warn"),
+        ("high_risks", {"high_risks": 5, "active": 50}, "good"),
+        ("high_risks", {"high_risks": 6, "active": 50}, "warn"),
+        ("high_risks", {"high_risks": 11, "active": 50}, "bad"),
+    ],
+)
+def test_targets_at_their_boundaries(figure, values, status):
+    from catalogue_lib.figures import judged
+
+    assert judged(values)[figure]["status"] == status
