@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, figures, ui
+from catalogue_lib import charts, figures, trends, ui
 from catalogue_lib.figures import count, percent
 
 f = ui.page("Ecosystem health", "Are our integrations owned, governed and on time?")
@@ -12,6 +12,7 @@ levels = ui.query("level_overview")
 states = ui.query("check_states")
 months = ui.query("deadlines_by_month", horizon=365)
 top = ui.query_page("backlog", 5)
+change = trends.headline_change(hist=ui.history(), filters=f, as_of=f.as_of)  # {} without git
 
 if ui.is_sample():
     st.caption(
@@ -20,17 +21,44 @@ if ui.is_sample():
     )
 
 
+def since(key: str) -> str | None:
+    """'+3 in 30 days' from the catalogue's git history, when it reaches that far back."""
+    text = trends.change_text(change[key]) if key in change else None
+    return (
+        text.replace(" in ", " passing in ", 1)
+        if text and key == "must_haves_passing" and text[0] in "+-"
+        else text
+    )
+
+
 def tile(col, name: str, label: str, value: str, help_text: str, page: str, link: str, **q):
     """A headline number against its target, with a link to the rows behind it."""
+    history_key = {"must_have_share": "must_haves_passing", "overdue": "overdue"}.get(name, "")
     with col:
-        ui.tile(st, label, value, verdict[name]["status"], verdict[name]["target"], help_text)
+        ui.tile(
+            st,
+            label,
+            value,
+            verdict[name]["status"],
+            verdict[name]["target"],
+            help_text,
+            since(history_key),
+        )
         ui.rows_link(page, link, **q)
 
 
 def plain(col, label: str, value: str, note: str, page: str, link: str) -> None:
     """A headline number without a target."""
     with col:
-        st.metric(label, value, delta=note, delta_color="gray", delta_arrow="off", border=True)
+        st.metric(
+            label,
+            value,
+            delta=note,
+            delta_color="gray",
+            delta_arrow="off",
+            border=True,
+            delta_description=since("integrations") if label == "Integrations" else None,
+        )
         ui.rows_link(page, link)
 
 

@@ -150,8 +150,13 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     owners = cat.query("owners")
     counts = cat.query("problem_counts").iloc[0]
     levels = cat.query("levels", as_of=as_of)
+    from .snapshot_figures import catalogue_figures  # the figures history shares
+
+    headline = catalogue_figures(cat.con, as_of)
     return {
         "integrations": int(by_type["integrations"].sum()),
+        "active": headline["active"],
+        "must_haves_passing": headline["must_haves_passing"],
         "by_type": {r.type: int(r.integrations) for r in by_type.itertuples()},
         "checks": {
             r["check_name"]: {k: int(r[k]) for k in ("pass", "fail", "na", "unknown")}

@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
-from . import db, export, figures, generate, report
-from .catalogue import Catalogue, open_catalogue, summary
+from . import db, export, figures, generate
+from .catalogue import Catalogue, default_paths, open_catalogue, summary
 from .db import DatabaseError
 from .filters import Filters
 from .load import Problem
@@ -65,6 +65,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owner", required=True, metavar="NAME")
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--format", choices=["markdown"], default="markdown")
+
+    p = sub.add_parser(
+        "history",
+        help="Headline figures for every day the catalogue's git history has a commit.",
+        description="Headline figures for every day with a commit touching the catalogue folder "
+        "(the day's last commit on HEAD's first-parent line), each as of its own day. Snapshots "
+        "are stored in a cache folder, so a rerun evaluates only new days.",
+    )
+    p.add_argument("paths", nargs="?", metavar="PATH", help="the catalogue folder")
+    p.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--cache", metavar="DIR", help="keep the snapshot store in DIR")
+    p.add_argument(
+        "--parquet", metavar="DIR", help="also write the snapshots as Parquet partitioned by month"
+    )
+
+    p = add("initiatives", "Each initiative's progress, burn-up and the integrations still short.")
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--cache", metavar="DIR", help="keep the history snapshot store in DIR")
 
     p = add(
         "figures",
@@ -178,6 +199,61 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     return "\n".join(out)
 
 
+def _text_history(rows: list[dict[str, Any]]) -> str:
+    out = [
+        f"{'date':<10} {'commit':<8} {'integr.':>7} {'active':>6} {'must-haves':>10} "
+        f"{'overdue':>7} {'risk':>6}  levels"
+    ]
+    for r in rows:
+        levels = " ".join(f"{k} {v}" for k, v in r["levels"].items())
+        line = (
+            f"{r['date']:<10} {(r['commit'] or 'today')[:8]:<8} {r['integrations']:>7} "
+            f"{r['active']:>6} {r['must_haves_passing']:>10} {r['overdue']:>7} "
+            f"{r['risk_score']:>6}  {levels}"
+        )
+        if r["errors"]:
+            line += f"  ({len(r['errors'])} errors: {r['errors'][0]})"
+        out.append(line)
+    return "\n".join(out)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .history import GitError, open_history
+
+    path = args.paths or default_paths()[0]
+    if not Path(path).is_dir():
+        print(f"catalogue: error: {path}: not a folder", file=sys.stderr)
+        return 2
+    try:
+        hist = open_history(path, args.since, args.until, args.cache)
+    except (GitError, duckdb.Error, OSError) as exc:
+        print(f"catalogue: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if hist.note:
+            print(f"catalogue: {hist.note}", file=sys.stderr)
+        rows = hist.figures(since=args.since, until=args.until)
+        print(json.dumps(rows, indent=2) if args.format == "json" else _text_history(rows))
+        for r in rows:
+            for e in r["errors"]:
+                print(f"{r['date']} {(r['commit'] or '')[:8]}: {e}", file=sys.stderr)
+        if args.parquet:
+            where = hist.export_parquet(args.parquet)
+            print(f"wrote Parquet snapshots to {where}", file=sys.stderr)
+    finally:
+        hist.close()
+    return 0
+
+
+def cmd_initiatives(cat: Catalogue, args: argparse.Namespace) -> int:
+    from . import initiatives
+
+    as_of = args.as_of or dt.date.today()
+    data = initiatives.report(cat, as_of, initiatives.history_for(cat.paths, args.cache))
+    print(json.dumps(data, indent=2) if args.format == "json" else initiatives.as_text(data))
+    return 0
+
+
 def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     f = Filters(
@@ -220,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = generate.write_records(records, Path(args.out), schema_ref=ref)
         print(f"wrote {n} records to {args.out}", file=sys.stderr)
         return 0
+    if args.command == "history":
+        return cmd_history(args)
     try:
         cat = open_catalogue(args.paths, args.db or ":memory:")
     except DatabaseError as exc:
@@ -235,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         s = summary(cat, as_of)
         print(json.dumps(s, indent=2) if args.format == "json" else _text_summary(s, as_of))
         return 0
+    if args.command == "initiatives":
+        return cmd_initiatives(cat, args)
+    from . import report  # pandas: imported only by the commands that need it
+
     if args.command == "backlog":
         as_of = args.as_of or dt.date.today()
         filters = Filters(owners=(args.owner,)) if args.owner else None

@@ -4,6 +4,7 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,11 +25,12 @@ from .load import (
     _nests_past,
     _too_deep,
     _yaml_message,
+    decode_text,
     read_text,
 )
 from .model import Date, Direction, Level3, PartnerType, number_text
 
-SECTIONS = ("levels", "checks", "custom_checks", "waivers")
+SECTIONS = ("levels", "checks", "custom_checks", "waivers", "initiatives")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
 
@@ -77,11 +79,30 @@ class Waiver(_Strict):
     expires_on: Date
 
 
+class InitiativeScope(_Strict):
+    type: list[PartnerType] = Field(default_factory=list)
+    criticality: list[Level3] = Field(default_factory=list)
+    owner: list[str] = Field(default_factory=list)
+    ids: list[str] = Field(default_factory=list)
+
+
+class Initiative(_Strict):
+    """A campaign: every integration in scope reaches a level (or passes a list of checks) by
+    a date."""
+
+    name: Annotated[str, Field(min_length=1)]
+    target: str | list[str] = Field(description="A level name, or a list of checks.")
+    scope: InitiativeScope = Field(default_factory=InitiativeScope)
+    due: Date
+    description: str | None = None
+
+
 class Scorecard(_Strict):
     levels: list[Level]
     checks: dict[str, CheckSettings] = Field(default_factory=dict)
     custom_checks: list[CustomCheck] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
 
     def all_checks(self) -> list[str]:
         return [*CHECK_NAMES, *(c.name for c in self.custom_checks)]
@@ -133,7 +154,10 @@ def default_scorecard_data() -> dict[str, Any]:
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     """A configuration file, read as safely as a record (size, nesting and alias limits)."""
-    text = read_text(path)
+    return _parse_yaml(read_text(path))
+
+
+def _parse_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
     deep_at = _too_deep(text) if _nests_past(text, MAX_DEPTH) else None
     if deep_at is not None:
         raise _FileProblem(f"nesting is deeper than {MAX_DEPTH} levels", deep_at)
@@ -202,19 +226,64 @@ def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
     for i, w in enumerate(card.waivers):
         if w.check not in known:
             errors.append((("waivers", i, "check"), f"waiver for unknown check '{w.check}'"))
+    errors.extend(_initiative_errors(card, known, names))
+    return errors
+
+
+def _initiative_errors(card: Scorecard, known: set[str], levels: list[str]) -> list[tuple]:
+    errors: list[tuple[tuple, str]] = []
+    seen: set[str] = set()
+    for i, n in enumerate(card.initiatives):
+        if n.name in seen:
+            errors.append((("initiatives", i, "name"), f"initiative '{n.name}' is named twice"))
+        seen.add(n.name)
+        if isinstance(n.target, str):
+            if n.target not in levels:
+                errors.append(
+                    (
+                        ("initiatives", i, "target"),
+                        f"initiative '{n.name}': unknown level '{n.target}' "
+                        f"(levels: {', '.join(levels)}; or give a list of checks)",
+                    )
+                )
+        elif not n.target:
+            errors.append(
+                (("initiatives", i, "target"), f"initiative '{n.name}': the target lists no check")
+            )
+        else:
+            for check in n.target:
+                if check not in known:
+                    errors.append(
+                        (
+                            ("initiatives", i, "target"),
+                            f"initiative '{n.name}': unknown check '{check}'",
+                        )
+                    )
     return errors
 
 
 def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
     """The scorecard in force: the folder's scorecard.yaml merged over the default, or the
     default alone (with problems) when that file has a mistake. Returns (scorecard, problems, source)."""
-    default = Scorecard.model_validate(default_scorecard_data())
     path = _config_file(folder, "scorecard")
     if path is None:
-        return default, [], "default"
-    shown = str(path)
+        return Scorecard.model_validate(default_scorecard_data()), [], "default"
+    return read_scorecard(lambda: _read_yaml(path), str(path))
+
+
+def scorecard_from_bytes(data: bytes | None, shown: str) -> tuple[Scorecard, list[Problem], str]:
+    """The scorecard in force given scorecard.yaml's content (None: there is no such file)."""
+    if data is None:
+        return Scorecard.model_validate(default_scorecard_data()), [], "default"
+    return read_scorecard(lambda: _parse_yaml(decode_text(data)), shown)
+
+
+def read_scorecard(
+    reader: Callable[[], tuple[Any, dict[tuple, int]]], shown: str
+) -> tuple[Scorecard, list[Problem], str]:
+    default = Scorecard.model_validate(default_scorecard_data())
     try:
-        data, lines = _read_yaml(path)
+        data, lines = reader()
     except _FileProblem as exc:
         return (
             default,
@@ -370,9 +439,20 @@ def load_owners(folder: Path | None) -> tuple[list[Owner] | None, list[Problem]]
     path = _config_file(folder, "owners")
     if path is None:
         return None, []
-    shown = str(path)
+    return read_owners(lambda: _read_yaml(path), str(path))
+
+
+def owners_from_bytes(data: bytes | None, shown: str) -> tuple[list[Owner] | None, list[Problem]]:
+    if data is None:
+        return None, []
+    return read_owners(lambda: _parse_yaml(decode_text(data)), shown)
+
+
+def read_owners(
+    reader: Callable[[], tuple[Any, dict[tuple, int]]], shown: str
+) -> tuple[list[Owner] | None, list[Problem]]:
     try:
-        data, lines = _read_yaml(path)
+        data, lines = reader()
     except _FileProblem as exc:
         return None, [Problem(shown, exc.line, "error", exc.message)]
     if isinstance(data, dict) and "owners" in data:

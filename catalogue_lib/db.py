@@ -11,15 +11,17 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from .lifecycle import derived_sunsets
 from .load import LoadResult, Problem
 from .model import first_day, is_approximate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -169,12 +171,17 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
     }, d
 
 
+_SCHEMAS: dict[str, pa.Schema] = {}  # every database has the same tables (schema.sql)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     """Bulk insert through Arrow; a row may leave out any column (it is NULL)."""
     if not rows:
         return
-    types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
-    schema = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
+    schema = _SCHEMAS.get(table)
+    if schema is None:
+        types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+        schema = _SCHEMAS[table] = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
     con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
@@ -344,8 +351,33 @@ def load_scorecard(
     owners: list[Any] | None,
     sources: dict[str, str],
 ) -> None:
-    """Fill the scorecard tables from the scorecard in force (config.Scorecard)."""
+    """Create the scorecard tables and fill them from the scorecard in force (config.Scorecard)."""
     con.execute(sql("scorecard"))
+    fill_scorecard(con, card, custom_failures, owners, sources)
+
+
+SCORECARD_TABLES = (
+    "scorecard_checks",
+    "scorecard_levels",
+    "level_checks",
+    "custom_failures",
+    "waivers",
+    "owner_registry",
+    "config_sources",
+    "initiatives",
+)
+
+
+def fill_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    card: Any,
+    custom_failures: list[dict[str, Any]],
+    owners: list[Any] | None,
+    sources: dict[str, str],
+) -> None:
+    """(Re)fill the scorecard tables: a history replay swaps the scorecard between commits."""
+    for table in SCORECARD_TABLES:
+        con.execute(f"DELETE FROM {table}")
     titles = {name: (title, "") for name, title, _ in CHECKS}
     checks = []
     for i, name in enumerate(card.all_checks()):
@@ -414,6 +446,24 @@ def load_scorecard(
         ],
     )
     _insert(con, "config_sources", [{"name": k, "source": v} for k, v in sources.items()])
+    _insert(
+        con,
+        "initiatives",
+        [
+            {
+                "name": n.name,
+                "position": i,
+                "target_level": n.target if isinstance(n.target, str) else None,
+                "target_checks": None if isinstance(n.target, str) else list(n.target),
+                "due": n.due.isoformat(),
+                "scope_types": list(n.scope.type),
+                "scope_criticality": list(n.scope.criticality),
+                "scope_owners": list(n.scope.owner),
+                "scope_ids": list(n.scope.ids),
+            }
+            for i, n in enumerate(getattr(card, "initiatives", []))
+        ],
+    )
 
 
 def load_freezes(con: duckdb.DuckDBPyConnection, freezes: list[Any]) -> None:

@@ -9,11 +9,12 @@ filters.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-Run = Callable[..., pd.DataFrame]
+Run = Callable[..., "pd.DataFrame"]
 HORIZONS = (30, 90, 180, 365)
 
 

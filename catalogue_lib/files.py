@@ -75,7 +75,15 @@ def read_text(path: Path) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _FileProblem(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    data = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text, or the problem that makes it no catalogue record."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _FileProblem(
+            f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
     if b"\x00" in data:
         raise _FileProblem("binary file (contains NUL bytes), not a catalogue record")
     try:

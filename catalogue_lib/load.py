@@ -17,6 +17,7 @@ from .files import (  # noqa: F401 (re-exported)
     MAX_FILE_BYTES,
     RECORD_SUFFIXES,
     catalogue_files,
+    decode_text,
     fingerprint,
     gc_paused,
     read_text,
@@ -118,6 +119,28 @@ def load_file(
     shown = shown or str(path)
     try:
         text = read_text(path)
+    except _FileProblem as exc:
+        return [], [Problem(shown, exc.line, "error", exc.message)]
+    except OSError as exc:
+        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
+    return load_text(text, path, shown, explicit)
+
+
+def load_bytes(
+    data: bytes, path: Path, shown: str, explicit: bool = False
+) -> tuple[list[LoadedRecord], list[Problem]]:
+    """One file's content (a git blob, say) read exactly as load_file reads the file at `path`."""
+    try:
+        text = decode_text(data)
+    except _FileProblem as exc:
+        return [], [Problem(shown, exc.line, "error", exc.message)]
+    return load_text(text, path, shown, explicit)
+
+
+def load_text(
+    text: str, path: Path, shown: str, explicit: bool
+) -> tuple[list[LoadedRecord], list[Problem]]:
+    try:
         form = sniff_form(path, text)
         _scan.on = may_contain_secrets(text)
         if form == "yaml":
@@ -131,8 +154,6 @@ def load_file(
         )
     except _FileProblem as exc:
         return [], [Problem(shown, exc.line, "error", exc.message)]
-    except OSError as exc:
-        return [], [Problem(shown, None, "error", f"cannot read file: {exc.strerror or exc}")]
     except RecursionError:
         return [], [Problem(shown, None, "error", "nesting is too deep to read")]
     except Exception as exc:  # last resort: a problem line, never a traceback

@@ -34,6 +34,8 @@ NAV = (
     ("backlog", "Backlog"),
     ("integration", "Integration"),
     ("quality", "Data quality"),
+    ("trends", "Trends"),
+    ("initiatives", "Initiatives"),
 )
 PAGES = {
     "health": "app.py",
@@ -44,6 +46,8 @@ PAGES = {
     "integration": "pages/5_Integration.py",
     "quality": "pages/6_Data_quality.py",
     "backlog": "pages/7_Backlog.py",
+    "trends": "pages/8_Trends.py",
+    "initiatives": "pages/9_Initiatives.py",
 }
 
 
@@ -123,6 +127,22 @@ def query(name: str, **extra: Any) -> pd.DataFrame:
     """Run sql/<name>.sql with the current filters, as-of date and extra parameters."""
     cat, _, version = current()
     return _cached_query(cat, catalogue_paths(), version, name, _params(extra))
+
+
+@st.cache_resource(show_spinner="Reading the catalogue's git history…")
+def _history(path: str, head: str | None, version: int) -> Any:
+    from .history import open_history
+
+    return open_history(path)
+
+
+def history() -> Any:
+    """The stored history of the catalogue folder (history.History), updated when HEAD moves."""
+    from .history import head_key
+
+    path = catalogue_paths()[0]
+    head = head_key(path)
+    return _history(path, head, current()[2] if head is None else 0)
 
 
 # --------------------------------------------------------------------------- page frame
@@ -416,9 +436,16 @@ def rows_link(page_key: str, label: str, **params: str) -> None:
 
 
 def tile(
-    where: Any, label: str, value: str, status: str | None, target: str, help_text: str
+    where: Any,
+    label: str,
+    value: str,
+    status: str | None,
+    target: str,
+    help_text: str,
+    change: str | None = None,
 ) -> None:
-    """A headline number with its target and its colour: blue on target, orange off it."""
+    """A headline number with its target and its colour (blue on target, orange off it), and
+    its change over the last 30 days when the catalogue's git history reaches that far."""
     color = {"good": "blue", "warn": "orange", "bad": "orange"}.get(status or "", "gray")
     verdict = {"good": "on target", "warn": "near target", "bad": "off target"}.get(status or "")
     where.metric(
@@ -429,6 +456,7 @@ def tile(
         delta_arrow="off",
         help=help_text,
         border=True,
+        delta_description=change,
     )
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import ui
+from catalogue_lib import staleness, ui
 from catalogue_lib.present import md, record_sections
 
 f = ui.page("Integration", "What do we know about each integration, and what does it still need?")
@@ -69,6 +69,8 @@ for title, name in [
         st.caption("None recorded.")
     else:
         ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}")
+staleness.ensure(ui.current()[0])
+st.caption(staleness.caption(ui.query("integration_staleness", id=chosen)))
 line = r["source_line"]
 st.caption(f"Source: {md(r['source_path'])}{'' if line != line or not line else f':{int(line)}'}")
 ui.done()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
+from catalogue_lib import charts, staleness, ui
 
 f = ui.page(
     "Data quality",
@@ -31,4 +31,11 @@ st.caption(
     "Integrations with no owner, a role word instead of a named owner, or an owner missing from owners.yaml."
 )
 ui.big_table("owner_gaps")
+
+st.subheader("Untouched for more than a year")
+st.caption(
+    "Records whose file has had no commit in git for more than a year, next to their review date."
+)
+staleness.ensure(ui.current()[0])
+ui.big_table("stale_records", hide=("integration_id",))
 ui.done()

@@ -11,6 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from catalogue_lib.files import CONFIG_FILES
+
 from .conftest import AS_OF, CATALOGUE, ROOT
 
 APP = str(ROOT / "app.py")
@@ -57,7 +59,7 @@ def test_every_page_runs_on_the_sample_catalogue(monkeypatch):
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     no_exception(at)
-    records = [p for p in (ROOT / "data").glob("*.yaml") if p.name != "calendar.yaml"]
+    records = [p for p in (ROOT / "data").glob("*.yaml") if p.name not in CONFIG_FILES]
     assert metric(at, "Integrations") == str(len(records) + 4)
     for page in PAGES:
         no_exception(go(at, page))

@@ -98,6 +98,18 @@ def test_page_renders_without_exception(server, page, path, title, charts):
     assert page.dialogs == []
 
 
+HISTORY_PAGES = [("Trends", "Trends", 5), ("Initiatives", "Initiatives", 2)]
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "charts"), HISTORY_PAGES, ids=[p[1] for p in HISTORY_PAGES]
+)
+def test_history_pages_draw_their_charts_from_the_samples_git_history(
+    server, page, path, title, charts
+):
+    test_page_renders_without_exception(server, page, path, title, charts)
+
+
 def test_filter_lives_in_the_url_and_survives_navigation(server, page):
     page.goto(f"{server}/Coverage")
     wait_for_app(page, 1)

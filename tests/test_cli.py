@@ -66,6 +66,8 @@ def test_summary_json_on_the_fixture(capsys):
     data = json.loads(out)
     assert set(data) == {
         "integrations",
+        "active",
+        "must_haves_passing",
         "by_type",
         "checks",
         "deadlines",
@@ -82,6 +84,8 @@ def test_summary_json_on_the_fixture(capsys):
         "zeta-carrier": None,
     }
     assert data["integrations"] == 6
+    assert data["active"] == 5  # delta-retired is retired
+    assert data["must_haves_passing"] == 2  # the gold and the bronze ones (the health page's count)
     assert data["by_type"] == {"shop": 2, "carrier": 4}
     assert data["checks"]["named_owner"] == {"pass": 2, "fail": 3, "na": 0, "unknown": 0}
     assert data["checks"]["runbook"] == {"pass": 2, "fail": 2, "na": 0, "unknown": 1}

@@ -181,3 +181,12 @@ def test_a_link_to_the_rows_behind_a_figure_opens_them(monkeypatch):
     go(at, "pages/3_Deprecations.py")
     assert at.segmented_control(key="horizon").value == 30
     assert metric(at, "Due in 30 days") == "0"
+
+
+def test_home_shows_each_headline_figures_change_over_30_days_from_git(monkeypatch):
+    at = fresh(monkeypatch, ROOT / "data")  # the sample's own git history is real history
+    at.run()
+    no_exception(at)
+    changes = {m.label: m.proto.delta_description for m in at.metric}
+    for label in ("Integrations", "Passing the must-haves", "Overdue deadlines"):
+        assert changes[label].endswith("in 30 days"), (label, changes[label])

@@ -91,7 +91,8 @@ def test_a_v1_catalogue_gives_the_v1_summary(source, as_of, v1_data):
     for state in history.values():  # exception 1, one integration at a time
         plan[state] -= 1
         plan["na"] += 1
-    assert got == expected
+    # later work may add keys to the summary; every v1 key stays, with its v1 meaning
+    assert {k: got[k] for k in expected} == expected
 
 
 def test_the_first_exception_is_exercised(v1_data):

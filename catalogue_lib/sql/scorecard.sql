@@ -11,6 +11,10 @@ CREATE TABLE waivers (
 );
 CREATE TABLE owner_registry (team VARCHAR, lead VARCHAR, channel VARCHAR, on_call VARCHAR, aliases VARCHAR[]);
 CREATE TABLE config_sources (name VARCHAR, source VARCHAR);
+CREATE TABLE initiatives (
+    name VARCHAR, position INTEGER, target_level VARCHAR, target_checks VARCHAR[], due DATE,
+    scope_types VARCHAR[], scope_criticality VARCHAR[], scope_owners VARCHAR[], scope_ids VARCHAR[]
+);
 
 -- A number as short text: 3 rather than 3.0, 2.29 rather than 2.2900.
 CREATE MACRO num(x) AS CASE WHEN x = round(x) THEN (round(x)::BIGINT)::VARCHAR ELSE round(x, 2)::VARCHAR END;
@@ -67,12 +71,35 @@ FROM integrations i
 LEFT JOIN best b ON b.integration_id = i.id
 LEFT JOIN scorecard_levels sl ON sl.level = b.level;
 
+-- Each initiative's active integrations in scope and the checks its target asks of them.
+CREATE MACRO initiative_scope() AS TABLE
+SELECT n.name AS initiative, n.position, n.due, n.target_level, i.id AS integration_id,
+       coalesce(n.target_checks, (SELECT list(l.check_name) FROM level_checks l WHERE l.level = n.target_level), []) AS wanted
+FROM initiatives n
+JOIN active_integrations i
+  ON (len(n.scope_types) = 0 OR list_contains(n.scope_types, i.type))
+ AND (len(n.scope_criticality) = 0 OR list_contains(n.scope_criticality, coalesce(i.criticality, 'medium')))
+ AND (len(n.scope_owners) = 0 OR list_contains(n.scope_owners, coalesce(i.owner, '(no owner)')))
+ AND (len(n.scope_ids) = 0 OR list_contains(n.scope_ids, i.id));
+
+-- The checks each in-scope integration still needs for an initiative (not passing, n/a or waived).
+CREATE MACRO initiative_needs(as_of) AS TABLE
+SELECT s.initiative, s.position, s.due, s.integration_id, r.check_name, r.title, r.final_state, r.fix
+FROM initiative_scope() s
+JOIN scorecard_results(as_of) r
+  ON r.integration_id = s.integration_id AND list_contains(s.wanted, r.check_name)
+WHERE r.final_state NOT IN ('pass', 'na', 'waived');
+
 -- The stability backlog: every gap, deadline, breaking change without a plan and high risk, scored
 -- criticality weight x severity x urgency, with the reason in words. (v1.1) A sunset's severity
 -- follows on_sunset (stops 3, falls_forward 2, unsupported 1); a deadline inside a coming change
 -- freeze is ranked by its due_by day, the day before the freeze.
 CREATE MACRO backlog_items(as_of) AS TABLE
-WITH crit AS (
+WITH initiative_due AS (  -- a gap an initiative needs takes the initiative's (earliest) due date
+    SELECT integration_id, check_name, min(due) AS due, arg_min(initiative, due) AS initiative
+    FROM initiative_needs(as_of) GROUP BY ALL
+),
+crit AS (
     SELECT id, coalesce(criticality, 'not set') AS criticality,
            level_weight(criticality) AS cw
     FROM active_integrations
@@ -85,15 +112,20 @@ upcoming_unplanned AS (
 gaps AS (
     SELECT r.integration_id, 'gap' AS kind,
            r.title || CASE r.final_state WHEN 'unknown' THEN ' unknown' ELSE ' missing' END AS item,
-           r.fix AS action, NULL::DATE AS due, NULL::INTEGER AS days, NULL::DATE AS due_by,
+           r.fix AS action, n.due, (n.due - as_of::DATE)::INTEGER AS days, NULL::DATE AS due_by,
            FALSE AS approximate, NULL::VARCHAR AS written, FALSE AS derived,
-           r.weight AS severity, 1.0 AS urgency,
+           r.weight AS severity,
+           CASE WHEN n.due IS NULL THEN 1.0 WHEN n.due < as_of::DATE THEN 4.0
+                ELSE round(1 + 2 * greatest(0, 1 - (n.due - as_of::DATE) / 180.0), 2) END AS urgency,
            format('{} check {} (weight {})', r.title,
                   CASE WHEN r.final_state <> 'unknown' THEN 'fails'
                        WHEN i.source_form IN ('markdown', 'csv') THEN 'cannot be confirmed from a table row'
                        ELSE 'is unknown: the record holds a value that could not be read' END,
-                  num(r.weight)) AS reason
-    FROM scorecard_results(as_of) r JOIN integrations i ON i.id = r.integration_id
+                  num(r.weight))
+           || coalesce(format('; initiative ''{}'' needs it by {}', n.initiative, n.due), '') AS reason
+    FROM scorecard_results(as_of) r
+    JOIN integrations i ON i.id = r.integration_id
+    LEFT JOIN initiative_due n USING (integration_id, check_name)
     WHERE r.final_state IN ('fail', 'unknown')
       AND NOT (r.check_name = 'migration_plan' AND r.integration_id IN (SELECT integration_id FROM upcoming_unplanned))
 ),

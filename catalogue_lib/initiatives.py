@@ -1,0 +1,171 @@
+"""Initiatives: campaigns with a target (a level, or checks), a scope and a due date.
+
+Progress now comes from the catalogue (sql/initiative_progress.sql, initiative_short.sql);
+the burn-up from the stored history (sql/initiative_burnup.sql), both counting an
+integration as done when every check the target asks of it passes, is n/a or is waived.
+The page and `catalogue initiatives --format json` print the same `report()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue, _jsonable
+from .gitrepo import GitError
+
+Report = dict[str, Any]
+
+
+def history_for(paths: list[str], cache: str | Path | None = None):  # -> History | None
+    """The stored history of the catalogue's first folder, when it is in git."""
+    from .history import open_history
+
+    folder = next((p for p in paths if Path(p).is_dir()), None)
+    if folder is None:
+        return None
+    try:
+        hist = open_history(folder, cache=cache)
+    except GitError:
+        return None
+    return hist if hist.repo is not None else None
+
+
+def _list(value: Any) -> list[str]:
+    return [str(v) for v in value] if value is not None else []
+
+
+def expected_on(day: dt.date, start: dt.date, start_met: int, due: dt.date, total: int) -> float:
+    """The straight line from (start, met then) to (due, every integration in scope)."""
+    if day >= due or start >= due:
+        return float(total)
+    share = max(0.0, (day - start).days / (due - start).days)
+    return round(start_met + (total - start_met) * share, 2)
+
+
+def report(cat: Catalogue, as_of: dt.date, hist: Any = None) -> Report:
+    card = cat.scorecard
+    level_checks = card.level_checks() if card is not None else {}
+    progress = cat.query("initiative_progress", as_of=as_of)
+    short = cat.query("initiative_short", as_of=as_of)
+    out = []
+    for r in progress.to_dict("records"):
+        name = r["initiative"]
+        due = _jsonable(r["due"])
+        due_day = dt.date.fromisoformat(due)
+        target: str | list[str] = (
+            r["target_level"] if isinstance(r["target_level"], str) else _list(r["target_checks"])
+        )
+        wanted = level_checks.get(target, []) if isinstance(target, str) else target
+        scope = {
+            "type": _list(r["scope_types"]),
+            "criticality": _list(r["scope_criticality"]),
+            "owner": _list(r["scope_owners"]),
+            "ids": _list(r["scope_ids"]),
+        }
+        in_scope, met = int(r["in_scope"]), int(r["met"])
+        burnup = _burnup(hist, scope, wanted, as_of)
+        if burnup:
+            start = dt.date.fromisoformat(burnup[0]["date"])
+            for point in burnup:
+                point["expected"] = expected_on(
+                    dt.date.fromisoformat(point["date"]), start, burnup[0]["met"], due_day, in_scope
+                )
+        expected_now = (
+            expected_on(
+                as_of, dt.date.fromisoformat(burnup[0]["date"]), burnup[0]["met"], due_day, in_scope
+            )
+            if burnup
+            else None
+        )
+        rows = short[short["initiative"] == name]
+        out.append(
+            {
+                "name": name,
+                "target": target,
+                "checks": wanted,
+                "scope": scope,
+                "due": due,
+                "days_left": (due_day - as_of).days,
+                "in_scope": in_scope,
+                "met": met,
+                "progress": round(met / in_scope, 4) if in_scope else 1.0,
+                "expected_now": expected_now,
+                "on_track": None if expected_now is None else met >= expected_now,
+                "short": [
+                    {
+                        "id": s["id"],
+                        "name": s["name"],
+                        "owner": s["owner"],
+                        "needs": [
+                            {"check": c["check"], "state": c["state"], "fix": c["fix"]}
+                            for c in s["checks"]
+                        ],
+                    }
+                    for s in rows.to_dict("records")
+                ],
+                "burnup": burnup,
+            }
+        )
+    return {"as_of": as_of.isoformat(), "initiatives": out}
+
+
+def _burnup(hist: Any, scope: dict[str, list[str]], wanted: list[str], as_of: dt.date) -> list:
+    if hist is None or not wanted:
+        return []
+    df = hist.query(
+        "initiative_burnup",
+        wanted=wanted,
+        types=scope["type"],
+        criticalities=scope["criticality"],
+        owners=scope["owner"],
+        ids=scope["ids"],
+        as_of=as_of,
+    )
+    return [
+        {"date": _jsonable(r["date"]), "in_scope": int(r["in_scope"]), "met": int(r["met"])}
+        for r in df.to_dict("records")
+    ]
+
+
+def as_text(data: Report) -> str:
+    out = [f"Initiatives as of {data['as_of']}"]
+    if not data["initiatives"]:
+        out.append("No initiatives: add an `initiatives:` section to scorecard.yaml.")
+    for n in data["initiatives"]:
+        target = n["target"] if isinstance(n["target"], str) else ", ".join(n["target"])
+        track = {True: "on track", False: "behind", None: "no history"}[n["on_track"]]
+        out += [
+            "",
+            f"{n['name']}: {target} by {n['due']} ({n['days_left']} days left)",
+            f"  {n['met']} of {n['in_scope']} integrations meet it ({n['progress']:.0%}); {track}",
+        ]
+        for s in n["short"]:
+            needs = ", ".join(c["check"] for c in s["needs"])
+            out.append(f"  - {s['id']} ({s['owner']}): needs {needs}")
+    return "\n".join(out)
+
+
+def scope_text(scope: dict[str, list[str]]) -> str:
+    parts = [f"{k} {', '.join(v)}" for k, v in scope.items() if v]
+    return "; ".join(parts) or "every active integration"
+
+
+def short_table(initiative: dict[str, Any]):  # -> pd.DataFrame
+    """The integrations still short of an initiative's target, one row each, with what they need."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "id": s["id"],
+                "integration": s["name"],
+                "owner": s["owner"],
+                "needs": ", ".join(c["check"] for c in s["needs"]),
+                "how to fix": " · ".join(c["fix"] for c in s["needs"] if c["fix"]),
+            }
+            for s in initiative["short"]
+        ],
+        columns=["id", "integration", "owner", "needs", "how to fix"],
+    )

@@ -1,0 +1,102 @@
+"""Trend figures from the stored history, shaped for the Trends page and the home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from .filters import Filters
+from .history import History, change_over
+
+
+def figures_frame(hist: History, filters: Filters | None = None) -> pd.DataFrame:
+    """One row per snapshot: the headline figures of the filtered integrations."""
+    rows = hist.figures(filters, until=filters.as_of if filters else None)
+    if not rows:
+        return pd.DataFrame(
+            columns=[
+                "date",
+                "commit",
+                "integrations",
+                "active",
+                "must_haves_passing",
+                "must_haves_share",
+                "overdue",
+                "risk_score",
+                "errors",
+            ]
+        )
+    df = pd.DataFrame(
+        [
+            {
+                "date": pd.Timestamp(r["date"]),
+                "commit": (r["commit"] or "")[:10],
+                "integrations": r["integrations"],
+                "active": r["active"],
+                "must_haves_passing": r["must_haves_passing"],
+                "must_haves_share": r["must_haves_passing"] / r["active"] if r["active"] else 0.0,
+                "overdue": r["overdue"],
+                "risk_score": r["risk_score"],
+                "errors": len(r["errors"]),
+                **{f"level:{k}": v for k, v in r["levels"].items()},
+            }
+            for r in rows
+        ]
+    )
+    return df
+
+
+def levels_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """date, level, integrations: the level columns of figures_frame, long."""
+    cols = [c for c in frame.columns if c.startswith("level:")]
+    long = frame[["date", *cols]].melt(
+        id_vars=["date"], var_name="level", value_name="integrations"
+    )
+    long["level"] = long["level"].str.removeprefix("level:")
+    return long.fillna({"integrations": 0})
+
+
+def changes(
+    hist: History, since: dt.date, until: dt.date, filters: Filters | None = None
+) -> pd.DataFrame:
+    params = {**(filters or Filters()).sql_params(), "since": since, "until": until}
+    return hist.query("trend_changes", **params)
+
+
+def by_group(hist: History, group: str, filters: Filters | None = None) -> pd.DataFrame:
+    """Per snapshot and per owner (group='owner') or partner type (group='type')."""
+    df = hist.query("trend_by_group", group=group, **(filters or Filters()).sql_params())
+    df["must_haves_share"] = (
+        df["must_haves_passing"] / df["active"].where(df["active"] > 0)
+    ).fillna(0.0)
+    return df
+
+
+def headline_change(
+    paths: list[str] | None = None,
+    days: int = 30,
+    filters: Filters | None = None,
+    as_of: dt.date | None = None,
+    hist: History | None = None,
+) -> dict[str, tuple[int, int | None, int | None]]:
+    """{figure: (now, `days` days ago, delta)} for the home page's headline numbers, from the
+    history of the catalogue's first folder ({} when there is none). Figures: integrations,
+    active, must_haves_passing, overdue, risk_score and level_<name> for each level."""
+    if hist is None:
+        from .catalogue import default_paths
+        from .initiatives import history_for
+
+        hist = history_for(list(paths or default_paths()))
+        if hist is None:
+            return {}
+    return change_over(hist, days, filters, as_of)
+
+
+def change_text(change: tuple[int, Any, Any], days: int = 30) -> str | None:
+    """'+3 in 30 days' for a metric's delta, or None without history that far back."""
+    _, _, delta = change
+    if delta is None:
+        return None
+    return f"unchanged in {days} days" if delta == 0 else f"{delta:+d} in {days} days"

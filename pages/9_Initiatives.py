@@ -1,0 +1,35 @@
+"""Initiatives: is each stability campaign on track to reach its target by its due date?"""
+
+import streamlit as st
+
+from catalogue_lib import initiatives, ui
+from catalogue_lib import trend_charts as tc
+from catalogue_lib.present import md
+
+f = ui.page(
+    "Initiatives",
+    "Each initiative in scorecard.yaml: integrations in scope meeting its target now, the "
+    "burn-up against the straight line to the due date, and who still needs what.",
+)
+cat, _, _ = ui.current()
+data = initiatives.report(cat, f.as_of_date(), ui.history())
+if not data["initiatives"]:
+    st.info("No initiatives yet: add an `initiatives:` section to scorecard.yaml (see the README).")
+    ui.done()
+    st.stop()
+for i, n in enumerate(data["initiatives"]):
+    st.subheader(md(n["name"]))
+    target = n["target"] if isinstance(n["target"], str) else ", ".join(n["target"])
+    cols = st.columns(4)
+    cols[0].metric("Meeting the target", f"{n['met']} of {n['in_scope']}")
+    cols[1].metric("Progress", f"{n['progress']:.0%}")
+    cols[2].metric("Due", n["due"], f"{n['days_left']} days left", delta_color="off")
+    cols[3].metric("On track", {True: "yes", False: "behind", None: "no history"}[n["on_track"]])
+    st.caption(f"Target: {md(target)} · scope: {md(initiatives.scope_text(n['scope']))}")
+    if n["burnup"]:
+        ui.chart(
+            tc.burnup(n["burnup"], n["due"], "Burn-up: integrations meeting the target"),
+            key=f"burnup_{i}",
+        )
+    ui.table(initiatives.short_table(n), f"initiative-{i}-short", hide=("id",))
+ui.done()

@@ -1,0 +1,178 @@
+"""Initiatives: the scorecard section, progress now, the integrations still short, backlog due
+dates, the burn-up from history, and the command's JSON."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+import yaml
+
+from catalogue_lib.catalogue import open_catalogue
+from catalogue_lib.cli import main
+from catalogue_lib.config import load_scorecard
+from catalogue_lib.history import open_history
+from catalogue_lib.initiatives import expected_on, report
+
+from .conftest import VALID
+from .gitcat import GitCatalogue
+
+AS_OF = dt.date(2026, 11, 28)
+INITIATIVE = {
+    "name": "Carriers at Silver",
+    "target": "silver",
+    "scope": {"type": ["carrier"]},
+    "due": "2027-03-31",
+}
+
+
+def _folder(tmp_path, initiatives, records):
+    folder = tmp_path / "cat"
+    folder.mkdir(parents=True)
+    (folder / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": initiatives}))
+    for rec in records:
+        (folder / f"{rec['id']}.yaml").write_text(yaml.safe_dump(rec, sort_keys=False))
+    return folder
+
+
+def _record(ident: str, **changes) -> dict:
+    """The valid record, made to pass every Silver check."""
+    rec = copy.deepcopy(VALID)
+    rec["id"] = ident
+    rec["operations"]["on_call"] = "pagerduty:carriers"
+    rec["contract"] = {
+        "idempotency": "Idempotency-Key",
+        "webhooks": {"signature_verification": True},
+    }
+    rec["lifecycle"]["test_environment"] = {"kind": "sandbox"}
+    rec.update(changes)
+    return rec
+
+
+def test_accepts_an_initiative_with_a_level_target(tmp_path):
+    folder = _folder(tmp_path, [INITIATIVE], [])
+    card, problems, _ = load_scorecard(folder)
+    assert problems == []
+    assert card.initiatives[0].due == dt.date(2027, 3, 31)
+
+
+def test_accepts_an_initiative_with_a_list_of_checks(tmp_path):
+    folder = _folder(tmp_path, [{**INITIATIVE, "target": ["runbook", "dashboard"]}], [])
+    assert load_scorecard(folder)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"target": "platinum"}, "unknown level 'platinum'"),
+        ({"target": ["runbook", "runbok"]}, "unknown check 'runbok'"),
+        ({"target": []}, "the target lists no check"),
+        ({"due": "next spring"}, "due"),
+        ({"scope": {"type": ["boat"]}}, "scope.type"),
+        ({"scope": {"team": ["x"]}}, "scope.team"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_rejects_a_bad_initiative_like_any_scorecard_mistake(tmp_path, change, message):
+    folder = _folder(tmp_path, [{**INITIATIVE, **change}], [])
+    card, problems, source = load_scorecard(folder)
+    assert source == "default" and card.initiatives == []
+    assert len(problems) >= 1
+    assert any(
+        message in p.message and "default scorecard is in force" in p.message for p in problems
+    )
+    assert all(p.line for p in problems), [str(p) for p in problems]
+
+
+def test_rejects_two_initiatives_with_one_name(tmp_path):
+    folder = _folder(tmp_path, [INITIATIVE, INITIATIVE], [])
+    problems = load_scorecard(folder)[1]
+    assert any("named twice" in p.message for p in problems)
+
+
+def test_progress_counts_the_integrations_in_scope_that_meet_the_target(tmp_path):
+    good = _record("carrier-good")
+    short = _record("carrier-short")
+    short["operations"] = {k: v for k, v in short["operations"].items() if k != "runbook"}
+    shop = _record("shop-x", type="shop")
+    shop["operations"] = {}
+    folder = _folder(tmp_path, [INITIATIVE], [good, short, shop])
+    cat = open_catalogue([str(folder)])
+    assert cat.result.errors == []
+    data = report(cat, AS_OF)
+    n = data["initiatives"][0]
+    assert (n["in_scope"], n["met"]) == (2, 1)
+    assert [s["id"] for s in n["short"]] == ["carrier-short"]
+    assert [c["check"] for c in n["short"][0]["needs"]] == ["runbook"]
+    assert n["short"][0]["needs"][0]["fix"]
+
+
+def test_a_gap_an_initiative_needs_takes_its_due_date_in_the_backlog(tmp_path):
+    short = _record("carrier-short")
+    short["operations"] = {k: v for k, v in short["operations"].items() if k != "runbook"}
+    folder = _folder(tmp_path, [INITIATIVE], [short])
+    cat = open_catalogue([str(folder)])
+    items = cat.query(
+        "backlog",
+        types=[],
+        owners=[],
+        partners=[],
+        criticalities=[],
+        directions=[],
+        search=None,
+        as_of=AS_OF,
+    )
+    gap = items[(items["kind"] == "gap") & items["item"].str.startswith("Runbook")].iloc[0]
+    assert gap["due"].date() == dt.date(2027, 3, 31)
+    assert gap["days"] == (dt.date(2027, 3, 31) - AS_OF).days
+    assert "initiative 'Carriers at Silver' needs it by 2027-03-31" in gap["why"]
+    other = open_catalogue([str(_folder(tmp_path / "b", [], [short]))])
+    plain = other.query(
+        "backlog",
+        types=[],
+        owners=[],
+        partners=[],
+        criticalities=[],
+        directions=[],
+        search=None,
+        as_of=AS_OF,
+    )
+    gap2 = plain[(plain["kind"] == "gap") & plain["item"].str.startswith("Runbook")].iloc[0]
+    assert gap2["due"] is None or gap2["due"] != gap2["due"]  # NaT: no date without initiative
+    assert gap["score"] > gap2["score"]
+
+
+def test_expected_line_runs_from_the_start_to_everything_by_the_due_date():
+    start, due = dt.date(2026, 1, 1), dt.date(2026, 1, 11)
+    assert expected_on(start, start, 2, due, 12) == 2
+    assert expected_on(dt.date(2026, 1, 6), start, 2, due, 12) == 7
+    assert expected_on(due, start, 2, due, 12) == 12
+    assert expected_on(dt.date(2026, 2, 1), start, 2, due, 12) == 12
+
+
+def test_burnup_follows_history_and_the_command_prints_the_report(tmp_path, capsys):
+    g = GitCatalogue(tmp_path / "repo")
+    short = _record("carrier-a")
+    short["operations"] = {k: v for k, v in short["operations"].items() if k != "runbook"}
+    good = _record("carrier-b")
+    (g.dir / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": [INITIATIVE]}))
+    g.write("carrier-a.yaml", short)
+    g.write("carrier-b.yaml", good)
+    g.commit(dt.date(2026, 11, 2), "two carriers, one short")
+    g.write("carrier-a.yaml", _record("carrier-a"))
+    g.commit(dt.date(2026, 11, 20), "runbook added")
+    hist = open_history(g.dir, cache=tmp_path / "cache")
+    cat = open_catalogue([str(g.dir)])
+    data = report(cat, AS_OF, hist)
+    burnup = data["initiatives"][0]["burnup"]
+    assert [(p["date"], p["met"], p["in_scope"]) for p in burnup] == [
+        ("2026-11-02", 1, 2),
+        ("2026-11-20", 2, 2),
+    ]
+    assert burnup[0]["expected"] == 1
+    assert data["initiatives"][0]["on_track"] is True
+    args = ["initiatives", str(g.dir), "--as-of", "2026-11-28", "--format", "json"]
+    assert main([*args, "--cache", str(tmp_path / "cache")]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(data))
