@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from . import db
 from .cache import RecordCache
 from .config import (
+    Freeze,
     Owner,
     Scorecard,
+    load_calendar,
     load_owners,
     load_scorecard,
     run_custom_checks,
@@ -43,6 +46,7 @@ class Catalogue:
     paths: list[str]
     scorecard: Scorecard | None = None
     owners: list[Owner] | None = None
+    freezes: list[Freeze] | None = None
 
     def query(self, name: str, **params: Any):  # -> pd.DataFrame
         return db.query(self.con, name, **params)
@@ -88,9 +92,13 @@ def build_catalogue(
     folder = config_folder(paths)
     card, card_problems, card_source = load_scorecard(folder)
     owners, owner_problems = load_owners(folder)
+    freezes, calendar_problems = load_calendar(folder)
     registry = str(folder / "owners.yaml") if folder else "owners.yaml"
     result.problems.extend(
-        card_problems + owner_problems + owner_warnings(result, owners, registry)
+        card_problems
+        + owner_problems
+        + calendar_problems
+        + owner_warnings(result, owners, registry)
     )
     if card_source != "default":
         ids = {r.id for r in result.records}
@@ -101,7 +109,8 @@ def build_catalogue(
     result.problems.extend(custom_problems)
     db.add_problems(con, custom_problems)
     db.load_scorecard(con, card, failures, owners, {"scorecard": card_source})
-    return Catalogue(con, result, paths, card, owners)
+    db.load_freezes(con, freezes)
+    return Catalogue(con, result, paths, card, owners, freezes)
 
 
 def _jsonable(value: Any) -> Any:
@@ -112,6 +121,36 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+def _present(value: Any) -> bool:
+    return (
+        value is not None
+        and value is not pd.NaT
+        and not (isinstance(value, float) and value != value)
+    )
+
+
+def _deadline(r: dict[str, Any]) -> dict[str, Any]:
+    """One deadline of the summary: the v1 keys, (v1.1) the approximate and derived flags, the
+    form as written of an approximate date, and due_by (with the freeze) where a freeze applies."""
+    out: dict[str, Any] = {
+        "id": r["id"],
+        "kind": r["kind"],
+        "date": _jsonable(r["date"]),
+        "days": int(r["days"]),
+        "overdue": bool(r["overdue"]),
+        "approximate": bool(r["approximate"]),
+        "derived": bool(r["derived"]),
+    }
+    if r["approximate"]:
+        out["written"] = r["written"]
+    if _present(r["due_by"]):
+        out["due_by"] = _jsonable(r["due_by"])
+        out["freeze"] = r["freeze_name"]
+    if _present(r["credential"]):
+        out["credential"] = r["credential"]
+    return out
 
 
 def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
@@ -134,16 +173,7 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
             r["check_name"]: {k: int(r[k]) for k in ("pass", "fail", "na", "unknown")}
             for r in checks.to_dict("records")
         },
-        "deadlines": [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "date": _jsonable(r.date),
-                "days": int(r.days),
-                "overdue": bool(r.overdue),
-            }
-            for r in deadlines.itertuples()
-        ],
+        "deadlines": [_deadline(r) for r in deadlines.to_dict("records")],
         "owners": [
             {
                 "owner": r.owner if isinstance(r.owner, str) else None,

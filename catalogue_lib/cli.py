@@ -205,7 +205,11 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     out.append(f"Deadlines: {len(overdue)} overdue, {len(upcoming)} upcoming")
     for d in overdue + upcoming[:10]:
         when = f"{-d['days']} days overdue" if d["overdue"] else f"in {d['days']} days"
-        out.append(f"  {d['date']}  {d['id']:<28} {d['kind']:<15} {when}")
+        shown = f"{d['written']} (approximate)" if d.get("written") else d["date"]
+        notes = " (derived)" if d.get("derived") else ""
+        if d.get("due_by"):
+            notes += f", due by {d['due_by']} (freeze {d['freeze']})"
+        out.append(f"  {shown:<10}  {d['id']:<28} {d['kind']:<15} {when}{notes}")
     if len(upcoming) > 10:
         out.append(f"  ... and {len(upcoming) - 10} more upcoming")
     out.append("")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import sandbox
 from .db import CHECK_NAMES
@@ -29,7 +29,7 @@ from .load import (
     decode_text,
     read_text,
 )
-from .model import Date, Direction, Level3, PartnerType
+from .model import Date, Direction, Level3, PartnerType, number_text
 from .sandbox import check_custom_sql, run_custom_checks  # noqa: F401 (re-exported)
 from .secrets import find_secrets
 
@@ -126,6 +126,20 @@ class Scorecard(_Strict):
             return memo[name]
 
         return {lv.name: resolve(lv.name) for lv in self.levels}
+
+
+class Freeze(_Strict):
+    """(v1.1) A change freeze: deadlines inside it must be met before it starts."""
+
+    name: Annotated[str, BeforeValidator(number_text)] = Field(
+        min_length=1, description="The freeze's name.", examples=["Peak 2026"]
+    )
+    from_: Date = Field(alias="from", description="First day (exact).", examples=["2026-11-16"])
+    to: Date = Field(description="Last day (exact), included.", examples=["2027-01-04"])
+
+
+class Calendar(_Strict):
+    freezes: list[Freeze] = Field(default_factory=list)
 
 
 class Owner(_Strict):
@@ -439,3 +453,58 @@ def read_owners(
                     )
                 )
     return owners, problems
+
+
+CALENDAR_FALLBACK = "no freezes are in force"
+
+
+def load_calendar(folder: Path | None) -> tuple[list[Freeze], list[Problem]]:
+    """(v1.1) The change freezes of the folder's calendar.yaml, read like scorecard.yaml: a file
+    with a mistake is reported (errors naming the file and line) and then no freeze is in force."""
+    path = _config_file(folder, "calendar")
+    if path is None:
+        return [], []
+    shown = str(path)
+
+    def fail(line: int | None, message: str) -> tuple[list[Freeze], list[Problem]]:
+        return [], [Problem(shown, line, "error", f"{message}; {CALENDAR_FALLBACK}")]
+
+    try:
+        data, lines = _read_yaml(path)
+    except _FileProblem as exc:
+        return fail(exc.line, exc.message)
+    if data is None:
+        return [], []
+    if not isinstance(data, dict):
+        return fail(1, "a calendar is a mapping with a 'freezes' list")
+    if data.get("freezes", ()) is None:
+        data = {**data, "freezes": []}  # `freezes:` with nothing under it: no freeze
+    try:
+        calendar = Calendar.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc)
+            problems.append(
+                Problem(
+                    shown,
+                    _line_for(loc, lines),
+                    "error",
+                    f"{where}: {err['msg'].removeprefix('Value error, ')}; {CALENDAR_FALLBACK}",
+                )
+            )
+        return [], problems
+    backwards = [(i, f) for i, f in enumerate(calendar.freezes) if f.to < f.from_]
+    if backwards:
+        return [], [
+            Problem(
+                shown,
+                _line_for(("freezes", i), lines),
+                "error",
+                f"freezes[{i}] ({f.name}): 'to' ({f.to}) is before 'from' ({f.from_}); "
+                f"{CALENDAR_FALLBACK}",
+            )
+            for i, f in backwards
+        ]
+    return calendar.freezes, []

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
+from .lifecycle import derived_sunsets
 from .load import LoadResult, Problem
+from .model import first_day, is_approximate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,6 +94,16 @@ def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int
         cur.close()
 
 
+def _day(value: Any) -> Any:
+    """A partner date as stored: its first day (ISO text), approximate or not."""
+    day = first_day(value) if is_approximate(value) else value
+    return day.isoformat() if hasattr(day, "isoformat") else day
+
+
+def _written(value: Any) -> str | None:
+    return value if is_approximate(value) else None
+
+
 def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any]]:
     d = json.loads(lr.json)  # the validated record; fields that are None are absent
     auth = d.get("auth") or _EMPTY
@@ -101,6 +113,7 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
     slo = ops.get("slo") or _EMPTY
     life = d.get("lifecycle") or _EMPTY
     env = life.get("test_environment") or _EMPTY
+    links = d.get("partner_links") or _EMPTY
     return {
         "id": d["id"],
         "name": d["name"],
@@ -116,7 +129,10 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
         "support_contact": d.get("support_contact"),
         "reviewed_on": d.get("reviewed_on"),
         "auth_method": auth.get("method"),
-        "auth_expires_on": auth.get("expires_on"),
+        "auth_expires_on": _day(auth.get("expires_on")),
+        "auth_expires_written": _written(auth.get("expires_on")),
+        "auth_rotate_every_days": auth.get("rotate_every_days"),
+        "auth_rotated_on": auth.get("rotated_on"),
         "endpoints": contract.get("endpoints") or [],
         "schema_versioning": contract.get("schema_versioning"),
         "idempotency": contract.get("idempotency"),
@@ -126,6 +142,7 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
         "webhook_signature_verification": hooks.get("signature_verification"),
         "webhook_replay": hooks.get("replay"),
         "webhook_delivery": hooks.get("delivery"),
+        "webhook_transport": hooks.get("transport"),
         "slo_success_rate_pct": slo.get("success_rate_pct"),
         "slo_latency_p95_ms": slo.get("latency_p95_ms"),
         "slo_freshness_minutes": slo.get("freshness_minutes"),
@@ -138,6 +155,12 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
         "escalation": ops.get("escalation"),
         "deprecation_policy": life.get("deprecation_policy"),
         "migration_plan": life.get("migration_plan"),
+        "support_months": life.get("support_months"),
+        "support_months_after_successor": life.get("support_months_after_successor"),
+        "status_page": links.get("status_page"),
+        "changelog": links.get("changelog"),
+        "deprecations_page": links.get("deprecations"),
+        "developer_portal": links.get("developer_portal"),
         "test_environment": env.get("kind"),
         "test_environment_notes": env.get("notes"),
         "load_order": order,
@@ -275,15 +298,62 @@ def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
 
 def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int) -> None:
     integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
+    credentials: list[dict[str, Any]] = []
     for order, lr in enumerate(batch, start=first):
         row, d = _integration_row(lr, order)
         integrations.append(row)
         rid = row["id"]
         life = d.get("lifecycle") or _EMPTY
-        for i, v in enumerate(life.get("versions") or ()):
-            versions.append({"integration_id": rid, "position": i, **v})
+        listed = life.get("versions") or []
+        unreadable = set(getattr(lr, "unreadable", ()))
+        derived = derived_sunsets(
+            listed,
+            life.get("support_months"),
+            life.get("support_months_after_successor"),
+            {i for i in range(len(listed)) if f"lifecycle.versions[{i}].sunset_on" in unreadable},
+        )
+        for i, v in enumerate(listed):
+            sunset, sunset_written, is_derived = v.get("sunset_on"), None, False
+            if i in derived:
+                sunset, sunset_written, is_derived = derived[i][0], derived[i][1], True
+            else:
+                sunset_written = _written(sunset)
+            versions.append(
+                {
+                    **v,
+                    "integration_id": rid,
+                    "position": i,
+                    "released_on": _day(v.get("released_on")),
+                    "deprecated_on": _day(v.get("deprecated_on")),
+                    "sunset_on": _day(sunset),
+                    "released_written": _written(v.get("released_on")),
+                    "deprecated_written": _written(v.get("deprecated_on")),
+                    "sunset_written": sunset_written,
+                    "sunset_derived": is_derived,
+                    "on_sunset": v.get("on_sunset") or "stops",
+                }
+            )
         for i, c in enumerate(life.get("planned_changes") or ()):
-            changes.append({"integration_id": rid, "position": i, **c})
+            changes.append(
+                {
+                    **c,
+                    "integration_id": rid,
+                    "position": i,
+                    "date": _day(c.get("date")),
+                    "date_written": _written(c.get("date")),
+                    "done": bool(c.get("done")),
+                }
+            )
+        for i, k in enumerate((d.get("auth") or _EMPTY).get("credentials") or ()):
+            credentials.append(
+                {
+                    **k,
+                    "integration_id": rid,
+                    "position": i,
+                    "expires_on": _day(k.get("expires_on")),
+                    "expires_written": _written(k.get("expires_on")),
+                }
+            )
         for i, k in enumerate(d.get("risks", ())):
             risks.append({"integration_id": rid, "position": i, **k})
         for i, n in enumerate(d.get("incidents", ())):
@@ -293,6 +363,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int) ->
     _insert(con, "integrations", integrations)
     _insert(con, "versions", versions)
     _insert(con, "planned_changes", changes)
+    _insert(con, "credentials", credentials)
     _insert(con, "risks", risks)
     _insert(con, "incidents", incidents)
     _insert(con, "check_overrides", overrides)
@@ -427,5 +498,22 @@ def fill_scorecard(
                 "scope_ids": list(n.scope.ids),
             }
             for i, n in enumerate(getattr(card, "initiatives", []))
+        ],
+    )
+
+
+def load_freezes(con: duckdb.DuckDBPyConnection, freezes: list[Any]) -> None:
+    """(v1.1) The change freezes of calendar.yaml (config.Freeze)."""
+    _insert(
+        con,
+        "freezes",
+        [
+            {
+                "position": i,
+                "name": f.name,
+                "from_date": f.from_.isoformat(),
+                "to_date": f.to.isoformat(),
+            }
+            for i, f in enumerate(freezes)
         ],
     )

@@ -14,7 +14,14 @@ from .records import Problem, _FileProblem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".md", ".txt", ".csv"}
-CONFIG_FILES = {"scorecard.yaml", "scorecard.yml", "owners.yaml", "owners.yml"}
+CONFIG_FILES = {
+    "scorecard.yaml",
+    "scorecard.yml",
+    "owners.yaml",
+    "owners.yml",
+    "calendar.yaml",  # (v1.1) change freezes
+    "calendar.yml",
+}
 
 
 def shown_name(text: str) -> str:

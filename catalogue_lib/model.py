@@ -1,4 +1,4 @@
-"""The catalogue record, v1 (see docs/record-format.md and the shared spec).
+"""The catalogue record, v1.1 (see the shared spec, record-format.md).
 
 Every field carries a description and an example so `catalogue schema` gives
 editors completion and hover help. Only id, name, type, partner and direction
@@ -7,18 +7,36 @@ are required; every other missing field is a gap the dashboard shows.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+)
+
+from .values import (  # noqa: F401 (re-exported: the record's value types)
+    MAX_TEXT,
+    PARTNER_DATE_FORMS,
+    Date,
+    Days,
+    Link,
+    Months,
+    OptDate,
+    OptText,
+    PartnerDate,
+    RawFloat,
+    RawInt,
+    Text,
+    TextList,
+    _as_list,
+    _date_only,
+    first_day,
+    is_approximate,
+    number_text,
 )
 
 PartnerType = Literal["shop", "carrier"]
@@ -27,7 +45,9 @@ Level3 = Literal["high", "medium", "low"]
 Stage = Literal["planned", "pilot", "hypercare", "live", "sunsetting", "retired"]
 AuthMethod = Literal["oauth", "api_key", "mtls", "token", "basic", "none"]
 VersionStatus = Literal["current", "supported", "deprecated", "retired"]
-TestEnvKind = Literal["sandbox", "staging", "none"]
+TestEnvKind = Literal["sandbox", "staging", "none", "not_offered"]
+OnSunset = Literal["stops", "falls_forward", "unsupported"]
+Transport = Literal["http", "queue"]
 Severity = Literal["sev1", "sev2", "sev3", "sev4"]
 Category = Literal[
     "auth_expiry",
@@ -46,77 +66,57 @@ CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
 
 
-def _strip_none(value: Any) -> Any:
-    """Blank strings mean "not set"."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _check_link(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
-        raise ValueError("must be an http:// or https:// URL")
-    return value
-
-
-def _as_list(value: Any) -> Any:
-    """A single value where a list is expected is read as a one-item list."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return value
-
-
-MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
-OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
-Link = Annotated[Text | None, BeforeValidator(_strip_none), AfterValidator(_check_link)]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
-
-
-def _date_only(value: Any) -> Any:
-    """Dates are ISO YYYY-MM-DD, nothing more: a time or time zone is refused."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("must be a date YYYY-MM-DD without a time")
-    if isinstance(value, str):
-        value = value.strip()
-        if (
-            len(value) != 10
-            or value[4] != "-"
-            or value[7] != "-"
-            or not value.replace("-", "").isdigit()
-        ):
-            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a real date ({exc})") from None
-    if value is not None and not isinstance(value, dt.date):
-        raise ValueError("must be a date YYYY-MM-DD")
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_date_only)]
-OptDate = Annotated[dt.date | None, BeforeValidator(_date_only)]
-
-
 class Strict(BaseModel):
     # Unknown keys are reported by the loader as warnings (with a suggestion);
     # the model itself ignores them so a typo never loses the rest of a record.
     model_config = ConfigDict(extra="ignore", frozen=False, str_strip_whitespace=True)
 
 
-class Auth(Strict):
+class _Rotation(Strict):
+    rotate_every_days: Days | None = Field(
+        None,
+        description="(v1.1) The partner or our policy requires rotation this often, in days; "
+        "with rotated_on, the next rotation is a deadline.",
+        examples=[180],
+    )
+    rotated_on: OptDate = Field(
+        None,
+        description="(v1.1) Last rotation (an exact date); the next one is due rotated_on + "
+        "rotate_every_days.",
+        examples=["2026-09-01"],
+    )
+
+
+class Credential(_Rotation):
+    name: Text = Field(
+        description="(v1.1) Which credential this is.", examples=["label signing key"]
+    )
+    method: AuthMethod | None = Field(
+        None, description="(v1.1) How this credential authenticates.", examples=["mtls"]
+    )
+    expires_on: PartnerDate = Field(
+        None,
+        description="(v1.1) When this credential expires (a deadline the dashboard watches); "
+        "a month or quarter is approximate.",
+        examples=["2027-05-01"],
+    )
+
+
+class Auth(_Rotation):
     method: AuthMethod | None = Field(
         None, description="How we authenticate with the partner.", examples=["api_key"]
     )
-    expires_on: OptDate = Field(
+    expires_on: PartnerDate = Field(
         None,
-        description="When the certificate or token expires (a deadline the dashboard watches).",
+        description="When the certificate or token expires (a deadline the dashboard watches); "
+        "a month or quarter is approximate.",
         examples=["2027-02-01"],
+    )
+    credentials: list[Credential] = Field(
+        default_factory=list,
+        description="(v1.1) Further credentials, each with its own expiry and rotation (nothing "
+        "is inherited from auth).",
+        examples=[[{"name": "label signing key", "method": "mtls", "expires_on": "2027-05-01"}]],
     )
 
 
@@ -135,6 +135,12 @@ class Webhooks(Strict):
         None,
         description="Delivery guarantees (at-least-once, ordering, duplicates).",
         examples=["at least once, may duplicate"],
+    )
+    transport: Transport | None = Field(
+        None,
+        description="(v1.1) http (default), or queue: the partner delivers into a queue service "
+        "(SQS, EventBridge, Pub/Sub) whose access control we own, so payload signatures do not apply.",
+        examples=["http"],
     )
 
 
@@ -222,26 +228,63 @@ class Version(Strict):
     status: VersionStatus = Field(
         description="Support status of this version.", examples=["current"]
     )
-    released_on: OptDate = Field(None, description="Release date.", examples=["2025-04-01"])
-    deprecated_on: OptDate = Field(
-        None, description="Date the version is (or was) deprecated.", examples=["2026-06-01"]
+    released_on: PartnerDate = Field(
+        None,
+        description="Release date (a month or quarter is approximate).",
+        examples=["2025-04-01"],
     )
-    sunset_on: OptDate = Field(
-        None, description="The day the version stops working.", examples=["2027-01-31"]
+    deprecated_on: PartnerDate = Field(
+        None,
+        description="Date the version is (or was) deprecated (a month or quarter is approximate).",
+        examples=["2026-06-01"],
+    )
+    sunset_on: PartnerDate = Field(
+        None,
+        description="The version's sunset day (a month or quarter is approximate); "
+        "on_sunset says what happens then.",
+        examples=["2027-01-31"],
+    )
+    on_sunset: OnSunset | None = Field(
+        None,
+        description="(v1.1) What happens to us at the sunset: stops (calls fail; the default), "
+        "falls_forward (the partner silently serves a newer version) or unsupported (it keeps "
+        "working without security fixes or support).",
+        examples=["stops"],
+    )
+    source: Link = Field(
+        None,
+        description="(v1.1) The partner's announcement of this version's dates.",
+        examples=["https://developer.example.com/changelog/v1-sunset"],
     )
 
 
 class PlannedChange(Strict):
-    date: Date = Field(description="When the change happens.", examples=["2027-03-01"])
+    date: PartnerDate = Field(
+        None,
+        description="When the change happens (a month or quarter is approximate).",
+        examples=["2027-03-01"],
+    )
     summary: OptText = Field(
         None, description="What changes.", examples=["partner moves manifests to v3"]
     )
     breaking: bool = Field(False, description="True when the change breaks us.", examples=[True])
+    done: bool = Field(
+        False,
+        description="(v1.1) True once we have made the change: a done change is history.",
+        examples=[False],
+    )
+    source: Link = Field(
+        None,
+        description="(v1.1) The partner's announcement of the change.",
+        examples=["https://developer.example.com/changelog/manifests-v3"],
+    )
 
 
 class TestEnvironment(Strict):
     kind: TestEnvKind | None = Field(
-        None, description="Sandbox or staging availability.", examples=["sandbox"]
+        None,
+        description="Sandbox or staging availability; (v1.1) not_offered: the partner has none.",
+        examples=["sandbox"],
     )
     notes: OptText = Field(
         None, description="Limitations.", examples=["no manifest endpoint in the sandbox"]
@@ -257,6 +300,18 @@ class Lifecycle(Strict):
         description="How breaking changes are handled.",
         examples=["12 months notice, 6 months overlap"],
     )
+    support_months: Months | None = Field(
+        None,
+        description="(v1.1) Each version is supported this many months after its released_on "
+        "(a derived sunset where sunset_on is not given).",
+        examples=[12],
+    )
+    support_months_after_successor: Months | None = Field(
+        None,
+        description="(v1.1) ... or this many months after the next version's released_on; "
+        "where both apply the later date counts.",
+        examples=[24],
+    )
     migration_plan: Link = Field(
         None,
         description="Link to the migration plan for breaking changes.",
@@ -267,6 +322,29 @@ class Lifecycle(Strict):
     )
     test_environment: TestEnvironment | None = Field(
         None, description="Test environment availability."
+    )
+
+
+class PartnerLinks(Strict):
+    status_page: Link = Field(
+        None,
+        description="(v1.1) The partner's status page.",
+        examples=["https://status.example.com"],
+    )
+    changelog: Link = Field(
+        None,
+        description="(v1.1) The partner's changelog.",
+        examples=["https://developer.example.com/changelog"],
+    )
+    deprecations: Link = Field(
+        None,
+        description="(v1.1) The partner's deprecation notices.",
+        examples=["https://developer.example.com/deprecations"],
+    )
+    developer_portal: Link = Field(
+        None,
+        description="(v1.1) The partner's developer portal.",
+        examples=["https://developer.example.com"],
     )
 
 
@@ -311,9 +389,9 @@ def _directions(value: Any) -> Any:
 class Integration(Strict):
     """One integration with a shop or carrier partner."""
 
-    id: Annotated[str, StringConstraints(pattern=SLUG_RE, max_length=100)] = Field(
-        description="Unique slug: lowercase a-z, 0-9 and '-'.", examples=["carrier-a"]
-    )
+    id: Annotated[
+        str, StringConstraints(pattern=SLUG_RE, max_length=100), BeforeValidator(number_text)
+    ] = Field(description="Unique slug: lowercase a-z, 0-9 and '-'.", examples=["carrier-a"])
     name: Text = Field(description="Display name.", examples=["Carrier A"])
     type: PartnerType = Field(description="Partner type.", examples=["carrier"])
     partner: Text = Field(description="The company on the other side.", examples=["Carrier A"])
@@ -361,6 +439,9 @@ class Integration(Strict):
     contract: Contract | None = Field(None, description="Contracts and endpoints.")
     operations: Operations | None = Field(None, description="Operational expectations.")
     lifecycle: Lifecycle | None = Field(None, description="Lifecycle management.")
+    partner_links: PartnerLinks | None = Field(
+        None, description="(v1.1) The partner's public pages, shown on the record page."
+    )
     risks: list[Risk] = Field(default_factory=list, description="Known risks.")
     incidents: list[Incident] = Field(default_factory=list, description="Past incidents.")
 
@@ -368,7 +449,7 @@ class Integration(Strict):
 def json_schema() -> dict[str, Any]:
     schema = Integration.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Integration catalogue record v1"
+    schema["title"] = "Integration catalogue record v1.1"
     return schema
 
 

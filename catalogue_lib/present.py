@@ -159,6 +159,19 @@ COLUMN_LABELS = {
     "items": "Items",
     "problems": "Problems",
     "files": "Files",
+    # v1.1
+    "shown_date": "Written as",
+    "due_by": "Due by (freeze)",
+    "freeze_name": "Freeze",
+    "freeze": "Freeze",
+    "on_sunset": "On sunset",
+    "credential": "Credential",
+    "next_rotation": "Next rotation",
+    "rotated_on": "Rotated on",
+    "rotate_every_days": "Rotate every (days)",
+    "deadlines_inside": "Deadlines inside",
+    "from_date": "From",
+    "to_date": "To",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {**KIND_LABELS, **BACKLOG_KIND_LABELS},
@@ -287,7 +300,12 @@ def record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
     auth = _joined(
         [
             t("auth_method"),
-            f"expires {t('auth_expires_on')}" if t("auth_expires_on") != DASH else DASH,
+            f"expires {t('auth_expires_written')} (approximate)"
+            if t("auth_expires_written") != DASH
+            else (f"expires {t('auth_expires_on')}" if t("auth_expires_on") != DASH else DASH),
+            f"rotated every {t('auth_rotate_every_days')} days"
+            if t("auth_rotate_every_days") != DASH
+            else DASH,
         ]
     )
     hooks = _joined(
@@ -297,6 +315,15 @@ def record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
             else DASH,
             f"replay {t('webhook_replay')}" if t("webhook_replay") != DASH else DASH,
             f"delivery {t('webhook_delivery')}" if t("webhook_delivery") != DASH else DASH,
+            f"transport {t('webhook_transport')}" if t("webhook_transport") != DASH else DASH,
+        ]
+    )
+    window = _joined(
+        [
+            f"{t('support_months')} months after release" if t("support_months") != DASH else DASH,
+            f"{t('support_months_after_successor')} months after the next version"
+            if t("support_months_after_successor") != DASH
+            else DASH,
         ]
     )
     env = t("test_environment")
@@ -350,6 +377,16 @@ def record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
                 ("Deprecation policy", t("deprecation_policy")),
                 ("Migration plan", link("open migration plan", v.get("migration_plan"))),
                 ("Test environment", env),
+                ("Support window", window),
+            ],
+        ),
+        (
+            "Partner links",
+            [
+                ("Status page", link("status page", v.get("status_page"))),
+                ("Changelog", link("changelog", v.get("changelog"))),
+                ("Deprecations", link("deprecation notices", v.get("deprecations_page"))),
+                ("Developer portal", link("developer portal", v.get("developer_portal"))),
             ],
         ),
     ]

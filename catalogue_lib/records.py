@@ -6,11 +6,18 @@ import difflib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Integration, known_keys
+from .badvalues import (
+    bad_value_overrides,
+    kept_unreadable,
+    numbers_in_text,
+    tolerant_validate,
+)
+from .model import Integration, known_keys, number_text
 from .secrets import find_secrets
 
 LineMap = dict[tuple, int]
@@ -39,8 +46,11 @@ class LoadedRecord:
     path: str
     line: int | None
     form: str  # yaml | json | markdown | csv
-    # check name -> state forced by the source (table forms: unknown / from the Monitoring cell)
+    # check name -> state forced by the source (table forms: unknown / from the Monitoring cell),
+    # or (v1.1) "unknown_if_fail" / "unknown_unless_pass" where a bad value was dropped (see badvalues)
     overrides: dict[str, str] = field(default_factory=dict)
+    # (v1.1) dotted paths of the values dropped as unreadable from the record as kept
+    unreadable: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -50,6 +60,7 @@ class LoadedRecord:
         line: int | None,
         form: str,
         overrides: dict[str, str] | None = None,
+        unreadable: tuple[str, ...] = (),
     ) -> LoadedRecord:
         return cls(
             record.__pydantic_serializer__.to_json(record, exclude_none=True),
@@ -59,6 +70,7 @@ class LoadedRecord:
             line,
             form,
             dict(overrides or {}),
+            tuple(unreadable),
         )
 
     @property
@@ -112,8 +124,9 @@ def unknown_keys(
     known = known_keys(model)
     for key, value in data.items():
         if key not in known:
+            home = _homes(model).get(str(key))
             close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            yield (*path, key), close[0] if close else ""
+            yield (*path, key), home or (close[0] if close else "")
             continue
         nested = known[key]
         if nested is None:
@@ -123,6 +136,18 @@ def unknown_keys(
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 yield from unknown_keys(item, nested, (*path, key, i))
+
+
+@cache
+def _homes(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> where it lives one level down (status_page -> partner_links.status_page),
+    for a key written at the wrong level; only names with a single home."""
+    found: dict[str, list[str]] = {}
+    for name, nested in known_keys(model).items():
+        if nested is not None:
+            for inner in known_keys(nested):
+                found.setdefault(inner, []).append(f"{name}.{inner}")
+    return {k: v[0] for k, v in found.items() if len(v) == 1 and k not in known_keys(model)}
 
 
 def _article(noun: str) -> str:
@@ -188,7 +213,7 @@ def build_record(
                 for loc, kind in found
             ]
     problems: list[Problem] = []
-    label = str(data.get("id") or data.get("name") or "record")[:80]
+    label = str(number_text(data.get("id")) or number_text(data.get("name")) or "record")[:80]
     for key_path, suggestion in unknown_keys(data, Integration):
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         problems.append(
@@ -199,10 +224,90 @@ def build_record(
                 f"{label}: unknown key '{_dotted(key_path)}'{hint}",
             )
         )
-    try:
-        record = Integration.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+    problems.extend(
+        Problem(
+            shown,
+            at(loc),
+            "warning",
+            f"{label}: {_dotted(loc)}: the number {raw} is read as the text '{raw}'; "
+            f'quote it ("{raw}") to say so',
+        )
+        for loc, raw in numbers_in_text(data, Integration)
+    )
+    data, dropped, fatal = tolerant_validate(data)
+    if fatal is not None:
+        return None, problems + _validation_problems(fatal, shown, at, line, label)
+    record, bad = dropped
+    for loc, err, target in bad:
+        problems.append(_bad_value_problem(shown, at(loc), label, loc, err, target))
+    if record is not None and record.lifecycle is not None:
+        for i, change in enumerate(record.lifecycle.planned_changes):
+            loc = ("lifecycle", "planned_changes", i)
+            if change.date is None and not any(t[:3] == loc for *_, t in bad):
+                problems.append(
+                    Problem(
+                        shown,
+                        at(loc),
+                        "error",
+                        f"{label}: {_dotted(loc)}: missing required field 'date'; "
+                        "the change is kept without a date (no deadline)",
+                    )
+                )
+    if record is not None and record.auth is not None:
+        holders = [(("auth",), record.auth)] + [
+            (("auth", "credentials", i), c) for i, c in enumerate(record.auth.credentials)
+        ]
+        for loc, holder in holders:
+            if (holder.rotate_every_days is None) != (holder.rotated_on is None):
+                has, lacks = (
+                    ("rotate_every_days", "rotated_on")
+                    if holder.rotated_on is None
+                    else ("rotated_on", "rotate_every_days")
+                )
+                problems.append(
+                    Problem(
+                        shown,
+                        at((*loc, has)),
+                        "warning",
+                        f"{label}: {_dotted(loc)}: {has} without {lacks}: "
+                        "no rotation deadline until both are given",
+                    )
+                )
+    overrides = {**bad_value_overrides([t for _, _, t in bad]), **(overrides or {})}
+    return LoadedRecord.of(
+        record, shown, line, form, overrides, kept_unreadable([t for _, _, t in bad], data)
+    ), problems
+
+
+def _bad_value_problem(
+    shown: str, line: int | None, label: str, loc: tuple, err: dict, target: tuple
+) -> Problem:
+    if err["type"] == "missing":
+        text = f"missing required field '{loc[-1]}'"
+    else:
+        text = err["msg"].removeprefix("Value error, ")
+        if err["type"] != "value_error" and not isinstance(err.get("input"), dict | list):
+            text += f" (got {_short(err.get('input'))})"
+    if len(target) >= 3 and target[-3] == "planned_changes" and target[-1] == "date":
+        kept = "the change is kept without a date (no deadline)"
+    elif target == loc:
+        kept = "the record is loaded without this value"
+    else:
+        kept = f"the record is loaded without {_dotted(target)}"
+    where = _dotted(loc[:-1]) if err["type"] == "missing" else _dotted(loc)
+    return Problem(shown, line, "error", f"{label}: {where or 'record'}: {text}; {kept}")
+
+
+def _validation_problems(
+    exc: ValidationError,
+    shown: str,
+    at: Callable[[tuple], int | None],
+    line: int | None,
+    label: str,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    errors = exc.errors(include_url=False)
+    if errors:
         missing = [
             _dotted(e["loc"]) for e in errors if e["type"] == "missing" and len(e["loc"]) == 1
         ]
@@ -231,5 +336,4 @@ def build_record(
                     got = ""
                 msg = f"{_dotted(loc) or 'record'}: {text}{got}"
             problems.append(Problem(shown, at(loc), "error", f"{label}: {msg}"))
-        return None, problems
-    return LoadedRecord.of(record, shown, line, form, overrides), problems
+    return problems

@@ -24,18 +24,28 @@ BACKLOG_COLUMNS = [
     "action",
     "due",
     "days",
+    "due_by",
+    "approximate",
+    "written",
+    "derived",
     "why",
 ]
 
 SCORING_RULE = (
     "score = criticality weight (high 3, medium or not set 2, low 1) x severity x urgency. "
-    "Severity: a failing check's weight from the scorecard (must-haves 3); a sunset or credential "
-    "expiry 3, a deprecation 2, a breaking change without a migration plan 3 (with one 2, "
-    "non-breaking 1); a risk likelihood x impact / 3. Urgency: overdue 4; a deadline in d days "
-    "1 + 2 x max(0, 1 - d/180), so 3 when due today and 1 from 180 days out; no date 1."
+    "Severity: a failing check's weight from the scorecard (must-haves 3); a sunset by what "
+    "happens that day (on_sunset): stops working 3, falls forward to a newer version 2, keeps "
+    "working unsupported 1; a credential expiry or rotation 3, a deprecation 2, a breaking change "
+    "still ahead without a migration plan 3 (with one 2, non-breaking 1; a change marked done is "
+    "history); a risk likelihood x impact / 3. Urgency: overdue 4; a deadline in d days "
+    "1 + 2 x max(0, 1 - d/180), so 3 when due today and 1 from 180 days out; no date 1. "
+    "A deadline inside a change freeze (calendar.yaml) that starts after today is due by the day "
+    "before the freeze: d counts to that day, and the backlog ranks it by it. An approximate "
+    "date (a month or quarter) counts as its first day."
 )
 TIE_BREAK = (
-    "Equal scores are ordered by due date (soonest first, undated last), then criticality "
+    "Equal scores are ordered by the day they are due by (the day before a freeze, else the "
+    "date; soonest first, undated last), then criticality "
     "(high first), then integration name."
 )
 
@@ -91,6 +101,25 @@ def markdown_table(df: pd.DataFrame, columns: list[str], headers: list[str] | No
     return "\n".join(lines)
 
 
+def _given(value: object) -> bool:
+    return _cell(value) != ""
+
+
+def due_text(row: dict) -> str:
+    """A deadline's date for people: as written when approximate, marked derived, and the day it
+    is due by when a freeze applies."""
+    if not _given(row.get("due")):
+        return ""
+    text = _cell(row["due"])
+    if row.get("approximate") is True and _given(row.get("written")):
+        text = f"{row['written']} (approximate)"
+    if row.get("derived") is True:
+        text += " (derived)"
+    if _given(row.get("due_by")):
+        text += f", due by {_cell(row['due_by'])}"
+    return text
+
+
 def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "json":
         return json.dumps(
@@ -104,10 +133,11 @@ def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     if fmt == "csv":
         out = df.copy()
         out["due"] = out["due"].map(lambda d: _cell(d))
+        out["due_by"] = out["due_by"].map(lambda d: _cell(d))
         return dataframe_csv(out)
     title = f"# Stability backlog as of {as_of.isoformat()}\n\n{SCORING_RULE} {TIE_BREAK}\n\n"
     table = markdown_table(
-        df,
+        df.assign(due=[due_text(r) for r in df.to_dict("records")]),
         ["rank", "score", "name", "owner", "item", "action", "due", "why"],
         ["#", "Score", "Integration", "Owner", "Item", "Action", "Due", "Why it ranks here"],
     )
@@ -151,7 +181,11 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     ]
 
     deadlines = deadlines.assign(
-        status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"})
+        status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"}),
+        due_by=[
+            f"{_cell(r['due_by'])} ({r['freeze_name']})" if _given(r["due_by"]) else ""
+            for r in deadlines.to_dict("records")
+        ],
     )
     sections = [
         (
@@ -164,8 +198,9 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
             "Deadlines (overdue, and the next 365 days)",
             deadlines,
             {
-                "date": "Date",
+                "shown_date": "Date",
                 "days": "Days",
+                "due_by": "Due by (freeze)",
                 "name": "Integration",
                 "kind": "Kind",
                 "version": "Version",

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from .model import RawFloat, RawInt
 from .records import LineMap, LoadedRecord, Problem, build_record
 from .source_yaml import _PyLoader, _split_records
 from .yaml_guards import _inspect_node
@@ -38,7 +39,8 @@ def _load_json(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]
         return out
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        # numbers keep the text they were written as (v1.1: a number where text is expected)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=RawInt, parse_float=RawFloat)
     except json.JSONDecodeError as exc:
         return [], [Problem(shown, exc.lineno, "error", f"invalid JSON: {exc.msg}")]
     if duplicates:

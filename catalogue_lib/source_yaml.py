@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .model import RawFloat, RawInt
 from .records import LineMap, LoadedRecord, Problem, _FileProblem, build_record
 from .yaml_fast import fast_load
 from .yaml_guards import (
@@ -86,14 +87,28 @@ _Loader.yaml_implicit_resolvers = _no_timestamps(yaml.SafeLoader.yaml_implicit_r
 _Loader._anywhere = _Loader.yaml_implicit_resolvers.get(None, [])
 
 
+def _raw_int(loader: Any, node: yaml.ScalarNode) -> Any:
+    """An int that remembers the text it was written as (v1.1: numbers in text fields)."""
+    return RawInt(node.value, yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+
+
+def _raw_float(loader: Any, node: yaml.ScalarNode) -> Any:
+    return RawFloat(node.value, yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+
+
+for _cls in (_Loader, _PyLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _raw_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _raw_float)
+
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _SCALARS = {
     "tag:yaml.org,2002:null": lambda loader, node: None,
     "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
-    "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    "tag:yaml.org,2002:int": _raw_int,
+    "tag:yaml.org,2002:float": _raw_float,
 }
 
 

@@ -49,6 +49,7 @@ ui.chart(
     key="months",
 )
 extra = ("type", "overdue", "breaking", "breaking_without_plan")
+extra += ("approximate", "written", "derived", "on_sunset", "credential")  # v1.1: see shown_date
 tab_overdue, tab_all = st.tabs([f"Overdue ({d['overdue']:,})", f"Everything within {horizon} days"])
 with tab_overdue:
     ui.big_table(
@@ -56,4 +57,8 @@ with tab_overdue:
     )
 with tab_all:
     ui.big_table("timeline", key="deadlines", horizon=horizon, status="all", hide=extra)
+freezes = ui.query("freezes")
+if len(freezes):
+    st.subheader("Change freezes (calendar.yaml): a deadline inside one is due by the day before")
+    ui.table(freezes, "freezes")
 ui.done()

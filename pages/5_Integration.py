@@ -57,6 +57,7 @@ elif len(level):
 for title, name in [
     ("Checks", "integration_checks"),
     ("Deadlines", "integration_deadlines"),
+    ("Credentials", "integration_credentials"),
     ("Versions", "integration_versions"),
     ("Planned changes", "integration_changes"),
     ("Known failure modes: risks", "integration_risks"),

@@ -237,7 +237,14 @@ def test_backlog_page_shows_the_ten_first_items_and_the_rule(app):
     go(app, "pages/7_Backlog.py")
     no_exception(app)
     assert "How items are scored and ordered" in [e.label for e in app.expander]
-    assert any("Equal scores are ordered by due date" in c.value for c in app.caption)
+    assert any(
+        "Equal scores are ordered by the day they are due by" in c.value for c in app.caption
+    )
+    rule = next(m.value for m in app.markdown if "score = criticality weight" in m.value)
+    assert (
+        "stops working 3, falls forward to a newer version 2, keeps working unsupported 1" in rule
+    )
+    assert "due by the day before the freeze" in rule  # v1.1: sunset weights and freeze rule
     cards = [m.value for m in app.markdown if m.value.startswith("**#")]
     assert len(cards) == min(10, int(metric(app, "Work items").replace(",", "")))
     every = app.dataframe[0].value

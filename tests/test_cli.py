@@ -91,7 +91,15 @@ def test_summary_json_on_the_fixture(capsys):
     assert data["checks"]["runbook"] == {"pass": 2, "fail": 2, "na": 0, "unknown": 1}
     assert sum(data["checks"]["migration_plan"].values()) == 5  # the retired one is left out
     assert len(data["deadlines"]) == 5
-    assert set(data["deadlines"][0]) == {"id", "kind", "date", "days", "overdue"}
+    assert set(data["deadlines"][0]) == {
+        "id",
+        "kind",
+        "date",
+        "days",
+        "overdue",
+        "approximate",
+        "derived",
+    }
     assert set(data["owners"][0]) == {
         "owner",
         "integrations",

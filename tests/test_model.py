@@ -30,6 +30,7 @@ def test_accepts_the_valid_record():
         ),
         pytest.param({"reviewed_on": "2024-02-29"}, id="accepts_leap_day"),
         pytest.param({"risks": [{"category": "other"}]}, id="accepts_risk_without_scores"),
+        pytest.param({"owner": 123}, id="accepts_number_as_owner_v1_1"),
     ],
 )
 def test_accepts(changes):
@@ -108,7 +109,7 @@ def test_accepts(changes):
             "sev1",
             id="rejects_unknown_severity",
         ),
-        pytest.param({"owner": 123}, "owner", "string", id="rejects_number_as_owner"),
+        pytest.param({"owner": [1, 2]}, "owner", "string", id="rejects_list_as_owner"),
     ],
 )
 def test_rejects(changes, field, words):

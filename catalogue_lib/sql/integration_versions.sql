@@ -1,3 +1,8 @@
--- One integration's versions in record order.
-SELECT version, status, released_on, deprecated_on, sunset_on
+-- One integration's versions in record order (approximate dates as written, derived sunsets marked).
+SELECT version, status,
+       coalesce(released_written || ' (approximate)', strftime(released_on, '%Y-%m-%d')) AS released_on,
+       coalesce(deprecated_written || ' (approximate)', strftime(deprecated_on, '%Y-%m-%d')) AS deprecated_on,
+       coalesce(sunset_written || ' (approximate)', strftime(sunset_on, '%Y-%m-%d'))
+         || CASE WHEN sunset_derived THEN ' (derived)' ELSE '' END AS sunset_on,
+       on_sunset, source
 FROM versions WHERE integration_id = $id ORDER BY position;

@@ -14,7 +14,10 @@ CREATE TABLE integrations (
     support_contact VARCHAR,
     reviewed_on DATE,
     auth_method VARCHAR,
-    auth_expires_on DATE,
+    auth_expires_on DATE,          -- a partner date: the first day when approximate
+    auth_expires_written VARCHAR,  -- (v1.1) the approximate form as written ("2027-Q2"), else NULL
+    auth_rotate_every_days INTEGER,
+    auth_rotated_on DATE,
     endpoints VARCHAR[],
     schema_versioning VARCHAR,
     idempotency VARCHAR,
@@ -24,6 +27,7 @@ CREATE TABLE integrations (
     webhook_signature_verification BOOLEAN,
     webhook_replay VARCHAR,
     webhook_delivery VARCHAR,
+    webhook_transport VARCHAR,     -- (v1.1) http | queue; NULL means http
     slo_success_rate_pct DOUBLE,
     slo_latency_p95_ms DOUBLE,
     slo_freshness_minutes DOUBLE,
@@ -36,8 +40,14 @@ CREATE TABLE integrations (
     escalation VARCHAR,
     deprecation_policy VARCHAR,
     migration_plan VARCHAR,
+    support_months INTEGER,
+    support_months_after_successor INTEGER,
     test_environment VARCHAR,
     test_environment_notes VARCHAR,
+    status_page VARCHAR,           -- (v1.1) partner_links
+    changelog VARCHAR,
+    deprecations_page VARCHAR,
+    developer_portal VARCHAR,
     load_order INTEGER NOT NULL,   -- path order: what exports keep
     source_path VARCHAR NOT NULL,
     source_line INTEGER,
@@ -50,17 +60,46 @@ CREATE TABLE versions (
     position INTEGER NOT NULL,
     version VARCHAR NOT NULL,
     status VARCHAR NOT NULL,
-    released_on DATE,
+    released_on DATE,              -- partner dates: the first day when approximate
     deprecated_on DATE,
-    sunset_on DATE
+    sunset_on DATE,                -- as written, or (v1.1) derived from the support window
+    released_written VARCHAR,      -- (v1.1) the approximate forms as written, else NULL
+    deprecated_written VARCHAR,
+    sunset_written VARCHAR,
+    sunset_derived BOOLEAN NOT NULL DEFAULT FALSE,
+    on_sunset VARCHAR NOT NULL DEFAULT 'stops',
+    source VARCHAR
 );
 
 CREATE TABLE planned_changes (
     integration_id VARCHAR NOT NULL,
     position INTEGER NOT NULL,
-    date DATE NOT NULL,
+    date DATE,                     -- (v1.1) NULL when the date was missing or unreadable
+    date_written VARCHAR,
     summary VARCHAR,
-    breaking BOOLEAN NOT NULL
+    breaking BOOLEAN NOT NULL,
+    done BOOLEAN NOT NULL DEFAULT FALSE,
+    source VARCHAR
+);
+
+-- (v1.1) auth.credentials: each with its own expiry and rotation.
+CREATE TABLE credentials (
+    integration_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    method VARCHAR,
+    expires_on DATE,
+    expires_written VARCHAR,
+    rotate_every_days INTEGER,
+    rotated_on DATE
+);
+
+-- (v1.1) Change freezes from calendar.yaml.
+CREATE TABLE freezes (
+    position INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    from_date DATE NOT NULL,
+    to_date DATE NOT NULL
 );
 
 CREATE TABLE risks (
@@ -82,7 +121,9 @@ CREATE TABLE incidents (
     postmortem VARCHAR
 );
 
--- States a source forces on a check: the table forms cannot state some facts (unknown).
+-- States a source forces on a check: the table forms cannot state some facts (unknown); (v1.1) a
+-- dropped bad value makes a check unknown where it would fail (unknown_if_fail) or not pass
+-- (unknown_unless_pass).
 CREATE TABLE check_overrides (
     integration_id VARCHAR NOT NULL,
     check_name VARCHAR NOT NULL,
@@ -124,19 +165,37 @@ CREATE MACRO level_weight(level) AS CASE level WHEN 'high' THEN 3 WHEN 'low' THE
 -- A risk's score: likelihood x impact.
 CREATE MACRO risk_points(likelihood, impact) AS level_weight(likelihood) * level_weight(impact);
 
--- Every dated event, as-of independent: sunsets, deprecations, planned changes, credential expiries.
+-- Every dated event, as-of independent: sunsets (as written or derived), deprecations, planned
+-- changes not done, credential expiries and rotations (auth and each credential on its own).
 CREATE VIEW deadlines AS
-SELECT integration_id, 'sunset' AS kind, sunset_on AS date, version, status, NULL AS summary, NULL::BOOLEAN AS breaking
+SELECT integration_id, 'sunset' AS kind, sunset_on AS date, version, status, NULL AS summary,
+       NULL::BOOLEAN AS breaking, sunset_written IS NOT NULL AS approximate, sunset_written AS written,
+       sunset_derived AS derived, on_sunset, NULL AS credential
 FROM versions WHERE sunset_on IS NOT NULL
 UNION ALL
-SELECT integration_id, 'deprecation', deprecated_on, version, status, NULL, NULL
+SELECT integration_id, 'deprecation', deprecated_on, version, status, NULL, NULL,
+       deprecated_written IS NOT NULL, deprecated_written, FALSE, NULL, NULL
 FROM versions WHERE deprecated_on IS NOT NULL
 UNION ALL
-SELECT integration_id, 'planned_change', date, NULL, NULL, summary, breaking
-FROM planned_changes
+SELECT integration_id, 'planned_change', date, NULL, NULL, summary, breaking,
+       date_written IS NOT NULL, date_written, FALSE, NULL, NULL
+FROM planned_changes WHERE date IS NOT NULL AND NOT done
 UNION ALL
-SELECT id, 'auth_expiry', auth_expires_on, NULL, NULL, auth_method, NULL
-FROM integrations WHERE auth_expires_on IS NOT NULL;
+SELECT id, 'auth_expiry', auth_expires_on, NULL, NULL, auth_method, NULL,
+       auth_expires_written IS NOT NULL, auth_expires_written, FALSE, NULL, NULL
+FROM integrations WHERE auth_expires_on IS NOT NULL
+UNION ALL
+SELECT integration_id, 'auth_expiry', expires_on, NULL, NULL, name, NULL,
+       expires_written IS NOT NULL, expires_written, FALSE, NULL, name
+FROM credentials WHERE expires_on IS NOT NULL
+UNION ALL
+SELECT id, 'auth_rotation', auth_rotated_on + auth_rotate_every_days, NULL, NULL, auth_method, NULL,
+       FALSE, NULL, FALSE, NULL, NULL
+FROM integrations WHERE auth_rotated_on IS NOT NULL AND auth_rotate_every_days IS NOT NULL
+UNION ALL
+SELECT integration_id, 'auth_rotation', rotated_on + rotate_every_days, NULL, NULL, name, NULL,
+       FALSE, NULL, FALSE, NULL, name
+FROM credentials WHERE rotated_on IS NOT NULL AND rotate_every_days IS NOT NULL;
 
 -- Integrations the checks, deadlines and risk figures speak of (retired ones stay in the catalogue only).
 CREATE VIEW active_integrations AS
@@ -159,11 +218,18 @@ WITH facts AS (
         CASE WHEN coalesce(i.slo_success_rate_pct, i.slo_latency_p95_ms, i.slo_freshness_minutes) IS NOT NULL
              THEN 'pass' ELSE 'fail' END AS slo_defined,
         CASE WHEN i.idempotency IS NOT NULL THEN 'pass' ELSE 'fail' END AS idempotency,
-        CASE WHEN NOT list_contains(i.direction, 'inbound') THEN 'na'
+        CASE WHEN NOT list_contains(i.direction, 'inbound') OR i.webhook_transport = 'queue' THEN 'na'
              WHEN i.webhook_signature_verification THEN 'pass' ELSE 'fail' END AS webhook_signatures,
-        CASE WHEN NOT EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking) THEN 'na'
-             WHEN i.migration_plan IS NOT NULL THEN 'pass' ELSE 'fail' END AS migration_plan,
-        CASE WHEN i.test_environment IN ('sandbox', 'staging') THEN 'pass' ELSE 'fail' END AS test_environment,
+        -- a breaking change still ahead (not done, dated on or after as_of) decides; one whose
+        -- date could not be read may be ahead: unknown
+        CASE WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking
+                          AND NOT p.done AND p.date >= as_of::DATE)
+             THEN CASE WHEN i.migration_plan IS NOT NULL THEN 'pass' ELSE 'fail' END
+             WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking
+                          AND NOT p.done AND p.date IS NULL) THEN 'unknown'
+             ELSE 'na' END AS migration_plan,
+        CASE WHEN i.test_environment = 'not_offered' THEN 'na'
+             WHEN i.test_environment IN ('sandbox', 'staging') THEN 'pass' ELSE 'fail' END AS test_environment,
         CASE WHEN NOT EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id) THEN 'na'
              WHEN EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id AND v.status = 'current') THEN 'pass'
              ELSE 'fail' END AS current_version,
@@ -175,11 +241,15 @@ WITH facts AS (
 long AS (
     UNPIVOT facts ON COLUMNS(* EXCLUDE (integration_id)) INTO NAME check_name VALUE computed
 )
-SELECT l.integration_id, l.check_name, coalesce(o.state, l.computed) AS state
+SELECT l.integration_id, l.check_name,
+       CASE WHEN o.state = 'unknown_if_fail' THEN CASE WHEN l.computed = 'fail' THEN 'unknown' ELSE l.computed END
+            WHEN o.state = 'unknown_unless_pass' THEN CASE WHEN l.computed = 'pass' THEN 'pass' ELSE 'unknown' END
+            ELSE coalesce(o.state, l.computed) END AS state
 FROM long l
 LEFT JOIN check_overrides o USING (integration_id, check_name);
 
--- Upcoming and overdue deadlines of active integrations as of a date (days < 0 when past).
+-- Upcoming and overdue deadlines of active integrations as of a date (days < 0 when past); (v1.1)
+-- one inside a change freeze that starts after as_of is due by the day before the freeze.
 CREATE MACRO deadlines_as_of(as_of) AS TABLE
 WITH dated AS (
     SELECT d.*, (d.date - as_of::DATE) AS days
@@ -191,10 +261,21 @@ classified AS (
             WHEN 'sunset' THEN status <> 'retired'
             WHEN 'deprecation' THEN status IN ('current', 'supported')
             WHEN 'auth_expiry' THEN TRUE
+            WHEN 'auth_rotation' THEN TRUE
             ELSE FALSE END AS overdue
     FROM dated
+),
+kept AS (SELECT * FROM classified WHERE days >= 0 OR overdue),
+frozen AS (
+    SELECT k.integration_id, k.kind, k.date, k.version, k.credential,
+           min(f.from_date) - 1 AS due_by, arg_min(f.name, f.from_date) AS freeze_name
+    FROM kept k JOIN freezes f ON k.date BETWEEN f.from_date AND f.to_date AND f.from_date > as_of::DATE
+    GROUP BY ALL
 )
-SELECT * FROM classified WHERE days >= 0 OR overdue;
+SELECT k.*, z.due_by, z.freeze_name
+FROM kept k
+LEFT JOIN frozen z ON z.integration_id = k.integration_id AND z.kind = k.kind AND z.date = k.date
+     AND z.version IS NOT DISTINCT FROM k.version AND z.credential IS NOT DISTINCT FROM k.credential;
 
 -- Risk score per active integration: sum of likelihood x impact, times the criticality weight.
 CREATE VIEW integration_risk AS
@@ -221,6 +302,8 @@ CREATE VIEW problems_classified AS
 SELECT path, line, severity,
        CASE
            WHEN message LIKE '%default scorecard is in force%' THEN 'scorecard'
+           WHEN message LIKE '%no freezes are in force%' THEN 'calendar'
+           WHEN message LIKE '%is read as the text%' THEN 'number as text'
            WHEN message LIKE '%is not in %owners.y%ml%' THEN 'owner not in registry'
            WHEN message LIKE 'duplicate key%' OR message LIKE 'invalid YAML: duplicate key%' THEN 'duplicate key'
            WHEN message LIKE 'invalid YAML%' OR message LIKE 'invalid JSON%' OR message LIKE 'invalid CSV%' THEN 'unreadable syntax'

@@ -92,7 +92,9 @@ JOIN scorecard_results(as_of) r
 WHERE r.final_state NOT IN ('pass', 'na', 'waived');
 
 -- The stability backlog: every gap, deadline, breaking change without a plan and high risk, scored
--- criticality weight x severity x urgency, with the reason in words.
+-- criticality weight x severity x urgency, with the reason in words. (v1.1) A sunset's severity
+-- follows on_sunset (stops 3, falls_forward 2, unsupported 1); a deadline inside a coming change
+-- freeze is ranked by its due_by day, the day before the freeze.
 CREATE MACRO backlog_items(as_of) AS TABLE
 WITH initiative_due AS (  -- a gap an initiative needs takes the initiative's (earliest) due date
     SELECT integration_id, check_name, min(due) AS due, arg_min(initiative, due) AS initiative
@@ -106,20 +108,24 @@ crit AS (
 upcoming_unplanned AS (
     SELECT DISTINCT p.integration_id
     FROM planned_changes p JOIN integrations i ON i.id = p.integration_id
-    WHERE p.breaking AND i.migration_plan IS NULL AND p.date >= as_of::DATE
+    WHERE p.breaking AND NOT p.done AND i.migration_plan IS NULL AND p.date >= as_of::DATE
 ),
 gaps AS (
     SELECT r.integration_id, 'gap' AS kind,
            r.title || CASE r.final_state WHEN 'unknown' THEN ' unknown' ELSE ' missing' END AS item,
-           r.fix AS action, n.due, (n.due - as_of::DATE)::INTEGER AS days,
+           r.fix AS action, n.due, (n.due - as_of::DATE)::INTEGER AS days, NULL::DATE AS due_by,
+           FALSE AS approximate, NULL::VARCHAR AS written, FALSE AS derived,
            r.weight AS severity,
            CASE WHEN n.due IS NULL THEN 1.0 WHEN n.due < as_of::DATE THEN 4.0
                 ELSE round(1 + 2 * greatest(0, 1 - (n.due - as_of::DATE) / 180.0), 2) END AS urgency,
            format('{} check {} (weight {})', r.title,
-                  CASE r.final_state WHEN 'unknown' THEN 'cannot be confirmed from a table row' ELSE 'fails' END,
+                  CASE WHEN r.final_state <> 'unknown' THEN 'fails'
+                       WHEN i.source_form IN ('markdown', 'csv') THEN 'cannot be confirmed from a table row'
+                       ELSE 'is unknown: the record holds a value that could not be read' END,
                   num(r.weight))
            || coalesce(format('; initiative ''{}'' needs it by {}', n.initiative, n.due), '') AS reason
     FROM scorecard_results(as_of) r
+    JOIN integrations i ON i.id = r.integration_id
     LEFT JOIN initiative_due n USING (integration_id, check_name)
     WHERE r.final_state IN ('fail', 'unknown')
       AND NOT (r.check_name = 'migration_plan' AND r.integration_id IN (SELECT integration_id FROM upcoming_unplanned))
@@ -133,29 +139,51 @@ dated AS (
                 WHEN 'sunset' THEN 'Sunset of ' || d.version
                 WHEN 'deprecation' THEN 'Deprecation of ' || d.version
                 WHEN 'auth_expiry' THEN 'Credential expiry (' || coalesce(d.summary, 'auth') || ')'
-                ELSE 'Planned change: ' || coalesce(d.summary, 'unnamed') END AS item,
+                WHEN 'auth_rotation' THEN 'Credential rotation (' || coalesce(d.summary, 'auth') || ')'
+                ELSE 'Planned change: ' || coalesce(d.summary, 'unnamed') END
+             || CASE WHEN d.approximate THEN ' (' || d.written || ', approximate)' ELSE '' END
+             || CASE WHEN d.derived THEN ' (derived from the support window)' ELSE '' END AS item,
            CASE
+                WHEN d.kind = 'sunset' AND d.on_sunset = 'falls_forward'
+                    THEN 'Move off ' || d.version || ' and test the newer version: at the sunset the partner '
+                         || 'silently serves it, so nothing fails but behaviour changes untested'
+                WHEN d.kind = 'sunset' AND d.on_sunset = 'unsupported'
+                    THEN 'Upgrade from ' || d.version || ': after the sunset it keeps working, '
+                         || 'without security fixes or support'
                 WHEN d.kind = 'sunset' THEN 'Move off ' || d.version || ' before it stops working'
                 WHEN d.kind = 'deprecation' THEN 'Migrate off ' || d.version || ' or mark it deprecated'
                 WHEN d.kind = 'auth_expiry' THEN 'Renew the credential and record the new expiry'
+                WHEN d.kind = 'auth_rotation' THEN 'Rotate the credential and record rotated_on'
                 WHEN d.breaking AND i.migration_plan IS NULL THEN 'Write and link a migration plan'
                 ELSE 'Prepare for the change' END AS action,
-           d.date AS due, d.days,
-           CASE WHEN d.kind IN ('sunset', 'auth_expiry') THEN 3
+           d.date AS due, d.days, d.due_by, d.approximate, d.written, d.derived,
+           CASE WHEN d.kind = 'sunset' THEN CASE d.on_sunset WHEN 'falls_forward' THEN 2 WHEN 'unsupported' THEN 1 ELSE 3 END
+                WHEN d.kind IN ('auth_expiry', 'auth_rotation') THEN 3
                 WHEN d.kind = 'deprecation' THEN 2
                 WHEN d.breaking AND i.migration_plan IS NULL THEN 3
                 WHEN d.breaking THEN 2 ELSE 1 END::DOUBLE AS severity,
-           CASE WHEN d.overdue THEN 4.0 ELSE round(1 + 2 * greatest(0, 1 - d.days / 180.0), 2) END AS urgency,
+           CASE WHEN d.overdue THEN 4.0
+                ELSE round(1 + 2 * greatest(0, 1 - coalesce(d.due_by - as_of::DATE, d.days) / 180.0), 2) END AS urgency,
            CASE WHEN d.overdue THEN format('overdue by {} days', -d.days)
+                WHEN d.due_by IS NOT NULL THEN
+                    format('due by {} (freeze {}), {}; the date itself is {}', d.due_by, d.freeze_name,
+                           CASE WHEN d.due_by = as_of::DATE THEN 'today'
+                                ELSE format('in {} days', d.due_by - as_of::DATE) END,
+                           CASE WHEN d.days = 0 THEN 'today' ELSE format('in {} days', d.days) END)
                 WHEN d.days = 0 THEN 'due today'
-                ELSE format('due in {} days', d.days) END AS reason
+                ELSE format('due in {} days', d.days) END
+             || CASE WHEN d.approximate THEN format('; the date {} is approximate and counts as its first day', d.written)
+                     ELSE '' END
+             || CASE WHEN d.kind = 'sunset' AND d.on_sunset <> 'stops'
+                     THEN format('; on_sunset {}', d.on_sunset) ELSE '' END AS reason
     FROM deadlines_as_of(as_of) d JOIN integrations i ON i.id = d.integration_id
 ),
 high_risks AS (
     SELECT k.integration_id, 'risk' AS kind,
            'Risk: ' || replace(k.category, '_', ' ') || coalesce(': ' || k.summary, '') AS item,
            'Mitigate, or lower its likelihood or impact' AS action,
-           NULL::DATE AS due, NULL::INTEGER AS days,
+           NULL::DATE AS due, NULL::INTEGER AS days, NULL::DATE AS due_by,
+           FALSE AS approximate, NULL::VARCHAR AS written, FALSE AS derived,
            (lw * iw) / 3.0 AS severity, 1.0 AS urgency,
            format('likelihood {} x impact {} = {}', coalesce(k.likelihood, 'unknown (medium)'),
                   coalesce(k.impact, 'unknown (medium)'), lw * iw) AS reason
@@ -166,7 +194,7 @@ high_risks AS (
 ),
 items AS (SELECT * FROM gaps UNION ALL SELECT * FROM dated UNION ALL SELECT * FROM high_risks)
 SELECT it.integration_id, i.name, coalesce(i.owner, '(no owner)') AS owner, i.type, c.criticality,
-       it.kind, it.item, it.action, it.due, it.days,
+       it.kind, it.item, it.action, it.due, it.days, it.due_by, it.approximate, it.written, it.derived,
        round(c.cw * it.severity * it.urgency, 1) AS score,
        format('{} (x{}) x severity {} x urgency {}: {}',
               CASE c.criticality WHEN 'not set' THEN 'criticality not set' ELSE c.criticality || ' criticality' END,

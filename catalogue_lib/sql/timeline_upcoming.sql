@@ -9,7 +9,8 @@ first AS (
     SELECT integration_id, row_number() OVER (ORDER BY min(date), any_value(name), integration_id) AS rank
     FROM d GROUP BY integration_id
 )
-SELECT d.integration_id, d.name, d.owner, d.kind, d.date, d.days, d.overdue, d.version, d.summary, r.rank
+SELECT d.integration_id, d.name, d.owner, d.kind, d.date, d.days, d.overdue, d.version, d.summary, r.rank,
+       d.approximate, d.written, d.derived, d.due_by, d.freeze_name
 FROM d JOIN first r USING (integration_id)
 WHERE r.rank <= $limit
 ORDER BY r.rank, d.date, d.kind;

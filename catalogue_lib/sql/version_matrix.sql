@@ -15,7 +15,8 @@ ranked AS (
 )
 SELECT r.integration_id, r.name, coalesce(f.owner, '(no owner)') AS owner, f.type,
        v.version, v.status, v.released_on, v.deprecated_on, v.sunset_on,
-       v.sunset_on - $as_of::DATE AS days_left, v.position, r.rank
+       v.sunset_on - $as_of::DATE AS days_left, v.position, r.rank,
+       v.sunset_written, v.sunset_derived, v.on_sunset
 FROM ranked r
 JOIN v ON v.integration_id = r.integration_id
 JOIN f ON f.id = r.integration_id

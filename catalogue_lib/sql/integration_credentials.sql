@@ -1,0 +1,16 @@
+-- (v1.1) One integration's credentials: auth itself and each of auth.credentials, with expiry and next rotation.
+WITH listed AS (
+    SELECT -1 AS position, 'auth' AS credential, auth_method AS method,
+           coalesce(auth_expires_written || ' (approximate)', strftime(auth_expires_on, '%Y-%m-%d')) AS expires_on,
+           auth_rotate_every_days AS rotate_every_days, auth_rotated_on AS rotated_on
+    FROM integrations
+    WHERE id = $id AND (auth_method IS NOT NULL OR auth_expires_on IS NOT NULL
+                        OR auth_rotated_on IS NOT NULL OR auth_rotate_every_days IS NOT NULL)
+    UNION ALL
+    SELECT position, name, method, coalesce(expires_written || ' (approximate)', strftime(expires_on, '%Y-%m-%d')),
+           rotate_every_days, rotated_on
+    FROM credentials WHERE integration_id = $id
+)
+SELECT credential, method, expires_on, rotate_every_days, rotated_on,
+       rotated_on + rotate_every_days AS next_rotation
+FROM listed ORDER BY position;

@@ -1,0 +1,426 @@
+"""Record format v1.1, reading values: approximate partner dates, numbers written where text is
+expected, and bad optional values that keep their record (the checks they decide unknown)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from catalogue_lib.catalogue import open_catalogue, summary
+from catalogue_lib.load import load_paths
+from catalogue_lib.source_yaml import _Loader
+
+from .helpers import check_states
+
+HEAD = "id: x\nname: X\ntype: carrier\npartner: P\ndirection: [outbound]\n"
+AS_OF = dt.date(2026, 11, 28)
+
+
+def write(folder: Path, text: str, name: str = "x.yaml") -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text))
+    return folder
+
+
+def deadlines(folder: Path, as_of: dt.date) -> list[dict]:
+    cat = open_catalogue([str(folder)])
+    assert cat.result.errors == [], [str(p) for p in cat.result.errors]
+    return summary(cat, as_of)["deadlines"]
+
+
+# ---------------------------------------------------------------- approximate dates
+
+# (field as YAML, kind, written as normalised)
+PARTNER_DATES = [
+    (
+        "lifecycle:\n  versions:\n    - {{version: v1, status: supported, sunset_on: {d}}}\n",
+        "sunset",
+    ),
+    (
+        "lifecycle:\n  versions:\n    - {{version: v1, status: current, deprecated_on: {d}}}\n",
+        "deprecation",
+    ),
+    ("lifecycle:\n  planned_changes:\n    - {{date: {d}, summary: s}}\n", "planned_change"),
+    ("auth:\n  expires_on: {d}\n", "auth_expiry"),
+    ("auth:\n  credentials:\n    - {{name: key, expires_on: {d}}}\n", "auth_expiry"),
+]
+
+
+@pytest.mark.parametrize("quote", ["", '"', "'"], ids=["unquoted", "double", "single"])
+@pytest.mark.parametrize(("template", "kind"), PARTNER_DATES, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(
+    ("written", "first"),
+    [("2027-03", dt.date(2027, 3, 1)), ("2027-Q2", dt.date(2027, 4, 1))],
+    ids=["month", "quarter"],
+)
+def test_accepts_an_approximate_partner_date_as_its_first_day(
+    tmp_path, template, kind, written, first, quote
+):
+    folder = write(tmp_path / "c", HEAD + template.format(d=f"{quote}{written}{quote}"))
+    (got,) = deadlines(folder, first - dt.timedelta(days=10))
+    assert got["kind"] == kind and got["date"] == first.isoformat() and got["days"] == 10
+    assert got["approximate"] is True and got["written"] == written
+
+
+@pytest.mark.parametrize(
+    ("as_of", "days", "overdue"),
+    [
+        (dt.date(2027, 5, 1), -30, True),
+        (dt.date(2027, 4, 1), 0, False),
+        (dt.date(2027, 3, 31), 1, False),
+    ],
+    ids=["first-day-before-as-of", "first-day-on-as-of", "first-day-after-as-of"],
+)
+def test_an_approximate_sunset_counts_from_its_first_day(tmp_path, as_of, days, overdue):
+    """A quarter's first day before the as-of date is overdue even though the quarter has not
+    ended; on the as-of date it is 0 days left and not overdue."""
+    folder = write(
+        tmp_path / "c",
+        HEAD
+        + "lifecycle:\n  versions:\n    - {version: v1, status: supported, sunset_on: 2027-Q2}\n",
+    )
+    (got,) = deadlines(folder, as_of)
+    assert (got["days"], got["overdue"]) == (days, overdue)
+
+
+def test_an_approximate_date_whose_first_day_is_after_the_as_of_date_is_upcoming(tmp_path):
+    folder = write(
+        tmp_path / "c",
+        HEAD
+        + "lifecycle:\n  versions:\n    - {version: v1, status: supported, sunset_on: 2027-04}\n",
+    )
+    (got,) = deadlines(folder, dt.date(2027, 3, 31))
+    assert (got["date"], got["days"], got["overdue"]) == ("2027-04-01", 1, False)
+
+
+def test_accepts_an_approximate_date_in_json(tmp_path):
+    rec = {
+        "id": "x",
+        "name": "X",
+        "type": "shop",
+        "partner": "P",
+        "direction": "outbound",
+        "auth": {"expires_on": "2027-Q1"},
+    }
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.json").write_text(json.dumps(rec))
+    (got,) = deadlines(tmp_path / "c", AS_OF)
+    assert (got["date"], got["written"], got["approximate"]) == ("2027-01-01", "2027-Q1", True)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "field"),
+    [
+        ("reviewed_on: 2026-11\n", "reviewed_on"),
+        ("reviewed_on: 2026-Q4\n", "reviewed_on"),
+        ("auth:\n  rotate_every_days: 90\n  rotated_on: 2026-Q3\n", "auth.rotated_on"),
+        (
+            "auth:\n  credentials:\n    - {name: k, rotate_every_days: 9, rotated_on: 2026-09}\n",
+            "auth.credentials[0].rotated_on",
+        ),
+        ("incidents:\n  - {date: 2026-10, failure_mode: other}\n", "incidents[0].date"),
+    ],
+)
+def test_rejects_an_approximate_date_where_our_own_date_must_be_exact(tmp_path, snippet, field):
+    res = load_paths([write(tmp_path / "c", HEAD + snippet)])
+    assert [r.id for r in res.records] == ["x"]  # kept, without the value
+    (err,) = res.errors
+    assert f"{field}: must be an exact date YYYY-MM-DD" in err.message
+    assert "x.yaml" in str(err)
+
+
+def test_rejects_a_waiver_expiry_given_as_a_month(tmp_path):
+    folder = write(tmp_path / "c", HEAD)
+    (folder / "scorecard.yaml").write_text(
+        "waivers:\n  - {integration: x, check: runbook, reason: r, approved_by: a, expires_on: 2027-01}\n"
+    )
+    cat = open_catalogue([str(folder)])
+    assert any("exact date" in p.message and "scorecard.yaml" in p.path for p in cat.result.errors)
+
+
+@pytest.mark.parametrize("text", ["early 2027", "end of December", "2027-13", "2027-Q5", "Q1"])
+def test_rejects_other_date_text_showing_the_accepted_forms(tmp_path, text):
+    res = load_paths(
+        [write(tmp_path / "c", HEAD + f"auth:\n  method: mtls\n  expires_on: {text}\n")]
+    )
+    (err,) = res.errors
+    assert "YYYY-MM-DD, a month YYYY-MM or a quarter YYYY-Qn" in err.message
+    assert [r.id for r in res.records] == ["x"]
+    assert json.loads(res.records[0].json)["auth"] == {"method": "mtls", "credentials": []}
+
+
+# ---------------------------------------------------------------- numbers where text is expected
+
+
+@pytest.mark.parametrize(
+    ("snippet", "path", "text"),
+    [
+        (
+            "lifecycle:\n  versions:\n    - {version: 2.40, status: current}\n",
+            ("lifecycle", "versions", 0, "version"),
+            "2.40",
+        ),
+        (
+            "lifecycle:\n  versions:\n    - {version: 1451, status: current}\n",
+            ("lifecycle", "versions", 0, "version"),
+            "1451",
+        ),
+        ("owner: 1451\n", ("owner",), "1451"),
+        ("support_contact: 0755\n", ("support_contact",), "0755"),
+        ("critical_flows: [1.10, labels]\n", ("critical_flows", 0), "1.10"),
+    ],
+)
+def test_accepts_a_number_as_the_text_written_with_a_warning(tmp_path, snippet, path, text):
+    res = load_paths([write(tmp_path / "c", HEAD + snippet)])
+    assert res.errors == []
+    (warning,) = res.warnings
+    assert f"the number {text} is read as the text '{text}'" in warning.message
+    value = json.loads(res.records[0].json)
+    for part in path:
+        value = value[part]
+    assert value == text
+
+
+@pytest.mark.parametrize(
+    ("field", "number"), [("name", "2.40"), ("partner", "2.40"), ("id", "1451")]
+)
+def test_accepts_a_number_in_a_required_text_field(tmp_path, field, number):
+    old = {"name": "name: X", "partner": "partner: P", "id": "id: x"}[field]
+    res = load_paths([write(tmp_path / "c", HEAD.replace(old, f"{field}: {number}"))])
+    assert json.loads(res.records[0].json)[field] == number
+    assert len(res.warnings) == 1 and res.errors == []
+
+
+def test_accepts_a_number_as_text_in_json_as_written(tmp_path):
+    (tmp_path / "x.json").write_text(
+        '{"id": "x", "name": 2.40, "type": "shop", "partner": 1e3, "direction": "inbound",'
+        ' "lifecycle": {"versions": [{"version": 1451, "status": "current"}]}}'
+    )
+    res = load_paths([tmp_path / "x.json"])
+    d = json.loads(res.records[0].json)
+    assert (d["name"], d["partner"], d["lifecycle"]["versions"][0]["version"]) == (
+        "2.40",
+        "1e3",
+        "1451",
+    )
+    assert len(res.warnings) == 3
+
+
+def test_a_number_stays_a_number_where_a_number_is_expected(tmp_path):
+    res = load_paths(
+        [write(tmp_path / "c", HEAD + "operations:\n  slo: {success_rate_pct: 99.50}\n")]
+    )
+    assert res.problems == []
+    assert json.loads(res.records[0].json)["operations"]["slo"]["success_rate_pct"] == 99.5
+
+
+# ---------------------------------------------------------------- bad values keep the record
+
+FULL = HEAD.replace("direction: [outbound]", "direction: [outbound, inbound]") + textwrap.dedent(
+    """\
+    criticality: high
+    owner: Team A
+    support_contact: portal
+    reviewed_on: 2026-11-01
+    contract:
+      idempotency: key
+      webhooks: {signature_verification: false, transport: http}
+    operations:
+      dashboard: https://d.example.com
+      alert_rules: [a]
+      runbook: https://r.example.com
+      on_call: rota
+      slo: {success_rate_pct: 99}
+    lifecycle:
+      versions:
+        - {version: v1, status: current}
+      test_environment: {kind: none}
+    """
+)
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+# (change to the full record, check that becomes unknown, state with the good value)
+BAD_VALUES = [
+    ("runbook: https://r.example.com", "runbook: ftp://r", "runbook"),
+    ("dashboard: https://d.example.com", "dashboard: javascript:alert(1)", "dashboard"),
+    ("criticality: high", "criticality: huge", "criticality_set"),
+    ("reviewed_on: 2026-11-01", "reviewed_on: 2026-11-31", "reviewed_recently"),
+    ("transport: http", "transport: pigeon", "webhook_signatures"),
+    ("signature_verification: false", "signature_verification: maybe", "webhook_signatures"),
+    ("{kind: none}", "{kind: sandboxed}", "test_environment"),
+    ("{version: v1, status: current}", "{version: v1, status: beta}", "current_version"),
+    ("slo: {success_rate_pct: 99}", "slo: {success_rate_pct: 120}", "slo_defined"),
+    ("alert_rules: [a]", "alert_rules: {a: 1}", "alert_rules"),
+    ("on_call: rota", "on_call: {rota: 1}", "on_call"),
+    ("idempotency: key", "idempotency: [[1]]", "idempotency"),
+    ("owner: Team A", "owner: {team: a}", "named_owner"),
+    ("support_contact: portal", "support_contact: [[x]]", "support_contact"),
+]
+
+
+def test_the_full_record_is_valid_and_decides_every_check(tmp_path):
+    cat = open_catalogue([str(write(tmp_path / "c", FULL))])
+    assert cat.result.problems == []
+    states = check_states(cat, AS_OF)
+    assert "unknown" not in states.values()
+
+
+def as_json(yaml_text: str) -> str:
+    """The same record as JSON (read with the catalogue's own YAML reader: dates stay text)."""
+    return json.dumps(yaml.load(yaml_text, Loader=_Loader))
+
+
+@pytest.mark.parametrize("form", ["yaml", "json"])
+@pytest.mark.parametrize(
+    ("old", "new", "check"), BAD_VALUES, ids=[b[2] + ":" + b[1] for b in BAD_VALUES]
+)
+def test_a_bad_optional_value_keeps_its_record_and_its_check_is_unknown(
+    tmp_path, old, new, check, form
+):
+    text = _replace(FULL, old, new)
+    name = f"x.{form}"
+    folder = write(tmp_path / "c", text if form == "yaml" else as_json(text), name)
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert err.path.endswith(name)
+    assert err.line is not None or form == "json"
+    assert "loaded without" in err.message
+    assert [r.id for r in cat.result.records] == ["x"]
+    states = check_states(cat, AS_OF)
+    assert states[("x", check)] == "unknown"
+    assert [c for (_, c), s in states.items() if s == "unknown"] == [check]
+
+
+def test_a_bad_value_does_not_hide_a_check_that_passes_anyway(tmp_path):
+    """One SLO target unreadable, another set: slo_defined still passes."""
+    text = _replace(
+        FULL, "slo: {success_rate_pct: 99}", "slo: {success_rate_pct: 120, latency_p95_ms: 300}"
+    )
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    assert check_states(cat, AS_OF)[("x", "slo_defined")] == "pass"
+
+
+def test_a_bad_signature_value_on_an_outbound_only_integration_stays_na(tmp_path):
+    text = _replace(FULL, "direction: [outbound, inbound]", "direction: [outbound]")
+    text = _replace(text, "signature_verification: false", "signature_verification: maybe")
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    assert check_states(cat, AS_OF)[("x", "webhook_signatures")] == "na"
+
+
+def test_a_bad_criticality_weighs_as_not_set(tmp_path):
+    text = _replace(FULL, "criticality: high", "criticality: huge")
+    text += "risks:\n  - {category: other, likelihood: high, impact: high}\n"
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    assert cat.query("integration_score", id="x")["risk_score"].iloc[0] == 9 * 2
+
+
+def test_a_bad_expiry_is_no_deadline(tmp_path):
+    folder = write(tmp_path / "c", HEAD + "auth:\n  method: mtls\n  expires_on: 2027-02-30\n")
+    cat = open_catalogue([str(folder)])
+    assert len(cat.result.errors) == 1 and summary(cat, AS_OF)["deadlines"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "state"),
+    [
+        ("{date: soon, summary: s, breaking: true}", "unknown"),
+        ("{summary: s, breaking: true}", "unknown"),
+        ("{date: soon, summary: s, breaking: true, done: true}", "na"),
+        ("{date: soon, summary: s, breaking: false}", "na"),
+    ],
+    ids=["unreadable", "missing", "done", "not-breaking"],
+)
+def test_a_planned_change_without_a_readable_date_is_kept_without_one(tmp_path, change, state):
+    folder = write(tmp_path / "c", HEAD + f"lifecycle:\n  planned_changes:\n    - {change}\n")
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert "kept without a date" in err.message
+    assert summary(cat, AS_OF)["deadlines"] == []
+    assert cat.con.execute("SELECT count(*) FROM planned_changes").fetchone()[0] == 1
+    assert check_states(cat, AS_OF)[("x", "migration_plan")] == state
+
+
+def test_an_undated_breaking_change_does_not_hide_one_still_ahead(tmp_path):
+    folder = write(
+        tmp_path / "c",
+        HEAD
+        + "lifecycle:\n  planned_changes:\n    - {date: soon, breaking: true}\n"
+        + "    - {date: 2027-01-01, breaking: true}\n",
+    )
+    cat = open_catalogue([str(folder)])
+    assert check_states(cat, AS_OF)[("x", "migration_plan")] == "fail"
+
+
+def test_a_version_item_without_its_required_field_is_left_out_alone(tmp_path):
+    folder = write(
+        tmp_path / "c",
+        HEAD
+        + "lifecycle:\n  versions:\n    - {version: v0}\n"
+        + "    - {version: v1, status: current, sunset_on: 2027-01-01}\n",
+    )
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert "missing required field 'status'" in err.message and "versions[0]" in err.message
+    assert [d["date"] for d in summary(cat, AS_OF)["deadlines"]] == ["2027-01-01"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD.replace("type: carrier", "type: marketplace"),
+        HEAD.replace("partner: P\n", ""),
+        HEAD.replace("direction: [outbound]", "direction: [sideways]"),
+        HEAD.replace("id: x", "id: Not A Slug"),
+    ],
+    ids=["bad-type", "missing-partner", "bad-direction", "bad-id"],
+)
+def test_a_bad_required_field_still_drops_the_record(tmp_path, text):
+    res = load_paths([write(tmp_path / "c", text + "reviewed_on: 2026-13-01\n")])
+    assert res.records == [] and res.errors
+
+
+ANCHOR = "x-anchor: &a label\ncritical_flows: [*a]\n"  # an anchor sends the file down the safe path
+
+
+@pytest.mark.parametrize("path", ["fast", "safe"])
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("1_451", "1_451"),
+        ("0x1F", "0x1F"),
+        ("1:20", "1:20"),  # YAML 1.1 sexagesimal: 80 as a number
+        ("0755", "0755"),  # YAML 1.1 octal
+        (".5", ".5"),
+        ("1e3", "1e3"),
+        ("2.40", "2.40"),
+        ("+12", "+12"),
+    ],
+)
+def test_every_yaml_number_form_is_read_as_written(tmp_path, written, text, path):
+    extra = ANCHOR if path == "safe" else ""
+    body = (
+        HEAD + extra + f"lifecycle:\n  versions:\n    - {{version: {written}, status: current}}\n"
+    )
+    res = load_paths([write(tmp_path / "c", body)])
+    assert res.errors == []
+    assert json.loads(res.records[0].json)["lifecycle"]["versions"][0]["version"] == text
+
+
+@pytest.mark.parametrize("path", ["fast", "safe"])
+@pytest.mark.parametrize("written", ["2027-03", "2027-Q1", "'2027-03'", '"2027-Q1"'])
+def test_an_approximate_date_reads_the_same_on_both_yaml_paths(tmp_path, written, path):
+    extra = ANCHOR if path == "safe" else ""
+    res = load_paths([write(tmp_path / "c", HEAD + extra + f"auth: {{expires_on: {written}}}\n")])
+    assert res.errors == []
+    got = json.loads(res.records[0].json)["auth"]["expires_on"]
+    assert got == written.strip("'\"")
