@@ -520,7 +520,7 @@ def url_choice(key: str, options: list[Any], default: Any) -> Any:
     value = (
         type(default)(asked) if asked is not None and str(asked) in map(str, options) else default
     )
-    if st.session_state.get(f"_url_{key}") != asked:
+    if key not in st.session_state or st.session_state.get(f"_url_{key}") != asked:
         st.session_state[f"_url_{key}"] = asked
         st.session_state[key] = value
     return st.session_state.get(key, value)

@@ -40,6 +40,8 @@ PAGE_PATHS = [
     "Backlog",
     "Integration",
     "Data_quality",
+    "Trends",
+    "Initiatives",
 ]
 GENEROUS_MS = 120_000  # a bound, not a speed goal: a busy CI machine may take long
 

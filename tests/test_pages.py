@@ -190,3 +190,12 @@ def test_home_shows_each_headline_figures_change_over_30_days_from_git(monkeypat
     changes = {m.label: m.proto.delta_description for m in at.metric}
     for label in ("Integrations", "Passing the must-haves", "Overdue deadlines"):
         assert changes[label].endswith("in 30 days"), (label, changes[label])
+
+
+def test_a_page_level_choice_shows_its_default_when_the_link_has_none(monkeypatch):
+    at = fresh(monkeypatch, CATALOGUE)
+    at.run()
+    go(at, "pages/3_Deprecations.py")
+    assert at.segmented_control(key="horizon").value == 90  # shown selected, not only used
+    go(at, "pages/7_Backlog.py")
+    assert at.selectbox(key="kind").value == "all"
