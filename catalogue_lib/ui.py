@@ -357,6 +357,9 @@ def table(
     if ids is None and "id" in df.columns and "name" in df.columns:
         ids = df["id"].tolist()
     config = {present_label(k): v for k, v in (column_config or {}).items()}
+    for col in shown.columns:  # whole numbers with thousands separators, as in every figure
+        if pd.api.types.is_integer_dtype(shown[col]) and col != "#":
+            config.setdefault(col, st.column_config.NumberColumn(col, format="localized"))
     if ids is not None and "Integration" in shown.columns:
         event = st.dataframe(
             shown,
