@@ -231,19 +231,6 @@ def csv_of(df: pd.DataFrame, hidden: list[str] | tuple[str, ...] = ()) -> bytes:
     return dataframe_csv(display_frame(df, hidden)).encode("utf-8")
 
 
-def month_table(months: pd.DataFrame) -> pd.DataFrame:
-    """Deadlines per month (rows) and kind (columns), as the month chart shows them."""
-    if months.empty:
-        return pd.DataFrame(columns=["month", *KIND_LABELS.values()])
-    labelled = months.assign(kind=months["kind"].map(KIND_LABELS))
-    wide = labelled.pivot_table(
-        index="month", columns="kind", values="deadlines", fill_value=0, sort=False, aggfunc="sum"
-    )
-    return wide.reindex(
-        columns=[k for k in KIND_LABELS.values() if k in wide.columns]
-    ).reset_index()
-
-
 # --------------------------------------------------------------------------- the one-page record
 
 

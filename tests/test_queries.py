@@ -230,14 +230,6 @@ def test_problems_are_classified(tmp_path):
     ]
 
 
-def test_month_table_matches_the_chart(fixture_catalogue):
-    from catalogue_lib.present import month_table
-
-    table = month_table(q(fixture_catalogue, "deadlines_by_month", horizon=365))
-    assert len(table) == 13  # every month of the horizon, the empty ones too
-    assert int(table.drop(columns="month").to_numpy().sum()) == 3
-
-
 def test_csv_download_has_the_rows_shown_with_plain_dates(fixture_catalogue):
     import csv
     import io
@@ -273,11 +265,3 @@ def test_backlog_aggregates_match_the_items(fixture_catalogue):
     by_owner = q(fixture_catalogue, "backlog_by_owner", top=2)
     assert summary.sum() == len(items) == by_owner["items"].sum()
     assert summary.to_dict() == items["kind"].value_counts().to_dict()
-
-
-def test_record_search_is_literal_and_keeps_the_chosen_id(fixture_catalogue):
-    found = q(fixture_catalogue, "integration_search", q="GAMMA", id=None)
-    assert found["id"].tolist() == ["gamma-carrier"]
-    found = q(fixture_catalogue, "integration_search", q="zzz", id="beta-carrier")
-    assert found["id"].tolist() == ["beta-carrier"]
-    assert len(q(fixture_catalogue, "integration_search", q=None, id=None)) == 6
