@@ -5,15 +5,8 @@ WITH s AS (
     WHERE snapshot_date BETWEEN $since::DATE AND $until::DATE
 ),
 f AS (
-    SELECT * EXCLUDE (commit) FROM facts
+    SELECT * EXCLUDE (commit) FROM ({{facts_filtered}})
     WHERE snapshot_date BETWEEN $since::DATE AND $until::DATE
-    AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], type))
-    AND (len($owners::VARCHAR[]) = 0 OR list_contains($owners::VARCHAR[], coalesce(owner, '(no owner)')))
-    AND (len($partners::VARCHAR[]) = 0 OR list_contains($partners::VARCHAR[], partner))
-    AND (len($criticalities::VARCHAR[]) = 0
-         OR list_contains($criticalities::VARCHAR[], coalesce(criticality, 'not set')))
-    AND (len($directions::VARCHAR[]) = 0 OR len(list_intersect($directions::VARCHAR[], direction)) > 0)
-    AND ($search::VARCHAR IS NULL OR contains(search_text, lower($search::VARCHAR)))
 ),
 cur AS (
     SELECT s.snapshot_date AS date, s.commit, f.* EXCLUDE (snapshot_date)

@@ -1,14 +1,7 @@
 -- Headline figures of each snapshot for the filtered integrations (tables: snapshots, facts).
 WITH f AS (
-    SELECT * FROM facts
-    WHERE (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], type))
-      AND (len($owners::VARCHAR[]) = 0 OR list_contains($owners::VARCHAR[], coalesce(owner, '(no owner)')))
-      AND (len($partners::VARCHAR[]) = 0 OR list_contains($partners::VARCHAR[], partner))
-      AND (len($criticalities::VARCHAR[]) = 0
-           OR list_contains($criticalities::VARCHAR[], coalesce(criticality, 'not set')))
-      AND (len($directions::VARCHAR[]) = 0 OR len(list_intersect($directions::VARCHAR[], direction)) > 0)
-      AND ($search::VARCHAR IS NULL OR contains(search_text, lower($search::VARCHAR)))
-      AND snapshot_date BETWEEN coalesce($since::DATE, DATE '0001-01-01') AND coalesce($until::DATE, DATE '9999-12-31')
+    SELECT * FROM ({{facts_filtered}})
+    WHERE snapshot_date BETWEEN coalesce($since::DATE, DATE '0001-01-01') AND coalesce($until::DATE, DATE '9999-12-31')
 ),
 per AS (
     SELECT snapshot_date,
