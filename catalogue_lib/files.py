@@ -24,6 +24,13 @@ CONFIG_FILES = {
 }
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
 def shown_name(text: str) -> str:
     """A path as text that can be printed and stored: bytes that are not UTF-8 (kept by Python as
     lone surrogates) become \\xNN escapes."""
@@ -85,6 +92,19 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                # Dot-folders (.git, .github) are tooling. A dot-file with a record suffix is
+                # not read either (editors and macOS leave `._x.yaml` copies), but it is named,
+                # so a record hidden by a leading dot is never lost without a word.
+                if os.path.splitext(name)[1].lower() in RECORD_SUFFIXES and not _is_dir(entry):
+                    problems.append(
+                        Problem(
+                            shown(f"{rel_dir}/{name}" if rel_dir else name),
+                            None,
+                            "warning",
+                            "a hidden file (its name starts with a dot) is not read; "
+                            "rename it without the dot to load its records",
+                        )
+                    )
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
             try:

@@ -218,3 +218,16 @@ def test_a_link_to_a_file_outside_the_folder_is_skipped_and_reported(tmp_path):
     assert "private" not in [r.id for r in res.records]
     assert any("leak.yaml" in p and "outside the catalogue folder" in p for p in _report(res))
     assert any("inside.yaml" in p and "duplicate id" in p for p in _report(res)), _report(res)
+
+
+def test_a_hidden_record_file_is_named_and_a_dot_folder_is_silent(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / ".draft.yaml").write_text(yaml.safe_dump(valid_record(id="draft")))
+    (folder / ".git").mkdir()
+    (folder / ".git" / "x.yaml").write_text(yaml.safe_dump(valid_record(id="in-git")))
+    (folder / ".editorconfig").write_text("root = true\n")
+    res = load_paths([folder])
+    assert [r.id for r in res.records] == ["carrier-a"]
+    report = _report(res)
+    assert [p for p in report if ".draft.yaml" in p and "warning" in p and "hidden" in p], report
+    assert not [p for p in report if ".git" in p or ".editorconfig" in p], report
