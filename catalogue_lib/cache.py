@@ -41,7 +41,7 @@ BUSY_SECONDS = 30.0  # how long to wait for another process's write
 RETRY_SECONDS = 60.0  # a cache that could not be opened is tried again after this
 MAX_ENTRIES = 200_000  # about 2.5 KB each; past this the oldest entries are dropped
 # the packages whose behaviour decides what a file reads as
-_DISTRIBUTIONS = (
+DISTRIBUTIONS = (
     "integrations-catalogue",
     "pydantic",
     "pydantic-core",
@@ -86,7 +86,7 @@ def software_tag() -> bytes:
     from .model import json_schema
 
     h = hashlib.blake2b(digest_size=16)
-    for dist in _DISTRIBUTIONS:
+    for dist in DISTRIBUTIONS:
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:

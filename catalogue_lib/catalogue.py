@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
-from . import db
+from . import db, dbcache
 from .cache import RecordCache
 from .config import (
     Freeze,
@@ -23,7 +23,18 @@ from .config import (
     run_custom_checks,
     waiver_warnings,
 )
-from .load import LoadResult, Problem, Progress, gc_paused, load_paths
+from .load import (
+    FilePath,
+    LoadResult,
+    Problem,
+    Progress,
+    assemble,
+    catalogue_files,
+    gc_paused,
+    load_files,
+    load_paths,
+    read_keys,
+)
 
 ENV_VAR = "CATALOGUE_PATH"
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -79,22 +90,54 @@ def open_catalogue(
     database: str | Path = ":memory:",
     cache: RecordCache | None = None,
     progress: Progress | None = None,
+    walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None = None,
 ) -> Catalogue:
-    """Load and build a catalogue; cache (cache.open_cache()) skips files parsed before."""
+    """Load and build a catalogue. With a cache (cache.open_cache()), files parsed before are not
+    parsed again, and an unchanged catalogue's database is restored whole (dbcache.py).
+    walked: catalogue_files(paths), when the caller has it already."""
     paths = list(paths) if paths else default_paths()
-    return build_catalogue(load_paths(paths, cache, progress), paths, database)
+    if cache is None:
+        return build_catalogue(load_paths(paths, None, progress), paths, database)
+    files, path_problems = walked if walked is not None else catalogue_files(paths)
+    known, trusted_before = dbcache.known_keys(cache.folder, paths)
+    started = time.time_ns()
+    keys, seen, read = read_keys(files, known, trusted_before)
+    if read or seen.keys() != known.keys():
+        dbcache.save_keys(cache.folder, paths, seen, started)
+    key = dbcache.catalogue_key(keys, path_problems)
+    con = db.new_database(database)
+    result = dbcache.restore(cache.folder, key, con, copy=str(database) != ":memory:")
+    if result is None:
+        loaded_keys: list[bytes | str] = []
+        result = assemble(
+            files, load_files(files, cache, progress, keys, loaded_keys), path_problems
+        )
+        with gc_paused():
+            db.load_records(con, result)
+        dbcache.store(cache.folder, dbcache.catalogue_key(loaded_keys, path_problems), con, result)
+    elif progress is not None:
+        progress(len(files), len(files))
+    return configure(con, result, paths)
 
 
 def build_catalogue(
     result: LoadResult, paths: list[str], database: str | Path = ":memory:"
 ) -> Catalogue:
     """Loaded records -> a DuckDB catalogue with the scorecard and owner registry in force."""
+    with gc_paused():
+        con = db.build(result, database)
+    return configure(con, result, paths)
+
+
+def configure(con: duckdb.DuckDBPyConnection, result: LoadResult, paths: list[str]) -> Catalogue:
+    """A database of the loaded records, with the configuration in force: the scorecard, the
+    owner registry and the calendar, read afresh (they are never cached), and their problems."""
     folder = config_folder(paths)
     card, card_problems, card_source = load_scorecard(folder)
     owners, owner_problems = load_owners(folder)
     freezes, calendar_problems = load_calendar(folder)
     registry = str(folder / "owners.yaml") if folder else "owners.yaml"
-    result.problems.extend(
+    found = (
         card_problems
         + owner_problems
         + calendar_problems
@@ -102,9 +145,9 @@ def build_catalogue(
     )
     if card_source != "default":
         ids = {r.id for r in result.records}
-        result.problems.extend(waiver_warnings(card, ids, card_source))
-    with gc_paused():
-        con = db.build(result, database)
+        found.extend(waiver_warnings(card, ids, card_source))
+    result.problems.extend(found)
+    db.add_problems(con, found)
     failures, custom_problems = run_custom_checks(con, card)
     result.problems.extend(custom_problems)
     db.add_problems(con, custom_problems)
@@ -124,9 +167,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _present(value: Any) -> bool:
+    """Not missing: None, NaN and pandas' NaT (whose name is the one way to know it without
+    importing pandas) are missing."""
     return (
         value is not None
-        and value is not pd.NaT
+        and type(value).__name__ != "NaTType"
         and not (isinstance(value, float) and value != value)
     )
 
@@ -155,38 +200,36 @@ def _deadline(r: dict[str, Any]) -> dict[str, Any]:
 
 def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     """The figures of `catalogue summary --format json`, computed as the spec says."""
-    by_type = cat.query("summary_by_type")
-    checks = cat.query("summary_checks", as_of=as_of)
-    deadlines = cat.query("summary_deadlines", as_of=as_of)
-    owners = cat.query("owners")
-    counts = cat.query("problem_counts").iloc[0]
-    levels = cat.query("levels", as_of=as_of)
-    from .snapshot_figures import catalogue_figures  # the figures history shares
+    by_type = db.rows(cat.con, "summary_by_type")
+    checks = db.rows(cat.con, "summary_checks", as_of=as_of)
+    deadlines = db.rows(cat.con, "summary_deadlines", as_of=as_of)
+    owners = db.rows(cat.con, "owners")
+    counts = db.rows(cat.con, "problem_counts")[0]
+    from .snapshot_figures import catalogue_figures, facts_table  # the figures history shares
 
-    headline = catalogue_figures(cat.con, as_of)
+    facts = facts_table(cat.con, as_of)  # evaluated once: the headline and each level
+    headline = catalogue_figures(cat.con, as_of, facts_df=facts)
+    levels = facts.select(["id", "level"]).to_pylist()
     return {
-        "integrations": int(by_type["integrations"].sum()),
+        "integrations": sum(int(r["integrations"]) for r in by_type),
         "active": headline["active"],
         "must_haves_passing": headline["must_haves_passing"],
-        "by_type": {r.type: int(r.integrations) for r in by_type.itertuples()},
+        "by_type": {r["type"]: int(r["integrations"]) for r in by_type},
         "checks": {
             r["check_name"]: {k: int(r[k]) for k in ("pass", "fail", "na", "unknown")}
-            for r in checks.to_dict("records")
+            for r in checks
         },
-        "deadlines": [_deadline(r) for r in deadlines.to_dict("records")],
+        "deadlines": [_deadline(r) for r in deadlines],
         "owners": [
             {
-                "owner": r.owner if isinstance(r.owner, str) else None,
-                "integrations": int(r.integrations),
-                "high_criticality": int(r.high_criticality),
-                "risk_score": int(r.risk_score),
-                "risk_share": float(r.risk_share),
+                "owner": r["owner"] if isinstance(r["owner"], str) else None,
+                "integrations": int(r["integrations"]),
+                "high_criticality": int(r["high_criticality"]),
+                "risk_score": int(r["risk_score"]),
+                "risk_share": float(r["risk_share"]),
             }
-            for r in owners.itertuples()
+            for r in owners
         ],
-        "problems": {"errors": int(counts.errors), "warnings": int(counts.warnings)},
-        "levels": {
-            r["id"]: (r["level"] if isinstance(r["level"], str) else None)
-            for r in levels.to_dict("records")
-        },
+        "problems": {"errors": int(counts["errors"]), "warnings": int(counts["warnings"])},
+        "levels": {r["id"]: (r["level"] if isinstance(r["level"], str) else None) for r in levels},
     }

@@ -64,6 +64,20 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
         cur.close()
 
 
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """query() as a list of dicts with Python values (dates as date), without pandas: what the
+    command line's JSON is made of."""
+    text = sql(name)
+    used = {k: v for k, v in params.items() if f"${k}" in text}
+    cur = con.cursor()
+    try:
+        result = cur.execute(text, used)
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    finally:
+        cur.close()
+
+
 _EMPTY: dict[str, Any] = {}
 
 
@@ -277,12 +291,16 @@ def _open_file(database: Path) -> duckdb.DuckDBPyConnection:
 def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
     """A new database holding the loaded catalogue (a named file is replaced, unless it is
     locked or not a DuckDB database: then DatabaseError)."""
-    if str(database) == ":memory:":
-        con = duckdb.connect(":memory:")
-    else:
-        con = _open_file(Path(database))
-    create_schema(con)
+    con = new_database(database)
     load_records(con, result)
+    return con
+
+
+def new_database(database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
+    """An empty catalogue database: the schema, no records (a named file is replaced, unless
+    it is locked or not a DuckDB database: then DatabaseError)."""
+    con = duckdb.connect(":memory:") if str(database) == ":memory:" else _open_file(Path(database))
+    create_schema(con)
     return con
 
 

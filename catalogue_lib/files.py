@@ -14,6 +14,7 @@ from .records import Problem, _FileProblem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".md", ".txt", ".csv"}
+FilePath = str | Path  # a walk gives plain strings, a file named on the command line a Path
 CONFIG_FILES = {
     "scorecard.yaml",
     "scorecard.yml",
@@ -60,11 +61,11 @@ def _inside(path: str, real_root: str) -> bool:
         return False
 
 
-def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+def _walk(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(relative path, file) of every record file under root, and a problem for every path that
     is skipped. Iterative (os.walk recurses once per folder level in Python 3.11), does not
     follow links to folders, and reads only names that are valid UTF-8."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []  # plain strings: a Path apiece cost a tenth of a load
     problems: list[Problem] = []
 
     def shown(rel: str) -> str:
@@ -163,7 +164,7 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                     )
                 )
                 continue
-            found.append((rel, Path(folder, name)))
+            found.append((rel, os.path.join(folder, name)))
     found.sort()
     problems.sort(key=lambda p: p.path)
     return found, problems
@@ -171,10 +172,10 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
 
 def catalogue_files(
     paths: Iterable[str | Path],
-) -> tuple[list[tuple[Path, str, bool]], list[Problem]]:
+) -> tuple[list[tuple[FilePath, str, bool]], list[Problem]]:
     """(file, display path, named explicitly) in path order, plus problems for missing paths and
     for every path inside a folder that is skipped."""
-    out: list[tuple[Path, str, bool]] = []
+    out: list[tuple[FilePath, str, bool]] = []
     problems: list[Problem] = []
     for raw in paths:
         p = Path(raw)
@@ -187,8 +188,11 @@ def catalogue_files(
         elif p.is_dir():
             found, skipped = _walk(p)
             problems.extend(skipped)
+            top = str(p)
             for rel_s, f in found:
-                out.append((f, str(p / rel_s) if str(raw) not in ("", ".") else rel_s, False))
+                out.append(
+                    (f, os.path.join(top, rel_s) if str(raw) not in ("", ".") else rel_s, False)
+                )
         elif p.exists():
             problems.append(Problem(str(raw), None, "error", "not a regular file or folder"))
         else:
@@ -256,7 +260,7 @@ def read_text(path: Path) -> str:
 
 def fingerprint(
     paths: Iterable[str | Path],
-    walked: tuple[list[tuple[Path, str, bool]], list[Problem]] | None = None,
+    walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None = None,
 ) -> tuple:
     """What changes when any catalogue file (configuration included) is added, removed or
     edited: each file's path, modification time and size. walked: catalogue_files(paths),
@@ -273,7 +277,7 @@ def fingerprint(
     out: list[tuple] = []
     for f, shown, _ in files + config:
         try:
-            st = f.stat()
+            st = os.stat(f)
             out.append((shown, st.st_mtime_ns, st.st_size))
         except OSError:
             out.append((shown, None, None))

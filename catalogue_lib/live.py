@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import RecordCache, open_cache
-from .catalogue import Catalogue, build_catalogue
+from .catalogue import Catalogue, build_catalogue, open_catalogue
+from .files import FilePath
 from .load import (
     LoadedRecord,
     Problem,
@@ -125,10 +126,23 @@ class LiveCatalogue:
     def _reload(
         self,
         fp: tuple,
-        walked: tuple[list[tuple[Path, str, bool]], list[Problem]],
+        walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]],
         progress: Progress | None = None,
     ) -> None:
         started = time.perf_counter()
+        misses = self.cache.misses if self.cache is not None else 0
+        if self.catalogue is None and self.cache is not None:
+            # a (re)start: an unchanged catalogue's database is restored whole (dbcache.py);
+            # the files' records are read (through the cache) at the first edit
+            self.catalogue = open_catalogue(
+                self.paths, cache=self.cache, progress=progress, walked=walked
+            )
+            self._fingerprint, self.broken = fp, []
+            self.version += 1
+            self.stats.reloads += 1
+            self.stats.files_parsed = self.cache.misses - misses
+            self.stats.seconds = time.perf_counter() - started
+            return
         keys = {shown: (mtime, size) for shown, mtime, size in fp}
         files, path_problems = walked
         entries: dict[str, _FileEntry] = {}
@@ -144,7 +158,8 @@ class LiveCatalogue:
             todo, load_files(todo, self.cache, progress), strict=True
         ):
             entries[shown] = _FileEntry(keys.get(shown, (None, None)), records, problems)
-        parsed = len(todo)
+        # files parsed: not those the cache had (it has every file of a restored catalogue)
+        parsed = self.cache.misses - misses if self.cache is not None else len(todo)
         loaded = [(entries[s].records, entries[s].problems) for _, s, _ in files]
         fresh = build_catalogue(assemble(files, loaded, path_problems), list(self.paths))
         self._files, self._fingerprint = entries, fp

@@ -9,6 +9,7 @@ valid ones beside it from loading, and nothing in a file is ever executed
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .files import (  # noqa: F401 (re-exported)
     CONFIG_FILES,
     MAX_FILE_BYTES,
     RECORD_SUFFIXES,
+    FilePath,
     catalogue_files,
     decode_text,
     fingerprint,
@@ -71,11 +73,15 @@ def load_paths(
 
 
 def load_files(
-    files: list[tuple[Path, str, bool]],
+    files: list[tuple[FilePath, str, bool]],
     cache: RecordCache | None = None,
     progress: Progress | None = None,
+    keys: list[bytes | str] | None = None,
+    keys_out: list[bytes | str] | None = None,
 ) -> list[Entry]:
-    """Each file's records and problems, in order; progress(done, total) after every chunk."""
+    """Each file's records and problems, in order; progress(done, total) after every chunk.
+    keys: read_keys(files), when the caller has them (a cache hit then reads no file again);
+    keys_out receives each file's key as loaded (see read_keys)."""
     out: list[Entry] = []
     total = len(files)
     if progress is not None:
@@ -83,23 +89,33 @@ def load_files(
     with gc_paused():
         for start in range(0, total, CHUNK):
             chunk = files[start : start + CHUNK]
-            raw: list[bytes | Entry] = [_read(f, shown) for f, shown, _ in chunk]
-            keys = [
-                entry_key(data, shown, f.suffix, explicit) if isinstance(data, bytes) else None
-                for (f, shown, explicit), data in zip(chunk, raw, strict=True)
-            ]
-            hits = cache.get_many(k for k in keys if k is not None) if cache is not None else {}
+            if keys is None:
+                raw: list[bytes | Entry | None] = [_read(f, shown) for f, shown, _ in chunk]
+                known = [
+                    _key(f, shown, explicit, data)
+                    for (f, shown, explicit), data in zip(chunk, raw, strict=True)
+                ]
+            else:
+                raw = [None] * len(chunk)
+                known = keys[start : start + len(chunk)]
+            wanted = (k for k in known if isinstance(k, bytes))
+            hits = cache.get_many(wanted) if cache is not None else {}
             new: dict[bytes, Entry] = {}
-            for (f, shown, explicit), data, key in zip(chunk, raw, keys, strict=True):
-                if not isinstance(data, bytes):
-                    out.append(data)
-                elif key is not None and key in hits:
+            for (f, shown, explicit), data, key in zip(chunk, raw, known, strict=True):
+                if isinstance(key, bytes) and key in hits:
                     out.append(hits[key])
                 else:
-                    entry = _parse(data, f, shown, explicit)
+                    if data is None:  # read now: it may have changed since it was hashed
+                        data = _read(f, shown)
+                        key = _key(f, shown, explicit, data)
+                    if isinstance(data, bytes):
+                        entry = _parse(data, f, shown, explicit)
+                        new[key] = entry  # type: ignore[index]
+                    else:
+                        entry = data
                     out.append(entry)
-                    if key is not None:
-                        new[key] = entry
+                if keys_out is not None:
+                    keys_out.append(key)
             if cache is not None:
                 cache.put_many(new)
             if progress is not None:
@@ -107,7 +123,54 @@ def load_files(
     return out
 
 
-def _read(path: Path, shown: str) -> bytes | Entry:
+Stat = tuple[int, int, int, int]  # size, modification and change time (ns), inode
+Known = dict[str, tuple[Stat, bool, bytes]]  # display path -> stat, named explicitly, key
+
+
+def read_keys(
+    files: list[tuple[FilePath, str, bool]],
+    known: Known | None = None,
+    trusted_before_ns: int = 0,
+) -> tuple[list[bytes | str], Known, int]:
+    """Each file's cache key (cache.entry_key of its bytes), or for a file that cannot be read
+    the text of its problem: together they say whether the catalogue changed. Plus what to
+    remember for next time, and how many files were read.
+
+    known: what a previous call returned. As git's index does, a file whose size, times and
+    inode are those it had then is not read again, provided it had not changed since
+    trusted_before_ns (its change time is earlier: a later write, even one that restores the
+    modification time, always moves the change time on)."""
+    known = known or {}
+    keys: list[bytes | str] = []
+    seen: Known = {}
+    read = 0
+    for f, shown, explicit in files:
+        try:
+            st = os.stat(f)
+            sig: Stat | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        except OSError:
+            sig = None
+        old = known.get(shown)
+        if sig is not None and old is not None and old[:2] == (sig, explicit):
+            if sig[2] < trusted_before_ns:
+                keys.append(old[2])
+                seen[shown] = old
+                continue
+        key = _key(f, shown, explicit, _read(f, shown))
+        read += 1
+        keys.append(key)
+        if sig is not None and isinstance(key, bytes):
+            seen[shown] = (sig, explicit, key)
+    return keys, seen, read
+
+
+def _key(f: FilePath, shown: str, explicit: bool, data: bytes | Entry) -> bytes | str:
+    if isinstance(data, bytes):
+        return entry_key(data, shown, os.path.splitext(f)[1], explicit)
+    return "\n".join(map(str, data[1]))
+
+
+def _read(path: FilePath, shown: str) -> bytes | Entry:
     try:
         return read_bytes(path)
     except _FileProblem as exc:
@@ -117,7 +180,7 @@ def _read(path: Path, shown: str) -> bytes | Entry:
 
 
 def assemble(
-    files: list[tuple[Path, str, bool]],
+    files: list[tuple[FilePath, str, bool]],
     loaded: list[tuple[list[LoadedRecord], list[Problem]]],
     path_problems: list[Problem],
 ) -> LoadResult:
@@ -198,7 +261,8 @@ def load_bytes(
     return entry
 
 
-def _parse(data: bytes, path: Path, shown: str, explicit: bool) -> Entry:
+def _parse(data: bytes, path: FilePath, shown: str, explicit: bool) -> Entry:
+    path = Path(path)
     try:
         text = decode_text(data)
     except _FileProblem as exc:

@@ -40,7 +40,9 @@ class LoadedRecord:
     """A validated record, kept compact: its JSON (a tenth of the memory of the pydantic model,
     which matters at 50,000 records) plus the fields every load needs."""
 
-    json: bytes  # the validated record, None fields left out
+    # the validated record, None fields left out; None for a record restored with its database
+    # (dbcache.py), whose JSON is in the database (integrations.record_json)
+    json: bytes | None
     id: str
     owner: str | None
     path: str
@@ -76,6 +78,8 @@ class LoadedRecord:
     @property
     def record(self) -> Integration:
         """The pydantic record, rebuilt on demand."""
+        if self.json is None:
+            raise ValueError(f"{self.id}: a restored record; read integrations.record_json")
         return Integration.model_validate_json(self.json)
 
 

@@ -87,24 +87,22 @@ def catalogue_figures(
     commit: str | None = None,
     errors: list[str] | None = None,
     filters: Filters | None = None,
-    facts_df: pd.DataFrame | None = None,
+    facts_df: pd.DataFrame | pa.Table | None = None,
 ) -> dict[str, Any]:
     """The headline figures of one catalogue database as of a date (what history stores)."""
-    import pandas as pd
-
     cur = con.cursor()
     try:
-        cur.register("facts", facts(con, as_of) if facts_df is None else facts_df)
+        cur.register("facts", facts_table(con, as_of) if facts_df is None else facts_df)
         cur.register(
             "snapshots",
-            pd.DataFrame(
+            pa.table(
                 {
-                    "snapshot_date": [pd.Timestamp(as_of)],
-                    "commit": [commit],
-                    "level_names": [level_names(con)],
-                    "errors": [list(errors or [])],
+                    "snapshot_date": pa.array([as_of], pa.date32()),
+                    "commit": pa.array([commit], pa.string()),
+                    "level_names": pa.array([level_names(con)], pa.list_(pa.string())),
+                    "errors": pa.array([list(errors or [])], pa.list_(pa.string())),
                 }
-            ).astype({"snapshot_date": "datetime64[s]"}),
+            ),
         )
         return figure_rows(cur, filters)[0]
     finally:

@@ -1,0 +1,270 @@
+"""The built database of an unchanged catalogue, kept so a restart neither parses nor builds.
+
+The record cache (cache.py) saves parsing, but a warm start still turned 50,000 cached records
+into DuckDB rows: that cost more than libyaml parsing the files. So beside it, in the same cache
+folder, we keep the database the records built (its record tables and the load's problems), as
+one DuckDB file per catalogue state:
+
+- **Key.** A hash of every catalogue file's cache key (its bytes, display path and how it is
+  read, cache.entry_key), the walk's own problems, and the software (cache.software_tag, every
+  module and SQL file of this package, DuckDB's version). Configuration (scorecard.yaml,
+  owners.yaml, calendar.yaml) is not in it: it is applied to the restored database every time,
+  as on a cold load.
+- **Never trusted.** A file is used only when DuckDB opens it read-only and its `_meta` row
+  holds our magic and the very key asked for; anything else (garbage, a truncated copy, another
+  program's database) is a miss and is deleted.
+- **Shared.** A snapshot is written to a temporary file and renamed into place, so another
+  process sees a whole file or none. Only the newest KEEP snapshots are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from .cache import DISTRIBUTIONS
+from .records import LoadedRecord, LoadResult, Problem
+
+if TYPE_CHECKING:
+    from .load import Known
+
+MAGIC = "integrations-catalogue database snapshot v1"
+KEEP = 4  # snapshots kept per cache folder (a few checkouts or catalogues side by side)
+TABLES = (
+    "integrations",
+    "versions",
+    "planned_changes",
+    "credentials",
+    "risks",
+    "incidents",
+    "check_overrides",
+    "problems",
+)
+_PROBLEM_FIELDS = ("path", "line", "severity", "message")
+
+
+@cache
+def code_tag() -> bytes:
+    """What a built database depends on besides the files: a change here misses every one."""
+    h = hashlib.blake2b(digest_size=16)
+    for dist in (*DISTRIBUTIONS, "duckdb"):  # not software_tag(): it would import pydantic
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=;".encode())
+    here = Path(__file__).resolve().parent
+    for f in sorted([*here.glob("*.py"), *here.glob("sql/*.sql")]):
+        h.update(f.name.encode() + b"\0")
+        h.update(f.read_bytes())
+    return h.digest()
+
+
+def catalogue_key(keys: list[bytes | str], path_problems: list[Problem]) -> str:
+    """The key of a catalogue state: per file its cache key, or (a file that could not be read)
+    the text of its problems; then the walk's problems."""
+    h = hashlib.blake2b(code_tag(), digest_size=20)
+    for k in keys:
+        h.update(b"k" + k if isinstance(k, bytes) else b"p" + k.encode("utf-8", "replace"))
+        h.update(b"\0")
+    for p in path_problems:
+        h.update(str(p).encode("utf-8", "replace") + b"\0")
+    return h.hexdigest()
+
+
+def _paths_file(folder: Path, paths: list[str]) -> Path:
+    where = "\0".join(os.path.abspath(p) for p in paths)
+    return (
+        folder
+        / f"files-{hashlib.blake2b(where.encode('utf-8', 'replace'), digest_size=12).hexdigest()}.json"
+    )
+
+
+RACY_NS = 2_000_000_000  # file systems that keep times to the second or two (FAT, some NFS)
+
+
+def known_keys(folder: Path, paths: list[str]) -> tuple[Known, int]:
+    """What the last load of these paths read (load.read_keys), and the change time before which
+    a file it saw is trusted unread; nothing when there is no such record or it is not ours."""
+    try:
+        saved = json.loads(_paths_file(folder, paths).read_bytes())
+        if saved["magic"] != MAGIC or saved["tag"] != code_tag().hex():
+            return {}, 0
+        known = {
+            shown: ((int(a), int(b), int(c), int(d)), bool(explicit), bytes.fromhex(key))
+            for shown, ((a, b, c, d), explicit, key) in saved["files"].items()
+        }
+        return known, int(saved["at"]) - RACY_NS
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}, 0
+
+
+def save_keys(folder: Path, paths: list[str], seen: Known, at_ns: int) -> None:
+    """Remember a load's files (load.read_keys) as of at_ns, the time it started reading."""
+    path = _paths_file(folder, paths)
+    tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    data = {
+        "magic": MAGIC,
+        "tag": code_tag().hex(),
+        "at": at_ns,
+        "files": {
+            shown: [sig, explicit, key.hex()] for shown, (sig, explicit, key) in seen.items()
+        },
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        _remove(tmp)
+
+
+def _file(folder: Path, key: str) -> Path:
+    return folder / f"database-{key}.duckdb"
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> str:
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    return '"' + name.replace('"', '""') + '"'
+
+
+def restore(
+    folder: Path, key: str, con: duckdb.DuckDBPyConnection, copy: bool = False
+) -> LoadResult | None:
+    """Fill con (its schema created, its record tables empty) from the snapshot for key, and
+    return the load's result; None (con untouched) when there is no usable snapshot.
+
+    An in-memory database keeps the snapshot attached, read-only, and its record tables become
+    views of the snapshot's: nothing is copied, and the records stay on disk (DuckDB pages in
+    what a query reads), which is what makes a restart at 50,000 cheap in time and memory.
+    copy: copy the tables instead (a database file written for later use must stand alone).
+    The records of the result carry no JSON: it is in the database (integrations.record_json)."""
+    path = _file(folder, key)
+    if not path.is_file():
+        return None
+    here = _catalog(con)
+    try:
+        con.execute(f"ATTACH {_quoted(path)} AS snapshot (READ_ONLY)")
+    except duckdb.Error:
+        _discard(path)
+        return None
+    try:
+        meta = con.execute("SELECT magic, key, result FROM snapshot._meta").fetchall()
+        if len(meta) != 1 or meta[0][0] != MAGIC or meta[0][1] != key:
+            raise ValueError("not our snapshot")
+        saved = json.loads(meta[0][2])
+        con.execute("BEGIN")
+        try:
+            for table in TABLES:
+                if copy or table == "problems":  # problems: configuration adds its own
+                    con.execute(f"INSERT INTO {here}.{table} SELECT * FROM snapshot.{table}")
+                else:
+                    con.execute(f"DROP TABLE {here}.{table}")
+                    con.execute(f"CREATE VIEW {here}.{table} AS SELECT * FROM snapshot.{table}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        rows = con.execute(
+            "SELECT id, owner, source_path, source_line, source_form "
+            f"FROM {here}.integrations ORDER BY load_order"
+        ).fetchall()
+    except (duckdb.Error, ValueError, TypeError, KeyError):
+        _detach(con)
+        _discard(path)
+        return None
+    if copy:
+        _detach(con)
+    try:
+        os.utime(path)  # the newest used: the last to be pruned
+    except OSError:
+        pass
+    extra = saved["extra"]
+    records = []
+    for order, (rid, owner, where, line, form) in enumerate(rows):
+        overrides, unreadable = extra.get(str(order), ({}, ()))
+        records.append(
+            LoadedRecord(None, rid, owner, where, line, form, overrides, tuple(unreadable))
+        )
+    problems = [Problem(**dict(zip(_PROBLEM_FIELDS, p, strict=True))) for p in saved["problems"]]
+    return LoadResult(records=records, problems=problems, files=list(saved["files"]))
+
+
+def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """Keep con's record tables (built from result alone) under key. Failing to write only costs
+    the next start its speed."""
+    path = _file(folder, key)
+    if path.is_file():
+        return
+    tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    saved = {
+        "files": result.files,
+        "problems": [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in result.problems],
+        "extra": {
+            str(order): [r.overrides, list(r.unreadable)]
+            for order, r in enumerate(result.records)
+            if r.overrides or r.unreadable
+        },
+    }
+    here = _catalog(con)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove(tmp)
+        con.execute(f"ATTACH {_quoted(tmp)} AS snapshot")
+        try:
+            for table in TABLES:
+                con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM {here}.{table}")
+            con.execute("CREATE TABLE snapshot._meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+            con.execute(
+                "INSERT INTO snapshot._meta VALUES (?, ?, ?)",
+                [MAGIC, key, json.dumps(saved, ensure_ascii=False)],
+            )
+        finally:
+            _detach(con)
+        os.replace(tmp, path)
+    except (duckdb.Error, OSError, TypeError, ValueError):
+        _remove(tmp)
+        return
+    _prune(folder)
+
+
+def _detach(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("DETACH snapshot")
+    except duckdb.Error:
+        pass
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", ".wal"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except OSError:
+            pass
+
+
+def _discard(path: Path) -> None:
+    """A file that is not a snapshot of ours: never read again."""
+    _remove(path)
+
+
+def _prune(folder: Path) -> None:
+    try:
+        found = sorted(
+            folder.glob("database-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+    except OSError:
+        return
+    for old in found[KEEP:]:
+        _remove(old)
