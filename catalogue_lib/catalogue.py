@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,19 +23,7 @@ from .config import (
     waiver_warnings,
 )
 from .load import LoadResult, Problem, Progress, gc_paused, load_paths
-
-ENV_VAR = "CATALOGUE_PATH"
-REPO_DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def default_paths() -> list[str]:
-    """$CATALOGUE_PATH (several joined with the OS path separator), else the sample in data/."""
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return [p for p in env.split(os.pathsep) if p]
-    if REPO_DATA.is_dir():
-        return [str(REPO_DATA)]
-    return ["data"]
+from .paths import ENV_VAR, REPO_DATA, default_paths  # noqa: F401 (re-exported)
 
 
 @dataclass
