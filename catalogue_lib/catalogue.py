@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,19 +34,7 @@ from .load import (
     load_paths,
     read_keys,
 )
-
-ENV_VAR = "CATALOGUE_PATH"
-REPO_DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def default_paths() -> list[str]:
-    """$CATALOGUE_PATH (several joined with the OS path separator), else the sample in data/."""
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return [p for p in env.split(os.pathsep) if p]
-    if REPO_DATA.is_dir():
-        return [str(REPO_DATA)]
-    return ["data"]
+from .paths import ENV_VAR, REPO_DATA, default_paths  # noqa: F401 (re-exported)
 
 
 @dataclass

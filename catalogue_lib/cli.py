@@ -1,4 +1,8 @@
-"""`catalogue`: validate, summarise and export a catalogue from the command line (for CI and reports)."""
+"""`catalogue`: validate, summarise and export a catalogue from the command line (for CI and reports).
+
+Each command imports what it needs when it runs: `--help`, `schema`, `generate` and a
+`history` rerun with nothing new do not pay for pandas, pyarrow or the record loader.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
-from . import db, export, figures, generate
-from .cache import open_cache
-from .catalogue import Catalogue, default_paths, open_catalogue, summary
-from .db import DatabaseError
+from . import figures
 from .filters import Filters, strict_date
-from .load import Problem
-from .model import json_schema
-from .progress import TerminalProgress
+from .paths import default_paths
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .load import Problem
+
+EXPORT_FORMATS = ("csv", "json", "markdown")  # export.FORMATS, named here so --help needs no loader
 
 
 def _date(text: str) -> dt.date:
@@ -72,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = add("export", "Write the records as the template's Markdown table, CSV or JSON.")
-    p.add_argument("--format", choices=sorted(export.FORMATS), default="markdown")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
 
     p = add(
         "backlog", "The prioritised stability backlog: every gap, deadline and high risk, scored."
@@ -253,6 +256,8 @@ def _text_history(rows: list[dict[str, Any]]) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    import duckdb
+
     from .history import GitError, open_history
 
     path = args.paths or default_paths()[0]
@@ -290,6 +295,8 @@ def cmd_initiatives(cat: Catalogue, args: argparse.Namespace) -> int:
 
 
 def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
+    from . import db
+
     as_of = args.as_of or dt.date.today()
     f = Filters(
         types=tuple(args.type),
@@ -319,6 +326,8 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
+        from .model import json_schema
+
         print(json.dumps(json_schema(), indent=2))
         return 0
     if args.command == "generate":
@@ -333,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+        from . import generate
+
         records = (
             generate.sample_records()
             if args.sample
@@ -344,6 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "history":
         return cmd_history(args)
+    import duckdb
+
+    from .cache import open_cache
+    from .catalogue import open_catalogue, summary
+    from .db import DatabaseError
+    from .progress import TerminalProgress
+
     bar = TerminalProgress()
     try:
         cache = open_cache(args.cache, enabled=not args.no_cache)
@@ -393,6 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "figures":
         return cmd_figures(cat, args)
     if args.command == "export":
+        from . import export
+
         for p in cat.result.errors:
             print(str(p), file=sys.stderr)
         sys.stdout.write(export.FORMATS[args.format](export.stored_records(cat)))

@@ -4,6 +4,10 @@ Each snapshot is the catalogue at the day's last commit touching the catalogue f
 parent line of HEAD), evaluated as of that day. The store is a DuckDB file in the user's cache
 folder (never inside the catalogue) holding `snapshots` (one row per day) and `facts` (one row
 per integration per day); a rerun evaluates only the days it does not hold yet.
+
+A rerun with nothing new reads the stored figures back with DuckDB and git alone: pandas,
+pyarrow, pydantic and the record loader are imported only when a day is evaluated (or a
+filtered query asks for them), which is most of a rerun's time otherwise.
 """
 
 from __future__ import annotations
@@ -18,17 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from . import db
-from .catalogue import open_catalogue
 from .filters import Filters
 from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
-from .snapshot_figures import catalogue_figures, facts_table, figure_rows, level_names
-from .snapshots import Replayer
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
+
+    Snapshot = tuple[dt.date, str | None, pa.Table, list[str], list[str]]
 
 FORMAT = "4"  # bump when the stored facts change shape: the store is then rebuilt
 NOT_IN_GIT = (
@@ -77,9 +79,13 @@ class History:
                 .fetchall()
             )
             return [json.loads(r[0]) for r in rows]
+        from .snapshot_figures import figure_rows
+
         return figure_rows(self.con.cursor(), filters, since, until)
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
+        from . import db
+
         return db.query(self.con, name, **params)
 
     def dates(self) -> list[dt.date]:
@@ -136,13 +142,14 @@ def _open_store(path: Path | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-Snapshot = tuple[dt.date, str | None, pa.Table, list[str], list[str]]
-
-
 def _store(con: duckdb.DuckDBPyConnection, batch: list[Snapshot]) -> None:
     """Write snapshots (day, commit, facts, level names, errors) in one transaction."""
     if not batch:
         return
+    import pyarrow as pa
+
+    from .snapshot_figures import figure_rows
+
     tables = [
         f.append_column("commit", pa.array([c] * f.num_rows, pa.string()))
         for _, c, f, _, _ in batch
@@ -223,6 +230,8 @@ def _update(
     todo = [d for d in wanted if stored.get(d.day) != d.commit]
     if not todo:
         return
+    from .snapshots import Replayer  # the record loader, pydantic, pyarrow: only to evaluate
+
     replayer = Replayer(hist.repo, str(path))
     batch: list[Snapshot] = []
     try:
@@ -249,6 +258,9 @@ def _has_facts(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _today_only(path: str | Path, today: dt.date) -> History:
+    from .catalogue import open_catalogue
+    from .snapshot_figures import facts_table, level_names
+
     cat = open_catalogue([str(path)])
     con = _open_store(None)
     errors = [str(p) for p in cat.result.errors]
@@ -287,4 +299,4 @@ def change_over(
     return out
 
 
-__all__ = ["GitError", "History", "change_over", "catalogue_figures", "open_history"]
+__all__ = ["GitError", "History", "change_over", "open_history"]

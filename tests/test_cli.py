@@ -162,6 +162,16 @@ def test_json_export_reloads_to_the_same_records(tmp_path, capsys):
     assert len(json.loads(out)) == 6
 
 
+def test_export_offers_every_format_it_can_write(capsys):
+    from catalogue_lib.export import FORMATS
+
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    offered = next(a.choices for a in export._actions if a.dest == "format")
+    assert sorted(offered) == sorted(FORMATS)
+    for fmt in FORMATS:
+        assert run(capsys, "export", str(CATALOGUE), "--format", fmt)[0] == 0
+
+
 def test_schema_is_json_schema(capsys):
     schema = json.loads(run(capsys, "schema")[1])
     assert schema["required"] == ["id", "name", "type", "partner", "direction"]

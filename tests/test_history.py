@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -357,3 +359,83 @@ def test_a_merged_branch_counts_on_the_day_it_was_merged(tmp_path, capsys):
         assert row["integrations"] == s["integrations"]
         assert row["checks"] == {c: s["checks"][c]["pass"] for c in CHECK_NAMES}
         assert row["risk_score"] == sum(o["risk_score"] for o in s["owners"])
+
+
+def _history(capsys, *args: str) -> tuple[str, str]:
+    assert main(["history", *args]) == 0
+    return capsys.readouterr()
+
+
+def test_a_rerun_with_no_new_commit_prints_exactly_what_the_first_run_printed(tmp_path, capsys):
+    g = build_history(tmp_path)
+    # history reads commits only: an uncommitted edit and an untracked record change nothing
+    (g.dir / "renamed.yaml").write_text("id: broken\nname: [unclosed\n")
+    g.write("untracked.yaml", _records()[8])
+    for fmt in ("text", "json"):
+        args = [str(g.dir), "--format", fmt, "--cache", str(tmp_path / f"c-{fmt}")]
+        first = _history(capsys, *args)
+        assert first[0].count("2026-") >= 9
+        assert _history(capsys, *args) == first
+        assert _history(capsys, *args) == first
+    # a range read from a full store prints what a store built for that range prints
+    window = ["--since", "2026-01-15", "--until", "2026-02-20", "--format", "json"]
+    warm = _history(capsys, str(g.dir), *window, "--cache", str(tmp_path / "c-json"))
+    cold = _history(capsys, str(g.dir), *window, "--cache", str(tmp_path / "c-window"))
+    assert warm == cold
+    assert [r["date"] for r in json.loads(warm[0])][0] == "2026-01-15"
+
+
+def test_a_new_amended_or_dropped_commit_after_a_run_is_in_the_next_run(tmp_path, capsys):
+    g = GitCatalogue(tmp_path / "repo")
+    recs = _records()
+    for r in recs[:3]:
+        g.write(f"{r['id']}.yaml", r)
+    g.commit(D, "three")
+    args = [str(g.dir), "--format", "json", "--cache", str(tmp_path / "c")]
+    first = json.loads(_history(capsys, *args)[0])
+    assert [r["integrations"] for r in first] == [3]
+
+    g.write(f"{recs[3]['id']}.yaml", recs[3])
+    added = g.commit(D + dt.timedelta(days=1), "a fourth")
+    rows = json.loads(_history(capsys, *args)[0])
+    assert rows[0] == first[0]
+    assert [(r["commit"], r["integrations"]) for r in rows[1:]] == [(added, 4)]
+
+    g.write(f"{recs[4]['id']}.yaml", recs[4])  # the same day's commit, amended: a new commit id
+    g.git("add", "-A")
+    when = dt.datetime.combine(D + dt.timedelta(days=1), dt.time(13), tzinfo=dt.UTC)
+    g.git("commit", "-q", "--amend", "--no-edit", when=when)
+    amended = g.git("rev-parse", "HEAD").strip()
+    rows = json.loads(_history(capsys, *args)[0])
+    assert [(r["commit"], r["integrations"]) for r in rows[1:]] == [(amended, 5)]
+
+    g.git("reset", "-q", "--hard", "HEAD~1")  # the day rewritten away
+    assert json.loads(_history(capsys, *args)[0]) == first
+
+
+def test_a_rerun_with_no_new_commit_reads_the_store_without_loading_a_record(tmp_path):
+    """The rerun is quick because it reads the stored figures back: it imports neither the
+    record loader nor the libraries that evaluate a day (the time is in benchmarks/history.py)."""
+    g = GitCatalogue(tmp_path / "repo")
+    for r in _records()[:3]:
+        g.write(f"{r['id']}.yaml", r)
+    g.commit(D, "three")
+    args = ["history", str(g.dir), "--cache", str(tmp_path / "c")]
+    probe = (
+        "import sys\n"
+        "from catalogue_lib.cli import main\n"
+        f"code = main({args!r})\n"
+        "heavy = ['catalogue_lib.load', 'pandas', 'pyarrow', 'pydantic', 'yaml']\n"
+        "print(code, [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+    def run() -> tuple[str, str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        )
+        return proc.stdout, proc.stderr.strip().splitlines()[-1]
+
+    out, loaded = run()
+    assert loaded.startswith("0 [") and "pandas" in loaded  # the first run evaluates the day
+    assert run() == (out, "0 []")
