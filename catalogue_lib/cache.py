@@ -31,6 +31,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from .codetag import DISTRIBUTIONS
 from .records import LoadedRecord, Problem
 
 ENV_VAR = "CATALOGUE_CACHE"
@@ -40,19 +41,6 @@ MAGIC = "integrations-catalogue record cache v2"
 BUSY_SECONDS = 30.0  # how long to wait for another process's write
 RETRY_SECONDS = 60.0  # a cache that could not be opened is tried again after this
 MAX_ENTRIES = 200_000  # about 2.5 KB each; past this the oldest entries are dropped
-# the packages whose behaviour decides what a file reads as
-DISTRIBUTIONS = (
-    "integrations-catalogue",
-    "pydantic",
-    "pydantic-core",
-    "PyYAML",
-    "yaml-rs",
-    "detect-secrets",
-    "google-re2",
-    "markdown-it-py",
-    "python-slugify",
-    "confusable-homoglyphs",
-)
 _LOADER_MODULES = (
     "files.py",
     "load.py",

@@ -33,6 +33,8 @@ from .load import (
     load_files,
     load_paths,
     read_keys,
+    remember,
+    stat_files,
 )
 from .paths import ENV_VAR, REPO_DATA, default_paths  # noqa: F401 (re-exported)
 
@@ -88,17 +90,23 @@ def open_catalogue(
     files, path_problems = walked if walked is not None else catalogue_files(paths)
     known, trusted_before = dbcache.known_keys(cache.folder, paths)
     started = time.time_ns()
-    keys, seen, read = read_keys(files, known, trusted_before)
-    if read or seen.keys() != known.keys():
-        dbcache.save_keys(cache.folder, paths, seen, started)
-    key = dbcache.catalogue_key(keys, path_problems)
     con = db.new_database(database)
-    result = dbcache.restore(cache.folder, key, con, copy=str(database) != ":memory:")
+    result, keys = None, None
+    if known or dbcache.kept_any(cache.folder):  # read what changed, restore if unchanged
+        keys, seen, read = read_keys(files, known, trusted_before)
+        if read or seen.keys() != known.keys():
+            dbcache.save_keys(cache.folder, paths, seen, started)
+        key = dbcache.catalogue_key(keys, path_problems)
+        result = dbcache.restore(cache.folder, key, con, copy=str(database) != ":memory:")
+    else:  # a first load: each file is read once, by the load itself
+        stats = stat_files(files)
     if result is None:
         loaded_keys: list[bytes | str] = []
         result = assemble(
             files, load_files(files, cache, progress, keys, loaded_keys), path_problems
         )
+        if keys is None:
+            dbcache.save_keys(cache.folder, paths, remember(files, stats, loaded_keys), started)
         with gc_paused():
             db.load_records(con, result)
         dbcache.store(cache.folder, dbcache.catalogue_key(loaded_keys, path_problems), con, result)
@@ -192,11 +200,9 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     deadlines = db.rows(cat.con, "summary_deadlines", as_of=as_of)
     owners = db.rows(cat.con, "owners")
     counts = db.rows(cat.con, "problem_counts")[0]
-    from .snapshot_figures import catalogue_figures, facts_table  # the figures history shares
+    from .snapshot_figures import figures_and_levels  # the figures history shares
 
-    facts = facts_table(cat.con, as_of)  # evaluated once: the headline and each level
-    headline = catalogue_figures(cat.con, as_of, facts_df=facts)
-    levels = facts.select(["id", "level"]).to_pylist()
+    headline, levels = figures_and_levels(cat.con, as_of)
     return {
         "integrations": sum(int(r["integrations"]) for r in by_type),
         "active": headline["active"],
@@ -218,5 +224,5 @@ def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
             for r in owners
         ],
         "problems": {"errors": int(counts["errors"]), "warnings": int(counts["warnings"])},
-        "levels": {r["id"]: (r["level"] if isinstance(r["level"], str) else None) for r in levels},
+        "levels": {rid: (level if isinstance(level, str) else None) for rid, level in levels},
     }

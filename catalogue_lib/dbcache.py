@@ -6,7 +6,7 @@ folder, we keep the database the records built (its record tables and the load's
 one DuckDB file per catalogue state:
 
 - **Key.** A hash of every catalogue file's cache key (its bytes, display path and how it is
-  read, cache.entry_key), the walk's own problems, and the software (cache.software_tag, every
+  read, cache.entry_key), the walk's own problems, and the software (codetag.code_tag: every
   module and SQL file of this package, DuckDB's version). Configuration (scorecard.yaml,
   owners.yaml, calendar.yaml) is not in it: it is applied to the restored database every time,
   as on a cold load.
@@ -23,14 +23,12 @@ import hashlib
 import json
 import os
 import threading
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from .cache import DISTRIBUTIONS
+from .codetag import code_tag
 from .records import LoadedRecord, LoadResult, Problem
 
 if TYPE_CHECKING:
@@ -49,22 +47,6 @@ TABLES = (
     "problems",
 )
 _PROBLEM_FIELDS = ("path", "line", "severity", "message")
-
-
-@cache
-def code_tag() -> bytes:
-    """What a built database depends on besides the files: a change here misses every one."""
-    h = hashlib.blake2b(digest_size=16)
-    for dist in (*DISTRIBUTIONS, "duckdb"):  # not software_tag(): it would import pydantic
-        try:
-            h.update(f"{dist}={metadata.version(dist)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=;".encode())
-    here = Path(__file__).resolve().parent
-    for f in sorted([*here.glob("*.py"), *here.glob("sql/*.sql")]):
-        h.update(f.name.encode() + b"\0")
-        h.update(f.read_bytes())
-    return h.digest()
 
 
 def catalogue_key(keys: list[bytes | str], path_problems: list[Problem]) -> str:
@@ -98,8 +80,7 @@ def known_keys(folder: Path, paths: list[str]) -> tuple[Known, int]:
         if saved["magic"] != MAGIC or saved["tag"] != code_tag().hex():
             return {}, 0
         known = {
-            shown: ((int(a), int(b), int(c), int(d)), bool(explicit), bytes.fromhex(key))
-            for shown, ((a, b, c, d), explicit, key) in saved["files"].items()
+            shown: (str(sig), bytes.fromhex(key)) for shown, (sig, key) in saved["files"].items()
         }
         return known, int(saved["at"]) - RACY_NS
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -114,9 +95,7 @@ def save_keys(folder: Path, paths: list[str], seen: Known, at_ns: int) -> None:
         "magic": MAGIC,
         "tag": code_tag().hex(),
         "at": at_ns,
-        "files": {
-            shown: [sig, explicit, key.hex()] for shown, (sig, explicit, key) in seen.items()
-        },
+        "files": {shown: [sig, key.hex()] for shown, (sig, key) in seen.items()},
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -124,6 +103,14 @@ def save_keys(folder: Path, paths: list[str], seen: Known, at_ns: int) -> None:
         os.replace(tmp, path)
     except (OSError, ValueError):
         _remove(tmp)
+
+
+def kept_any(folder: Path) -> bool:
+    """Whether any database is kept here (else a load need not look for one)."""
+    try:
+        return any(folder.glob("database-*.duckdb"))
+    except OSError:
+        return False
 
 
 def _file(folder: Path, key: str) -> Path:

@@ -132,8 +132,11 @@ def _walk(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             if not record_like or (top and name.lower() in CONFIG_FILES):
                 continue
             try:
-                regular = entry.is_file(follow_symlinks=True) and stat.S_ISREG(
-                    entry.stat(follow_symlinks=True).st_mode
+                # the directory entry's type says "regular file" without a stat; a link is
+                # followed and checked
+                regular = (not is_link and entry.is_file(follow_symlinks=False)) or (
+                    entry.is_file(follow_symlinks=True)
+                    and stat.S_ISREG(entry.stat(follow_symlinks=True).st_mode)
                 )
             except OSError as exc:
                 problems.append(Problem(shown(rel), None, "error", f"skipped: {_reason(exc)}"))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from .codetag import code_tag
 from .filters import Filters
 from .gitrepo import DayCommit, GitError, Repo, day_commits, find_repo, git
 
@@ -134,11 +135,14 @@ def _open_store(path: Path | None) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path))
     con.execute(SCHEMA)
     fmt = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-    if fmt is None or fmt[0] != FORMAT:
+    # the figures are what this software computes: another version (or an edited query)
+    # replays the history
+    tag = f"{FORMAT}:{code_tag().hex()}"
+    if fmt is None or fmt[0] != tag:
         con.execute("DROP TABLE IF EXISTS facts")
         con.execute("DELETE FROM snapshots")
         con.execute("DELETE FROM snapshot_figures")
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('format', $f)", {"f": FORMAT})
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('format', $f)", {"f": tag})
     return con
 
 

@@ -131,38 +131,14 @@ class LiveCatalogue:
     ) -> None:
         started = time.perf_counter()
         misses = self.cache.misses if self.cache is not None else 0
-        if self.catalogue is None and self.cache is not None:
-            # a (re)start: an unchanged catalogue's database is restored whole (dbcache.py);
-            # the files' records are read (through the cache) at the first edit
-            self.catalogue = open_catalogue(
-                self.paths, cache=self.cache, progress=progress, walked=walked
-            )
-            self._fingerprint, self.broken = fp, []
-            self.version += 1
-            self.stats.reloads += 1
-            self.stats.files_parsed = self.cache.misses - misses
-            self.stats.seconds = time.perf_counter() - started
-            return
-        keys = {shown: (mtime, size) for shown, mtime, size in fp}
-        files, path_problems = walked
-        entries: dict[str, _FileEntry] = {}
-        todo = []
-        for f, shown, explicit in files:
-            key = keys.get(shown, (None, None))
-            old = self._files.get(shown)
-            if old is not None and old.key == key and key[0] is not None:
-                entries[shown] = old
-            else:
-                todo.append((f, shown, explicit))
-        for (_, shown, _), (records, problems) in zip(
-            todo, load_files(todo, self.cache, progress), strict=True
-        ):
-            entries[shown] = _FileEntry(keys.get(shown, (None, None)), records, problems)
-        # files parsed: not those the cache had (it has every file of a restored catalogue)
-        parsed = self.cache.misses - misses if self.cache is not None else len(todo)
-        loaded = [(entries[s].records, entries[s].problems) for _, s, _ in files]
-        fresh = build_catalogue(assemble(files, loaded, path_problems), list(self.paths))
-        self._files, self._fingerprint = entries, fp
+        if self.cache is not None:
+            # restored whole when nothing changed since it was kept (dbcache.py); else only the
+            # files that changed are read, the others' records come from the cache
+            fresh = open_catalogue(self.paths, cache=self.cache, progress=progress, walked=walked)
+            parsed = self.cache.misses - misses
+        else:
+            fresh, parsed = self._rebuild(fp, walked, progress)
+        self._fingerprint = fp
         old = self.catalogue
         if old is not None and _lost_records(old, fresh):
             known = {str(p) for p in old.result.problems}
@@ -176,6 +152,32 @@ class LiveCatalogue:
         self.stats.reloads += 1
         self.stats.files_parsed = parsed
         self.stats.seconds = time.perf_counter() - started
+
+    def _rebuild(
+        self,
+        fp: tuple,
+        walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]],
+        progress: Progress | None,
+    ) -> tuple[Catalogue, int]:
+        """Without a cache: the records of unchanged files are kept in memory between loads."""
+        keys = {shown: (mtime, size) for shown, mtime, size in fp}
+        files, path_problems = walked
+        entries: dict[str, _FileEntry] = {}
+        todo = []
+        for f, shown, explicit in files:
+            key = keys.get(shown, (None, None))
+            old = self._files.get(shown)
+            if old is not None and old.key == key and key[0] is not None:
+                entries[shown] = old
+            else:
+                todo.append((f, shown, explicit))
+        for (_, shown, _), (records, problems) in zip(
+            todo, load_files(todo, None, progress), strict=True
+        ):
+            entries[shown] = _FileEntry(keys.get(shown, (None, None)), records, problems)
+        loaded = [(entries[s].records, entries[s].problems) for _, s, _ in files]
+        self._files = entries
+        return build_catalogue(assemble(files, loaded, path_problems), list(self.paths)), len(todo)
 
 
 def _lost_records(old: Catalogue, new: Catalogue) -> bool:

@@ -123,8 +123,9 @@ def load_files(
     return out
 
 
-Stat = tuple[int, int, int, int]  # size, modification and change time (ns), inode
-Known = dict[str, tuple[Stat, bool, bytes]]  # display path -> stat, named explicitly, key
+# a file's size, modification and change time (ns), inode, and whether it was named explicitly
+Stat = str
+Known = dict[str, tuple[Stat, bytes]]  # display path -> its Stat, its key
 
 
 def read_keys(
@@ -144,24 +145,49 @@ def read_keys(
     keys: list[bytes | str] = []
     seen: Known = {}
     read = 0
-    for f, shown, explicit in files:
-        try:
-            st = os.stat(f)
-            sig: Stat | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        except OSError:
-            sig = None
+    for (f, shown, explicit), (sig, changed) in zip(files, _stats(files), strict=True):
         old = known.get(shown)
-        if sig is not None and old is not None and old[:2] == (sig, explicit):
-            if sig[2] < trusted_before_ns:
-                keys.append(old[2])
-                seen[shown] = old
-                continue
+        if sig is not None and old is not None and old[0] == sig and changed < trusted_before_ns:
+            keys.append(old[1])
+            seen[shown] = old
+            continue
         key = _key(f, shown, explicit, _read(f, shown))
         read += 1
         keys.append(key)
         if sig is not None and isinstance(key, bytes):
-            seen[shown] = (sig, explicit, key)
+            seen[shown] = (sig, key)
     return keys, seen, read
+
+
+def stat_files(files: list[tuple[FilePath, str, bool]]) -> list[Stat | None]:
+    """Each file's Stat (None: it cannot be read), taken before it is read."""
+    return [sig for sig, _ in _stats(files)]
+
+
+def _stats(files: list[tuple[FilePath, str, bool]]) -> list[tuple[Stat | None, int]]:
+    out: list[tuple[Stat | None, int]] = []
+    for f, _, explicit in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            out.append((None, 0))
+            continue
+        sig = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{int(explicit)}"
+        out.append((sig, st.st_ctime_ns))
+    return out
+
+
+def remember(
+    files: list[tuple[FilePath, str, bool]],
+    stats: list[Stat | None],
+    keys: list[bytes | str],
+) -> Known:
+    """What read_keys would have returned for a load that read every file (stat_files before)."""
+    return {
+        shown: (sig, key)
+        for (_, shown, _), sig, key in zip(files, stats, keys, strict=True)
+        if sig is not None and isinstance(key, bytes)
+    }
 
 
 def _key(f: FilePath, shown: str, explicit: bool, data: bytes | Entry) -> bytes | str:

@@ -107,3 +107,32 @@ def catalogue_figures(
         return figure_rows(cur, filters)[0]
     finally:
         cur.close()
+
+
+def figures_and_levels(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date
+) -> tuple[dict[str, Any], list[tuple[str, str | None]]]:
+    """catalogue_figures() and each integration's level (in path order) from one evaluation of
+    the facts, kept inside DuckDB (a temporary table: nothing is converted to Python but the
+    answer), which is what `catalogue summary` needs."""
+    cur = con.cursor()
+    try:
+        cur.execute(
+            f"CREATE TEMP TABLE facts AS {db.sql('snapshot_facts').strip().rstrip(';')}",
+            {"as_of": as_of},
+        )
+        levels = cur.execute("SELECT id, level FROM facts").fetchall()  # in path order
+        cur.register(
+            "snapshots",
+            pa.table(
+                {
+                    "snapshot_date": pa.array([as_of], pa.date32()),
+                    "commit": pa.array([None], pa.string()),
+                    "level_names": pa.array([level_names(con)], pa.list_(pa.string())),
+                    "errors": pa.array([[]], pa.list_(pa.string())),
+                }
+            ),
+        )
+        return figure_rows(cur)[0], levels
+    finally:
+        cur.close()
