@@ -90,6 +90,7 @@ def open_catalogue(
     files, path_problems = walked if walked is not None else catalogue_files(paths)
     known, trusted_before = dbcache.known_keys(cache.folder, paths)
     started = time.time_ns()
+    in_memory = str(database) == ":memory:"
     con = db.new_database(database)
     result, keys = None, None
     if known or dbcache.kept_any(cache.folder):  # read what changed, restore if unchanged
@@ -97,7 +98,7 @@ def open_catalogue(
         if read or seen.keys() != known.keys():
             dbcache.save_keys(cache.folder, paths, seen, started)
         key = dbcache.catalogue_key(keys, path_problems)
-        result = dbcache.restore(cache.folder, key, con, copy=str(database) != ":memory:")
+        result = dbcache.restore(cache.folder, key, con, copy=not in_memory)
     else:  # a first load: each file is read once, by the load itself
         stats = stat_files(files)
     if result is None:
@@ -107,9 +108,18 @@ def open_catalogue(
         )
         if keys is None:
             dbcache.save_keys(cache.folder, paths, remember(files, stats, loaded_keys), started)
-        with gc_paused():
-            db.load_records(con, result)
-        dbcache.store(cache.folder, dbcache.catalogue_key(loaded_keys, path_problems), con, result)
+        key = dbcache.catalogue_key(loaded_keys, path_problems)
+        kept = None
+        if in_memory:  # built straight into the kept file, then used from it
+            with gc_paused():
+                if dbcache.build(cache.folder, key, result):
+                    kept = dbcache.restore(cache.folder, key, con)
+        if kept is not None:
+            result = kept
+        else:
+            with gc_paused():
+                db.load_records(con, result)
+            dbcache.store(cache.folder, key, con, result)
     elif progress is not None:
         progress(len(files), len(files))
     return configure(con, result, paths)

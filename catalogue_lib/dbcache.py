@@ -47,6 +47,7 @@ TABLES = (
     "problems",
 )
 _PROBLEM_FIELDS = ("path", "line", "severity", "message")
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def catalogue_key(keys: list[bytes | str], path_problems: list[Problem]) -> str:
@@ -188,6 +189,50 @@ def restore(
     return LoadResult(records=records, problems=problems, files=list(saved["files"]))
 
 
+def build(folder: Path, key: str, result: LoadResult) -> bool:
+    """Build the database of result straight into the kept file for key (then restore() it):
+    building in memory and copying it out held the records three times over at once, which
+    was the peak memory of a first start. False (nothing kept) when it cannot be written."""
+    from . import db
+
+    path = _file(folder, key)
+    if path.is_file():
+        return True
+    tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove(tmp)
+        con = duckdb.connect(str(tmp), config=_NO_EXTENSIONS)
+        try:
+            db.create_schema(con)
+            db.load_records(con, result)
+            con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+            con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result)])
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except (duckdb.Error, OSError, TypeError, ValueError):
+        _remove(tmp)
+        return False
+    _prune(folder)
+    return True
+
+
+def _saved(result: LoadResult) -> str:
+    return json.dumps(
+        {
+            "files": result.files,
+            "problems": [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in result.problems],
+            "extra": {
+                str(order): [r.overrides, list(r.unreadable)]
+                for order, r in enumerate(result.records)
+                if r.overrides or r.unreadable
+            },
+        },
+        ensure_ascii=False,
+    )
+
+
 def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
     """Keep con's record tables (built from result alone) under key. Failing to write only costs
     the next start its speed."""
@@ -195,15 +240,6 @@ def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadRe
     if path.is_file():
         return
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    saved = {
-        "files": result.files,
-        "problems": [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in result.problems],
-        "extra": {
-            str(order): [r.overrides, list(r.unreadable)]
-            for order, r in enumerate(result.records)
-            if r.overrides or r.unreadable
-        },
-    }
     here = _catalog(con)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -215,7 +251,7 @@ def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadRe
             con.execute("CREATE TABLE snapshot._meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
             con.execute(
                 "INSERT INTO snapshot._meta VALUES (?, ?, ?)",
-                [MAGIC, key, json.dumps(saved, ensure_ascii=False)],
+                [MAGIC, key, _saved(result)],
             )
         finally:
             _detach(con)

@@ -50,7 +50,7 @@ def test_one_changed_file_is_the_only_one_parsed_again(folder, monkeypatch, watc
     cat, broken, new_version = lc.current()
     assert new_version == version + 1 and broken == []
     assert lc.stats.reloads == 2 and lc.stats.files_parsed == 1
-    names = {r.record.name for r in cat.result.records}
+    names = {name for (name,) in cat.con.execute("SELECT name FROM integrations").fetchall()}
     assert "Beta Renamed" in names and len(names) == 6
     lc.close()
 
