@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -45,6 +47,41 @@ CHECKS: tuple[tuple[str, str, bool], ...] = (
 CHECK_NAMES = tuple(c[0] for c in CHECKS)
 
 
+MEMORY_ENV = "CATALOGUE_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "512MB"
+_SIZE = re.compile(r"(\d+(\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_UNITS = {
+    **{u: 1000**i for i, u in enumerate(("b", "kb", "mb", "gb", "tb"))},
+    **{u: 1024 ** (i + 1) for i, u in enumerate(("kib", "mib", "gib", "tib"))},
+}
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap what DuckDB keeps in memory ($CATALOGUE_DUCKDB_MEMORY, default 512MB) and let it
+    spill to a temporary folder instead: at 50,000 integrations one page's queries otherwise
+    held 500 MB for a moment, which was the app's peak. A query that still cannot fit is run
+    again without the cap (execute())."""
+    limit = os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY
+    size = _SIZE.fullmatch(limit)
+    if size is None:
+        limit = DEFAULT_MEMORY
+    elif float(size[1]) * _UNITS[size[3].lower()] < _UNITS["mib"] * 64:
+        limit = "64MB"  # below what even the schema needs: a slip for MB or GB, surely
+    spill = os.path.join(tempfile.gettempdir(), f"integrations-catalogue-{os.getuid()}")
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
+
+
+def execute(cur: duckdb.DuckDBPyConnection, text: str, params: Any = None) -> Any:
+    """cur.execute(text, params); when DuckDB runs out of its memory cap, the cap is lifted
+    (back to DuckDB's own default, most of the machine's memory) and the query run again."""
+    try:
+        return cur.execute(text, params)
+    except duckdb.OutOfMemoryException:
+        cur.execute("RESET memory_limit")
+        return cur.execute(text, params)
+
+
 @cache
 def sql(name: str) -> str:
     """sql/<name>.sql, with each `{{other}}` replaced by the query in sql/other.sql (as dbt's
@@ -59,7 +96,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cur = con.cursor()
     try:
-        return cur.execute(text, used).df()
+        return execute(cur, text, used).df()
     finally:
         cur.close()
 
@@ -71,7 +108,7 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cur = con.cursor()
     try:
-        result = cur.execute(text, used)
+        result = execute(cur, text, used)
         names = [d[0] for d in result.description]
         return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
     finally:
@@ -93,7 +130,7 @@ def query_page(
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cur = con.cursor()
     try:
-        return cur.execute(text, {**used, "_limit": limit, "_offset": offset}).df()
+        return execute(cur, text, {**used, "_limit": limit, "_offset": offset}).df()
     finally:
         cur.close()
 
@@ -103,7 +140,7 @@ def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int
     used = {k: v for k, v in params.items() if f"${k}" in text}
     cur = con.cursor()
     try:
-        return int(cur.execute(text, used).fetchone()[0])
+        return int(execute(cur, text, used).fetchone()[0])
     finally:
         cur.close()
 
@@ -198,7 +235,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
         schema = _SCHEMAS[table] = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
     con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
     finally:
         con.unregister("_rows")
 
@@ -300,6 +337,7 @@ def new_database(database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection
     """An empty catalogue database: the schema, no records (a named file is replaced, unless
     it is locked or not a DuckDB database: then DatabaseError)."""
     con = duckdb.connect(":memory:") if str(database) == ":memory:" else _open_file(Path(database))
+    bound_memory(con)
     create_schema(con)
     return con
 
