@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,13 @@ from catalogue_lib.catalogue import Catalogue, open_catalogue
 
 # The record cache (cache.py) of every app, CLI and server the tests start: a fresh folder, never
 # the user's own cache, so no test is served another run's results.
-os.environ["CATALOGUE_CACHE"] = tempfile.mkdtemp(prefix="catalogue-test-cache-")
+os.environ["CATALOGUE_CACHE"] = TEST_CACHE = tempfile.mkdtemp(prefix="catalogue-test-cache-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The cache holds kept databases now (megabytes at scale): no run leaves one behind."""
+    shutil.rmtree(TEST_CACHE, ignore_errors=True)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
