@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -67,8 +68,13 @@ def bound_memory(con: duckdb.DuckDBPyConnection) -> None:
         limit = DEFAULT_MEMORY
     elif float(size[1]) * _UNITS[size[3].lower()] < _UNITS["mib"] * 64:
         limit = "64MB"  # below what even the schema needs: a slip for MB or GB, surely
-    spill = os.path.join(tempfile.gettempdir(), f"integrations-catalogue-{os.getuid()}")
-    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.Error:  # past what DuckDB can count (99999999999TB): its own default
+        pass
+    # each database its own spill folder, under a name nobody can take first; DuckDB makes it
+    # only when it spills and removes it when the database closes
+    spill = os.path.join(tempfile.gettempdir(), f"integrations-catalogue-{uuid.uuid4().hex}")
     con.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
 
 
@@ -77,9 +83,12 @@ def execute(cur: duckdb.DuckDBPyConnection, text: str, params: Any = None) -> An
     (back to DuckDB's own default, most of the machine's memory) and the query run again."""
     try:
         return cur.execute(text, params)
-    except duckdb.OutOfMemoryException:
-        cur.execute("RESET memory_limit")
-        return cur.execute(text, params)
+    except duckdb.OutOfMemoryException as exc:
+        try:
+            cur.execute("RESET memory_limit")
+            return cur.execute(text, params)
+        except duckdb.TransactionException:  # inside a transaction it aborted: the real cause
+            raise exc from None
 
 
 @cache
@@ -336,7 +345,11 @@ def build(result: LoadResult, database: str | Path = ":memory:") -> duckdb.DuckD
 def new_database(database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
     """An empty catalogue database: the schema, no records (a named file is replaced, unless
     it is locked or not a DuckDB database: then DatabaseError)."""
-    con = duckdb.connect(":memory:") if str(database) == ":memory:" else _open_file(Path(database))
+    con = (
+        duckdb.connect(":memory:", config=_NO_EXTENSIONS)
+        if str(database) == ":memory:"
+        else _open_file(Path(database))
+    )
     bound_memory(con)
     create_schema(con)
     return con

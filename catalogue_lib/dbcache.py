@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import threading
+import time
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 MAGIC = "integrations-catalogue database snapshot v1"
 KEEP = 4  # snapshots kept per cache folder (a few checkouts or catalogues side by side)
+STALE_SECONDS = 3600.0
 TABLES = (
     "integrations",
     "versions",
@@ -118,8 +121,18 @@ def _file(folder: Path, key: str) -> Path:
     return folder / f"database-{key}.duckdb"
 
 
+def _exists(path: Path) -> bool:
+    """A kept file is there (a cache folder this user may not read has none)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    """A path for ATTACH: absolute, so that no spelling of the cache folder (`sqlite:x`) reads
+    as an extension's prefix, and quoted."""
+    return "'" + os.path.abspath(path).replace("'", "''") + "'"
 
 
 def _catalog(con: duckdb.DuckDBPyConnection) -> str:
@@ -139,27 +152,27 @@ def restore(
     copy: copy the tables instead (a database file written for later use must stand alone).
     The records of the result carry no JSON: it is in the database (integrations.record_json)."""
     path = _file(folder, key)
-    if not path.is_file():
+    if not _exists(path):
         return None
-    here = _catalog(con)
+    here, kept = _catalog(con), _alias()
     try:
-        con.execute(f"ATTACH {_quoted(path)} AS snapshot (READ_ONLY)")
+        con.execute(f"ATTACH {_quoted(path)} AS {kept} (READ_ONLY)")
     except duckdb.Error:
         _discard(path)
         return None
     try:
-        meta = con.execute("SELECT magic, key, result FROM snapshot._meta").fetchall()
+        meta = con.execute(f"SELECT magic, key, result FROM {kept}._meta").fetchall()
         if len(meta) != 1 or meta[0][0] != MAGIC or meta[0][1] != key:
             raise ValueError("not our snapshot")
-        saved = json.loads(meta[0][2])
+        problems, files, extra = _parse_saved(meta[0][2])
         con.execute("BEGIN")
         try:
             for table in TABLES:
                 if copy or table == "problems":  # problems: configuration adds its own
-                    con.execute(f"INSERT INTO {here}.{table} SELECT * FROM snapshot.{table}")
+                    con.execute(f"INSERT INTO {here}.{table} SELECT * FROM {kept}.{table}")
                 else:
                     con.execute(f"DROP TABLE {here}.{table}")
-                    con.execute(f"CREATE VIEW {here}.{table} AS SELECT * FROM snapshot.{table}")
+                    con.execute(f"CREATE VIEW {here}.{table} AS SELECT * FROM {kept}.{table}")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -169,24 +182,46 @@ def restore(
             f"FROM {here}.integrations ORDER BY load_order"
         ).fetchall()
     except (duckdb.Error, ValueError, TypeError, KeyError):
-        _detach(con)
+        _detach(con, kept)
         _discard(path)
         return None
     if copy:
-        _detach(con)
+        _detach(con, kept)
     try:
         os.utime(path)  # the newest used: the last to be pruned
     except OSError:
         pass
-    extra = saved["extra"]
     records = []
     for order, (rid, owner, where, line, form) in enumerate(rows):
         overrides, unreadable = extra.get(str(order), ({}, ()))
         records.append(
             LoadedRecord(None, rid, owner, where, line, form, overrides, tuple(unreadable))
         )
+    return LoadResult(records=records, problems=problems, files=files)
+
+
+def _parse_saved(text: str) -> tuple[list[Problem], list[str], dict[str, tuple[dict, list]]]:
+    """The load's problems, files and per-record extras as kept; ValueError for anything else."""
+    saved = json.loads(text)
+    if not isinstance(saved, dict):
+        raise ValueError("not a kept result")
     problems = [Problem(**dict(zip(_PROBLEM_FIELDS, p, strict=True))) for p in saved["problems"]]
-    return LoadResult(records=records, problems=problems, files=list(saved["files"]))
+    if not all(isinstance(p.path, str) and isinstance(p.message, str) for p in problems):
+        raise ValueError("not a kept problem")
+    files = saved["files"]
+    extra = {
+        str(order): (dict(overrides), list(unreadable))
+        for order, (overrides, unreadable) in saved["extra"].items()
+    }
+    if not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
+        raise ValueError("not a kept file list")
+    if not all(
+        all(isinstance(k, str) and isinstance(v, str) for k, v in o.items())
+        and all(isinstance(u, str) for u in un)
+        for o, un in extra.values()
+    ):
+        raise ValueError("not a kept extra")
+    return problems, files, extra
 
 
 def build(folder: Path, key: str, result: LoadResult) -> bool:
@@ -196,13 +231,13 @@ def build(folder: Path, key: str, result: LoadResult) -> bool:
     from . import db
 
     path = _file(folder, key)
-    if path.is_file():
+    if _exists(path):
         return True
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove(tmp)
-        con = duckdb.connect(str(tmp), config=_NO_EXTENSIONS)
+        con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
         try:
             db.create_schema(con)
             db.load_records(con, result)
@@ -237,24 +272,24 @@ def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadRe
     """Keep con's record tables (built from result alone) under key. Failing to write only costs
     the next start its speed."""
     path = _file(folder, key)
-    if path.is_file():
+    if _exists(path):
         return
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    here = _catalog(con)
+    here, kept = _catalog(con), _alias()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove(tmp)
-        con.execute(f"ATTACH {_quoted(tmp)} AS snapshot")
+        con.execute(f"ATTACH {_quoted(tmp)} AS {kept}")
         try:
             for table in TABLES:
-                con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM {here}.{table}")
-            con.execute("CREATE TABLE snapshot._meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+                con.execute(f"CREATE TABLE {kept}.{table} AS SELECT * FROM {here}.{table}")
+            con.execute(f"CREATE TABLE {kept}._meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
             con.execute(
-                "INSERT INTO snapshot._meta VALUES (?, ?, ?)",
+                f"INSERT INTO {kept}._meta VALUES (?, ?, ?)",
                 [MAGIC, key, _saved(result)],
             )
         finally:
-            _detach(con)
+            _detach(con, kept)
         os.replace(tmp, path)
     except (duckdb.Error, OSError, TypeError, ValueError):
         _remove(tmp)
@@ -262,9 +297,15 @@ def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadRe
     _prune(folder)
 
 
-def _detach(con: duckdb.DuckDBPyConnection) -> None:
+def _alias() -> str:
+    """A name for the attached file no database of the user's can have (a --db file's name is
+    its stem: `snapshot.duckdb` is `snapshot`)."""
+    return f"kept_{uuid.uuid4().hex}"
+
+
+def _detach(con: duckdb.DuckDBPyConnection, kept: str) -> None:
     try:
-        con.execute("DETACH snapshot")
+        con.execute(f"DETACH {kept}")
     except duckdb.Error:
         pass
 
@@ -283,11 +324,15 @@ def _discard(path: Path) -> None:
 
 
 def _prune(folder: Path) -> None:
+    """Keep the newest KEEP databases, and drop what a build that was killed left (a temporary
+    file untouched for an hour: no build takes that long)."""
     try:
         found = sorted(
             folder.glob("database-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True
         )
+        stale = time.time() - STALE_SECONDS
+        left = [p for p in folder.glob(".*.tmp") if p.stat().st_mtime < stale]
     except OSError:
         return
-    for old in found[KEEP:]:
+    for old in found[KEEP:] + left:
         _remove(old)

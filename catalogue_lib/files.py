@@ -194,7 +194,7 @@ def catalogue_files(
             problems.extend(skipped)
             top = str(p)
             top = top if top.endswith(os.sep) else top + os.sep
-            bare = str(raw) in ("", ".")
+            bare = top == "." + os.sep  # "", ".", "./": shown as found, as Path("./") / x was
             for rel_s, f in found:
                 out.append((f, rel_s if bare else top + rel_s, False))
         elif p.exists():

@@ -204,10 +204,31 @@ def damage_sqlite(path: Path) -> None:
     con.close()
 
 
+def damage_result(path: Path) -> None:
+    """Our magic and the right key, but what the load kept is not a load's result."""
+    con = duckdb.connect(str(path))
+    con.execute("""UPDATE _meta SET result = '{"files": "x", "problems": [[1]], "extra": 5}'""")
+    con.close()
+
+
 @pytest.mark.parametrize(
     "damage",
-    [damage_garbage, damage_truncate, damage_foreign_duckdb, damage_other_key, damage_sqlite],
-    ids=["garbage", "truncated", "another DuckDB file", "another key", "a SQLite file"],
+    [
+        damage_garbage,
+        damage_truncate,
+        damage_foreign_duckdb,
+        damage_other_key,
+        damage_sqlite,
+        damage_result,
+    ],
+    ids=[
+        "garbage",
+        "truncated",
+        "another DuckDB file",
+        "another key",
+        "a SQLite file",
+        "a forged result",
+    ],
 )
 def test_a_damaged_snapshot_is_rebuilt_never_trusted(damage, tmp_path):
     folder = _messy(tmp_path)
@@ -280,3 +301,41 @@ def test_read_keys_reads_only_files_it_cannot_trust(tmp_path, monkeypatch):
     assert again == keys and read == 0
     racy, _, read = load.read_keys(files, seen, 0)  # nothing is old enough to trust
     assert racy == keys and read == len(files)
+
+
+@pytest.mark.parametrize("name", ["snapshot.duckdb", "kept.duckdb", "main.duckdb"])
+def test_a_database_file_of_any_name_leaves_the_kept_one_alone(name, tmp_path):
+    folder = _catalogue(tmp_path)
+    cold = figures([str(folder)], None)
+    figures([str(folder)], tmp_path / "c")
+    (snap,) = snapshots(tmp_path / "c")
+    c = open_cache(tmp_path / "c")
+    cat = open_catalogue([str(folder)], tmp_path / name, cache=c)
+    cat.con.close()
+    c.close()
+    assert snapshots(tmp_path / "c") == [snap]
+    assert figures([str(folder)], tmp_path / "c") == cold
+
+
+def test_a_cache_folder_spelled_like_an_extension_prefix_is_a_folder(tmp_path, monkeypatch):
+    """`sqlite:x` is a folder name here, not DuckDB's sqlite extension (never downloaded)."""
+    folder = _catalogue(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    cold = figures([str(folder)], None)
+    assert figures([str(folder)], Path("sqlite:x")) == cold
+    assert len(snapshots(tmp_path / "sqlite:x")) == 1
+    assert figures([str(folder)], Path("sqlite:x")) == cold
+
+
+def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path):
+    folder = _catalogue(tmp_path)
+    cache_dir = tmp_path / "c"
+    cache_dir.mkdir()
+    left = cache_dir / ".database-0123.duckdb.77.88.tmp"
+    left.write_bytes(b"half a database")
+    fresh = cache_dir / ".database-4567.duckdb.77.99.tmp"
+    fresh.write_bytes(b"another process, building right now")
+    old = dt.datetime(2020, 1, 1).timestamp()
+    os.utime(left, (old, old))
+    figures([str(folder)], cache_dir)
+    assert not left.exists() and fresh.exists()

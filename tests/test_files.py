@@ -231,3 +231,15 @@ def test_a_hidden_record_file_is_named_and_a_dot_folder_is_silent(tmp_path):
     report = _report(res)
     assert [p for p in report if ".draft.yaml" in p and "warning" in p and "hidden" in p], report
     assert not [p for p in report if ".git" in p or ".editorconfig" in p], report
+
+
+@pytest.mark.parametrize("spelling", ["", ".", "./"])
+def test_the_current_folder_is_shown_the_same_however_it_is_spelled(
+    spelling, tmp_path, monkeypatch
+):
+    folder = _folder(tmp_path)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "x.yaml").write_text(yaml.safe_dump(valid_record(id="x")))
+    monkeypatch.chdir(folder)
+    found, _ = files.catalogue_files([spelling])
+    assert [shown for _, shown, _ in found] == ["good.yaml", "sub/x.yaml"]
