@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from .lifecycle import derived_sunsets
 from .load import LoadResult, Problem
@@ -231,13 +230,28 @@ def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any
     }, d
 
 
-_SCHEMAS: dict[str, pa.Schema] = {}  # every database has the same tables (schema.sql)
+_SCHEMAS: dict[str, Any] = {}  # table -> pa.Schema: every database has the same tables
+
+
+SMALL_INSERT = 64
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert through Arrow; a row may leave out any column (it is NULL)."""
+    """Bulk insert through Arrow; a row may leave out any column (it is NULL). A few rows (the
+    scorecard's, on every start) go in as parameters: no pyarrow or pandas to import."""
     if not rows:
         return
+    if len(rows) <= SMALL_INSERT:
+        names = list(dict.fromkeys(k for row in rows for k in row))
+        marks = ", ".join("?" * len(names))
+        quoted = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+        con.executemany(
+            f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
+            [[row.get(n) for n in names] for row in rows],
+        )
+        return
+    import pyarrow as pa  # here: a restored catalogue inserts nothing, and needs no pyarrow
+
     schema = _SCHEMAS.get(table)
     if schema is None:
         types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
@@ -249,7 +263,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
         con.unregister("_rows")
 
 
-def _arrow_type(duck: str) -> pa.DataType:
+def _arrow_type(duck: str) -> Any:  # -> pa.DataType
+    import pyarrow as pa
+
     return {
         "VARCHAR": pa.string(),
         "VARCHAR[]": pa.list_(pa.string()),
