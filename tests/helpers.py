@@ -36,3 +36,14 @@ def table_catalogue(tmp_path: Path, *rows: dict[str, str]) -> Catalogue:
 def check_states(cat: Catalogue, as_of: dt.date) -> dict[tuple[str, str], str]:
     rows = cat.con.execute("SELECT * FROM check_results($a)", {"a": as_of}).fetchall()
     return {(i, c): s for i, c, s in rows}
+
+
+def damage_garbage(path: Path) -> None:
+    """A cache file overwritten by something that is no file of ours."""
+    path.write_bytes(b"this is not a cache file at all" * 100)
+
+
+def damage_truncate(path: Path) -> None:
+    """A cache file cut short (a full disk, a copy stopped half way)."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])

@@ -21,6 +21,7 @@ from catalogue_lib.live import LiveCatalogue
 from catalogue_lib.load import load_bytes, load_file, load_paths
 
 from .conftest import AS_OF, CATALOGUE, ROOT
+from .helpers import damage_garbage, damage_truncate
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
@@ -88,15 +89,6 @@ def test_a_new_software_version_misses_every_entry(folder, tmp_path, monkeypatch
     c = open_cache(tmp_path / "c")
     load_paths([str(folder)], c)
     assert c.hits == 0
-
-
-def damage_garbage(path: Path) -> None:
-    path.write_bytes(b"this is not a cache file at all" * 100)
-
-
-def damage_truncate(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
 
 
 def damage_foreign(path: Path) -> None:

@@ -22,6 +22,7 @@ from catalogue_lib.catalogue import open_catalogue, summary
 from catalogue_lib.generate import synthetic_records, write_records
 
 from .conftest import AS_OF, CATALOGUE, ROOT, valid_record
+from .helpers import damage_garbage, damage_truncate
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 TEMPLATE = ROOT / "tests" / "fixtures" / "seed-template.txt"
@@ -170,15 +171,6 @@ def test_a_new_scorecard_applies_to_a_restored_database(tmp_path):
     restored = figures([str(folder)], tmp_path / "c")
     assert restored == figures([str(folder)], None)
     assert len(snapshots(tmp_path / "c")) == 1  # configuration is not part of the snapshot
-
-
-def damage_garbage(path: Path) -> None:
-    path.write_bytes(os.urandom(4096))
-
-
-def damage_truncate(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
 
 
 def damage_foreign_duckdb(path: Path) -> None:

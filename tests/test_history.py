@@ -334,12 +334,18 @@ def test_a_blob_loads_exactly_as_its_file(path):
     assert blob_problems == problems
 
 
-def test_a_merged_branch_counts_on_the_day_it_was_merged(tmp_path, capsys):
+def _three_records(tmp_path: Path) -> tuple[GitCatalogue, list[dict]]:
+    """A repository whose first commit (day D) holds three records; and all the records."""
     g = GitCatalogue(tmp_path / "repo")
     recs = _records()
     for r in recs[:3]:
         g.write(f"{r['id']}.yaml", r)
     g.commit(D, "three")
+    return g, recs
+
+
+def test_a_merged_branch_counts_on_the_day_it_was_merged(tmp_path, capsys):
+    g, recs = _three_records(tmp_path)
     g.git("checkout", "-q", "-b", "side")
     g.write(f"{recs[3]['id']}.yaml", recs[3])
     g.commit(D + dt.timedelta(days=2), "a record on a branch")
@@ -386,11 +392,7 @@ def test_a_rerun_with_no_new_commit_prints_exactly_what_the_first_run_printed(tm
 
 
 def test_a_new_amended_or_dropped_commit_after_a_run_is_in_the_next_run(tmp_path, capsys):
-    g = GitCatalogue(tmp_path / "repo")
-    recs = _records()
-    for r in recs[:3]:
-        g.write(f"{r['id']}.yaml", r)
-    g.commit(D, "three")
+    g, recs = _three_records(tmp_path)
     args = [str(g.dir), "--format", "json", "--cache", str(tmp_path / "c")]
     first = json.loads(_history(capsys, *args)[0])
     assert [r["integrations"] for r in first] == [3]
