@@ -101,7 +101,7 @@ def sql(name: str) -> str:
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run sql/<name>.sql on a fresh cursor with only the parameters it names."""
     text = sql(name)
-    used = {k: v for k, v in params.items() if f"${k}" in text}
+    used = _named(text, params)
     cur = con.cursor()
     try:
         return execute(cur, text, used).df()
@@ -113,7 +113,7 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
     """query() as a list of dicts with Python values (dates as date), without pandas: what the
     command line's JSON is made of."""
     text = sql(name)
-    used = {k: v for k, v in params.items() if f"${k}" in text}
+    used = _named(text, params)
     cur = con.cursor()
     try:
         result = execute(cur, text, used)
@@ -121,6 +121,11 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
         return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
     finally:
         cur.close()
+
+
+def _named(text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters the query names ($name): DuckDB refuses any other."""
+    return {k: v for k, v in params.items() if f"${k}" in text}
 
 
 _EMPTY: dict[str, Any] = {}
@@ -135,7 +140,7 @@ def query_page(
 ) -> pd.DataFrame:
     """One page of sql/<name>.sql's rows, in the query's own order."""
     text = f"SELECT * FROM ({_wrapped(name)}) LIMIT $_limit OFFSET $_offset"
-    used = {k: v for k, v in params.items() if f"${k}" in text}
+    used = _named(text, params)
     cur = con.cursor()
     try:
         return execute(cur, text, {**used, "_limit": limit, "_offset": offset}).df()
@@ -145,7 +150,7 @@ def query_page(
 
 def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int:
     text = f"SELECT count(*) FROM ({_wrapped(name)})"
-    used = {k: v for k, v in params.items() if f"${k}" in text}
+    used = _named(text, params)
     cur = con.cursor()
     try:
         return int(execute(cur, text, used).fetchone()[0])
