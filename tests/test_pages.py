@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from catalogue_lib.catalogue import open_catalogue
+from catalogue_lib.catalogue import open_catalogue, summary
 from catalogue_lib.cli import main
 
 from .conftest import CATALOGUE, ROOT, SEED_COPY
@@ -137,13 +137,23 @@ def test_every_record_page_renders(monkeypatch, source):
     at.run()
     go(at, "pages/5_Integration.py")
     listing = at.dataframe[0].value
-    ids = [r.id for r in open_catalogue([str(catalogue)]).result.records]
+    cat = open_catalogue([str(catalogue)])
+    ids = [r.id for r in cat.result.records]
+    levels = summary(cat, dt.date.today())["levels"]  # lower-case level names, None below them
+    retired = {
+        i
+        for (i,) in cat.con.execute(
+            "SELECT id FROM integrations WHERE stage = 'retired'"
+        ).fetchall()
+    }
     assert len(listing) == min(len(ids), 50)  # the list's first page
     for rid in ids:
         at.query_params["id"] = rid
         at.run()
         no_exception(at)
         assert at.header, rid
+        want = "retired" if rid in retired else (levels[rid] or "no level").capitalize()
+        assert metric(at, "Scorecard level").capitalize() == want, rid  # "No level", not "none"
         text = " ".join(m.value for m in at.markdown)
         assert "NaT" not in text and "None" not in text, rid
 
@@ -187,9 +197,16 @@ def test_home_shows_each_headline_figures_change_over_30_days_from_git(monkeypat
     at = fresh(monkeypatch, ROOT / "data")  # the sample's own git history is real history
     at.run()
     no_exception(at)
-    changes = {m.label: m.proto.delta_description for m in at.metric}
+    # under its tile, on a line of its own (beside the target it was cut off at 1440 px)
+    changes = {
+        col.metric[0].label: [c.value for c in col.caption] for col in at.columns if col.metric
+    }
     for label in ("Integrations", "Passing the must-haves", "Overdue deadlines"):
-        assert changes[label].endswith("in 30 days"), (label, changes[label])
+        assert len(changes[label]) == 1 and changes[label][0].endswith("in 30 days"), (
+            label,
+            changes[label],
+        )
+    assert not any(m.proto.delta_description for m in at.metric)
 
 
 def test_a_page_level_choice_shows_its_default_when_the_link_has_none(monkeypatch):
