@@ -56,6 +56,10 @@ FILTERS = [
 ]
 
 
+def delta(at: AppTest, label: str) -> str:
+    return next(m.proto.delta for m in at.metric if m.label == label)
+
+
 def n(value: int) -> str:
     return f"{value:,}"
 
@@ -73,6 +77,9 @@ def test_headline_figures_are_the_cli_figures_for_the_same_filters(
     home = want["home"]
     assert metric(at, "Integrations") == n(home["integrations"])
     assert metric(at, "Passing the must-haves") == f"{home['must_have_share']:.0%}"
+    assert metric(at, f"At {home['second_level']} or above") == (
+        f"{home['at_second_level_or_above_share']:.0%}"
+    )
     assert metric(at, "Overdue deadlines") == n(home["overdue"])
     assert metric(at, "Due in the next 30 days") == n(home["due_30"])
     assert metric(at, "Breaking changes without a plan") == n(home["breaking_without_plan"])
@@ -82,11 +89,10 @@ def test_headline_figures_are_the_cli_figures_for_the_same_filters(
     cov = want["coverage"]
     go(at, "pages/1_Coverage.py")
     assert metric(at, "Gaps") == n(cov["gaps"])
-    assert (
-        metric(at, "Integrations with a gap")
-        == f"{cov['integrations_with_gaps']:,} of {cov['active']:,}"
-    )
+    assert metric(at, "Integrations with a gap") == n(cov["integrations_with_gaps"])
+    assert delta(at, "Integrations with a gap") == f"of {cov['active']:,} active"
     assert metric(at, "Unknown") == n(cov["unknown"])
+    assert metric(at, "Waived") == n(cov["waived"])
 
     dep = want["deprecations"]
     go(at, "pages/3_Deprecations.py")
@@ -105,6 +111,7 @@ def test_headline_figures_are_the_cli_figures_for_the_same_filters(
     go(at, "pages/4_Risk.py")
     assert metric(at, "Risk score") == n(risk["risk_score"])
     assert metric(at, "High risks") == n(risk["high_risks"]) == n(home["high_risks"])
+    assert metric(at, "Owners over 30% of the risk") == n(risk["owners_over_30"])
     assert metric(at, "Incidents, last 90 days") == n(risk["incidents_90d"])
 
 
@@ -176,6 +183,9 @@ def test_owner_concentration_is_not_called_out_on_a_tiny_catalogue(monkeypatch):
     go(at, "pages/4_Risk.py")
     no_exception(at)
     assert not at.warning
+    assert (
+        metric(at, "Owners over 30% of the risk") == "0"
+    )  # the headline does not call it out either
 
 
 def test_a_link_to_the_rows_behind_a_figure_opens_them(monkeypatch):
