@@ -226,3 +226,21 @@ def test_a_page_level_choice_shows_its_default_when_the_link_has_none(monkeypatc
     assert at.segmented_control(key="horizon").value == 90  # shown selected, not only used
     go(at, "pages/7_Backlog.py")
     assert at.selectbox(key="kind").value == "all"
+
+
+def test_deprecation_tables_name_the_integration_first_and_its_date_once(monkeypatch):
+    at = fresh(monkeypatch, ROOT / "data")
+    at.query_params["as_of"] = "2026-11-28"
+    at.query_params["horizon"] = "365"
+    at.run()
+    go(at, "pages/3_Deprecations.py")
+    no_exception(at)
+    tables = [d.value for d in at.dataframe if "Kind" in d.value.columns]
+    assert len(tables) == 2  # overdue, and everything within the horizon
+    for table in tables:
+        shown = [c for c in table.columns if c != "Status"]  # overdue or upcoming, first if shown
+        assert list(table.columns[: len(table.columns) - len(shown)]) in ([], ["Status"])
+        assert shown[:3] == ["Integration", "Due", "Days left"]
+        assert "Date" not in table.columns and "Written as" not in table.columns
+    every = tables[1]
+    assert any(str(v).endswith("(approximate)") for v in every["Due"])  # a quarter stays a quarter
