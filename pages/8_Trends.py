@@ -31,11 +31,13 @@ for col, (key, label) in zip(
     ],
     strict=True,
 ):
+    moved = change.get(key)
     col.metric(
         label,
-        int(last[key]),
-        trends.change_text(change[key]) if key in change else None,
-        delta_color="inverse" if key in ("overdue", "risk_score") else "normal",
+        f"{int(last[key]):,}",
+        trends.change_text(moved) if moved else None,
+        delta_color=trends.change_color(key, moved),
+        delta_arrow="auto" if moved and moved[2] else "off",  # no arrow on "unchanged"
     )
 st.caption(
     f"{len(frame)} snapshots, {frame['date'].min():%Y-%m-%d} to {frame['date'].max():%Y-%m-%d}."
@@ -49,17 +51,27 @@ with left:
             "Share of active integrations passing the must-haves",
             "Share",
             share=True,
+            as_of=ui.as_of(),
         ),
         key="t_must",
     )
-    ui.chart(tc.line(frame, "overdue", "Overdue deadlines", "Deadlines"), key="t_overdue")
+    ui.chart(
+        tc.line(frame, "overdue", "Overdue deadlines", "Deadlines", as_of=ui.as_of()),
+        key="t_overdue",
+    )
 with right:
     ui.chart(
-        tc.levels(trends.levels_long(frame), "Scorecard levels of active integrations"),
+        tc.levels(trends.levels_long(frame), "Scorecard levels of active integrations", ui.as_of()),
         key="t_levels",
     )
     ui.chart(
-        tc.line(frame, "risk_score", "Risk score (likelihood x impact x criticality)", "Score"),
+        tc.line(
+            frame,
+            "risk_score",
+            "Risk score (likelihood x impact x criticality)",
+            "Score",
+            as_of=ui.as_of(),
+        ),
         key="t_risk",
     )
 
@@ -82,6 +94,7 @@ ui.chart(
         group.capitalize(),
         f"{figure.capitalize()} by {group}",
         share=column == "must_haves_share",
+        as_of=ui.as_of(),
     ),
     key="t_group_chart",
 )
@@ -98,7 +111,10 @@ else:
         format_func=lambda d: d.isoformat(),
         key="t_between",
     )
+    titles = ui.query("scorecard_titles")
     ui.table(
-        trends.changes(hist, since, until, f), "changes", column_config={"integration_id": None}
+        trends.readable_changes(trends.changes(hist, since, until, f), titles),
+        "changes",
+        column_config={"integration_id": None},
     )
 ui.done()

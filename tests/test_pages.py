@@ -244,3 +244,135 @@ def test_deprecation_tables_name_the_integration_first_and_its_date_once(monkeyp
         assert "Date" not in table.columns and "Written as" not in table.columns
     every = tables[1]
     assert any(str(v).endswith("(approximate)") for v in every["Due"])  # a quarter stays a quarter
+
+
+# --------------------------------------------------------------------------- every chart, every page
+
+
+def _chart_specs(at: AppTest) -> list[dict]:
+    found: list = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "vega_lite_chart":
+                found.append(json.loads(child.proto.spec))
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _parts(spec: dict):
+    yield spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(key) or []:
+            yield from _parts(sub)
+
+
+def _mark(part: dict) -> str | None:
+    mark = part.get("mark")
+    return mark.get("type") if isinstance(mark, dict) else mark
+
+
+def _colour_scales(spec: dict) -> list[tuple[str, list, list]]:
+    """(field, domain, range) of every colour scale with explicit colours."""
+    out = []
+    for part in _parts(spec):
+        color = (part.get("encoding") or {}).get("color") or {}
+        scale = color.get("scale") or {}
+        if isinstance(scale.get("range"), list):
+            out.append((color.get("field"), scale.get("domain") or [], scale["range"]))
+    return out
+
+
+def _every_page_chart(monkeypatch) -> list[tuple[str, dict]]:
+    at = fresh(monkeypatch, ROOT / "data")  # the sample: git history, initiatives, every chart
+    at.query_params["as_of"] = "2026-11-28"
+    at.run()
+    charts = []
+    for page in ALL_PAGES:
+        if page != "app.py":
+            go(at, page)
+        no_exception(at)
+        charts += [(page, spec) for spec in _chart_specs(at)]
+    return charts
+
+
+def test_every_time_axis_has_a_rule_at_the_as_of_date_and_levels_look_alike(monkeypatch):
+    charts = _every_page_chart(monkeypatch)
+    timed = [
+        (page, spec)
+        for page, spec in charts
+        if any(
+            ((p.get("encoding") or {}).get("x") or {}).get("type") == "temporal"
+            for p in _parts(spec)
+        )
+    ]
+    assert {page for page, _ in timed} >= {
+        "app.py",
+        "pages/3_Deprecations.py",
+        "pages/8_Trends.py",
+        "pages/9_Initiatives.py",
+    }
+    for page, spec in timed:
+        rules = [p for p in _parts(spec) if _mark(p) == "rule"]
+        assert rules, (page, spec.get("title"))
+
+    # one word and one colour per level on every page (home, Coverage, Trends)
+    from catalogue_lib.charts import LEVEL_COLORS
+
+    level_scales = [
+        (page, dict(zip(domain, colours, strict=True)))
+        for page, spec in charts
+        for field, domain, colours in _colour_scales(spec)
+        if field == "level"
+    ]
+    assert {page for page, _ in level_scales} >= {"app.py", "pages/8_Trends.py"}
+    for page, mapping in level_scales:
+        assert "No level" in mapping and "none" not in mapping, page
+        for level, colour in mapping.items():
+            if level in LEVEL_COLORS:
+                assert colour == LEVEL_COLORS[level], (page, level)
+
+
+def _hue(colour: str) -> tuple[float, float]:
+    import colorsys
+
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    h, _, s = colorsys.rgb_to_hls(r, g, b)
+    return h * 360, s
+
+
+def test_no_chart_sets_red_against_green(monkeypatch):
+    for page, spec in _every_page_chart(monkeypatch):
+        for field, _, colours in _colour_scales(spec):
+            hues = [_hue(c) for c in colours if isinstance(c, str) and c.startswith("#")]
+            red = any((h >= 345 or h <= 12) and s > 0.35 for h, s in hues)
+            green = any(85 <= h <= 160 and s > 0.35 for h, s in hues)
+            assert not (red and green), (page, field, colours)
+
+
+def test_trends_and_initiatives_speak_in_titles_not_codes(monkeypatch):
+    import re
+
+    code = re.compile(r"\b[a-z]+_[a-z_]+\b")  # reviewed_recently, alert_rules, named_owner
+    at = fresh(monkeypatch, ROOT / "data")
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    changes = next(d.value for d in at.dataframe if "Detail" in d.value.columns)
+    assert len(changes)
+    assert not [v for v in changes["Detail"] if code.search(str(v))]
+    levels = changes.loc[changes["Change"] == "level", "Detail"]
+    assert len(levels) and all(re.fullmatch(r"[A-Z][a-z ]+ → [A-Z][a-z ]+", v) for v in levels)
+    # the changes' colours: blue better, orange worse, grey unchanged (never red against green)
+    from streamlit.proto.Metric_pb2 import Metric
+
+    colours = {m.label: Metric.MetricColor.Name(m.proto.color) for m in at.metric}
+    assert len(colours) == 4 and set(colours.values()) <= {"BLUE", "ORANGE", "GRAY"}, colours
+    go(at, "pages/9_Initiatives.py")
+    no_exception(at)
+    short = [d.value for d in at.dataframe if "Needs" in d.value.columns]
+    assert short and all(not code.search(str(v)) for t in short for v in t["Needs"])
+    targets = [c.value for c in at.caption if c.value.startswith("Target:")]
+    assert targets and not [t for t in targets if re.search(r"Target: (silver|gold|bronze)\b", t)]
