@@ -161,13 +161,13 @@ def short_table(initiative: dict[str, Any], titles: dict[str, str] | None = None
     return pd.DataFrame(
         [
             {
-                "id": s["id"],
-                "integration": s["name"],
+                "integration_id": s["id"],  # hidden; a click on the name opens the record
+                "name": s["name"],
                 "owner": s["owner"],
                 "needs": ", ".join(titles.get(c["check"], c["check"]) for c in s["needs"]),
                 "how to fix": " · ".join(c["fix"] for c in s["needs"] if c["fix"]),
             }
             for s in initiative["short"]
         ],
-        columns=["id", "integration", "owner", "needs", "how to fix"],
+        columns=["integration_id", "name", "owner", "needs", "how to fix"],
     )

@@ -104,7 +104,11 @@ def by_group(
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format=fmt)),
-            color=alt.Color("group:N", title=group_title),
+            color=alt.Color(
+                "group:N",
+                title=group_title,
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+            ),
             tooltip=[
                 alt.Tooltip("date:T", format="%Y-%m-%d"),
                 alt.Tooltip("group:N", title=group_title),
@@ -115,7 +119,9 @@ def by_group(
     return _with_today(chart, as_of, title=title, height=HEIGHT + 60)
 
 
-def burnup(points: list[dict], due: str, title: str, as_of: dt.date | None = None) -> alt.Chart:
+def burnup(
+    points: list[dict], due: str, title: str | None, as_of: dt.date | None = None
+) -> alt.Chart:
     """Integrations meeting the target per snapshot, against the straight line to the due date."""
     df = pd.DataFrame(points)
     df["date"] = pd.to_datetime(df["date"])
@@ -151,4 +157,4 @@ def burnup(points: list[dict], due: str, title: str, as_of: dt.date | None = Non
         )
     )
     layers = [scope, expected, met] + ([_today(as_of)] if as_of else [])
-    return alt.layer(*layers).properties(title=title, height=HEIGHT)
+    return alt.layer(*layers).properties(height=HEIGHT, **({"title": title} if title else {}))

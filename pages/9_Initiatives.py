@@ -30,15 +30,17 @@ for i, n in enumerate(data["initiatives"]):
     cols = st.columns(4)
     cols[0].metric("Meeting the target", f"{n['met']} of {n['in_scope']}")
     cols[1].metric("Progress", f"{n['progress']:.0%}")
-    cols[2].metric("Due", n["due"], f"{n['days_left']} days left", delta_color="off")
+    cols[2].metric(
+        "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
+    )
     cols[3].metric("On track", {True: "yes", False: "behind", None: "no history"}[n["on_track"]])
     st.caption(f"Target: {md(target)} · scope: {md(initiatives.scope_text(n['scope']))}")
     if n["burnup"]:
+        # the title as text above the chart: drawn inside it, its top half was cut off
+        st.markdown("**Burn-up: integrations meeting the target**")
         ui.chart(
-            tc.burnup(
-                n["burnup"], n["due"], "Burn-up: integrations meeting the target", f.as_of_date()
-            ),
+            tc.burnup(n["burnup"], n["due"], None, f.as_of_date()),
             key=f"burnup_{i}",
         )
-    ui.table(initiatives.short_table(n, checks), f"initiative-{i}-short", hide=("id",))
+    ui.table(initiatives.short_table(n, checks), f"initiative-{i}-short")
 ui.done()

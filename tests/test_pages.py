@@ -374,5 +374,10 @@ def test_trends_and_initiatives_speak_in_titles_not_codes(monkeypatch):
     no_exception(at)
     short = [d.value for d in at.dataframe if "Needs" in d.value.columns]
     assert short and all(not code.search(str(v)) for t in short for v in t["Needs"])
+    assert all(list(t.columns[:2]) == ["Integration", "Owner"] for t in short)  # no id column
+    clickable = [
+        c for c in at.caption if c.value == "Click an integration's name to open its record."
+    ]
+    assert len(clickable) == len(short)
     targets = [c.value for c in at.caption if c.value.startswith("Target:")]
     assert targets and not [t for t in targets if re.search(r"Target: (silver|gold|bronze)\b", t)]
