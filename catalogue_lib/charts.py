@@ -252,7 +252,9 @@ def deadlines_by_month(
             ],
         )
     )
-    return (bars + _today(as_of)).properties(title=title, height=260)
+    return (bars + _today(as_of)).properties(
+        title=title, height=400
+    )  # total: legend, title and month labels take ~200 px of it
 
 
 def timeline(
