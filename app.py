@@ -133,7 +133,8 @@ tile(
     "high_risks",
     "High risks",
     count(h["high_risks"]),
-    "Risks scoring likelihood x impact of 6 or more",
+    "Risks scoring likelihood x impact of 6 or more; the aim is at most one per ten active "
+    "integrations",
     "risk",
     "See the high risks",
 )

@@ -381,3 +381,32 @@ def test_trends_and_initiatives_speak_in_titles_not_codes(monkeypatch):
     assert len(clickable) == len(short)
     targets = [c.value for c in at.caption if c.value.startswith("Target:")]
     assert targets and not [t for t in targets if re.search(r"Target: (silver|gold|bronze)\b", t)]
+
+
+@pytest.mark.parametrize("source", ["sample", "generated-300"])
+def test_equal_backlog_scores_are_ordered_by_due_day_then_criticality_then_name(
+    tmp_path, capsys, source
+):
+    from catalogue_lib import generate
+
+    catalogue = ROOT / "data"
+    if source != "sample":
+        catalogue = tmp_path / "generated"
+        generate.write_records(generate.synthetic_records(300, 7), catalogue)
+    assert main(["backlog", str(catalogue), "--as-of", "2026-11-28", "--format", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    weight = {"high": 3, "medium": 2, "low": 1}
+
+    def key(item: dict) -> tuple:
+        due = item["due_by"] or item["due"]
+        return (
+            -item["score"],
+            due is None,
+            due or "",
+            -weight.get(item["criticality"] or "", 2),
+            item["name"],
+        )
+
+    ties = sum(a["score"] == b["score"] for a, b in zip(items, items[1:], strict=False))
+    assert ties > 10  # the rule is exercised, not vacuous
+    assert [key(i) for i in items] == sorted(key(i) for i in items)
