@@ -410,3 +410,17 @@ def test_equal_backlog_scores_are_ordered_by_due_day_then_criticality_then_name(
     ties = sum(a["score"] == b["score"] for a, b in zip(items, items[1:], strict=False))
     assert ties > 10  # the rule is exercised, not vacuous
     assert [key(i) for i in items] == sorted(key(i) for i in items)
+
+
+def test_every_table_naming_integrations_opens_them_on_a_click(monkeypatch):
+    at = fresh(monkeypatch, ROOT / "data")
+    at.run()
+    seen = set()
+    for page in PAGES:
+        go(at, page)
+        no_exception(at)
+        for table in at.dataframe:
+            if "Integration" in table.value.columns:
+                seen.add(page)
+                assert list(table.proto.selection_mode), (page, list(table.value.columns))
+    assert len(seen) >= 8  # every page that lists integrations, Trends and Initiatives included
