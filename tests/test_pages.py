@@ -424,3 +424,23 @@ def test_every_table_naming_integrations_opens_them_on_a_click(monkeypatch):
                 seen.add(page)
                 assert list(table.proto.selection_mode), (page, list(table.value.columns))
     assert len(seen) >= 8  # every page that lists integrations, Trends and Initiatives included
+
+
+def test_a_newcomer_can_follow_the_readme_and_keeps_the_theme_switch():
+    import re
+    import tomllib
+
+    from catalogue_lib.ui import NAV
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv" in readme and "Python 3.11 or newer" in readme
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["headless"] is True
+    assert "opens no\nwindow" in readme or "opens no window" in readme  # it does not say "opens"
+    # "minimal" hides the main menu, and with it Settings, the light / dark theme switch
+    assert config["client"].get("toolbarMode", "auto") != "minimal"
+    section = readme.split("## The dashboard", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| \*\*(.+?)\*\*", section, flags=re.M)
+    assert listed == [label for _, label in NAV]  # every page, in the sidebar's order
+    words = {10: "ten", 9: "nine", 11: "eleven"}
+    assert f"serves {words[len(NAV)]} pages" in section
