@@ -444,3 +444,34 @@ def test_a_newcomer_can_follow_the_readme_and_keeps_the_theme_switch():
     assert listed == [label for _, label in NAV]  # every page, in the sidebar's order
     words = {10: "ten", 9: "nine", 11: "eleven"}
     assert f"serves {words[len(NAV)]} pages" in section
+
+
+def _texts(at: AppTest) -> str:
+    """Every caption, markdown and chart data text on the page."""
+    parts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    found: list = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "vega_lite_chart":
+                found.append(child.proto.spec)
+                found.extend(d.data.data.decode("utf-8", "replace") for d in child.proto.datasets)
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts + found)
+
+
+@pytest.mark.parametrize("search", ["", "no-such-integration-anywhere"])
+def test_an_empty_view_blames_the_filters_only_when_one_is_set(monkeypatch, search):
+    at = fresh(monkeypatch, SEED_COPY)  # the template's four rows: many views are empty
+    if search:
+        at.query_params["q"] = search
+    at.run()
+    said = []
+    for page in ALL_PAGES:
+        if page != "app.py":
+            go(at, page)
+        no_exception(at)
+        said.append("these filters" in _texts(at))
+    assert any(said) if search else not any(said), said
