@@ -147,7 +147,7 @@ def test_record_page_shows_the_chosen_integration(app):
     assert any(h.value == "Gamma Carrier" for h in app.header)
     checks = next(d.value for d in app.dataframe if "Weight" in d.value.columns)
     assert len(checks) == 14
-    assert metric(app, "Scorecard level") == "none"
+    assert metric(app, "Scorecard level") == "No level"  # as the home page says it, not "none"
     needs = next(
         d.value for d in app.dataframe if list(d.value.columns) == ["Check", "State", "How to fix"]
     )
