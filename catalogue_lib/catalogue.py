@@ -80,15 +80,17 @@ def open_catalogue(
     cache: RecordCache | None = None,
     progress: Progress | None = None,
     walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None = None,
+    workers: int = 1,
 ) -> Catalogue:
     """Load and build a catalogue. With a cache (cache.open_cache()), files parsed before are not
     parsed again, and an unchanged catalogue's database is restored whole (dbcache.py).
-    walked: catalogue_files(paths), when the caller has it already."""
+    walked: catalogue_files(paths), when the caller has it already. workers: processes that
+    may parse at once (workers.available(), in a process without threads)."""
     paths = list(paths) if paths else default_paths()
     if cache is None:
-        return build_catalogue(load_paths(paths, None, progress), paths, database)
+        return build_catalogue(load_paths(paths, None, progress, workers), paths, database)
     with gc_paused():  # tens of thousands of small objects and no cycles (see gc_paused)
-        return _open_cached(paths, database, cache, progress, walked)
+        return _open_cached(paths, database, cache, progress, walked, workers)
 
 
 def _open_cached(
@@ -97,6 +99,7 @@ def _open_cached(
     cache: RecordCache,
     progress: Progress | None,
     walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None,
+    workers: int,
 ) -> Catalogue:
     files, path_problems = walked if walked is not None else catalogue_files(paths)
     known, trusted_before = dbcache.known_keys(cache.folder, paths)
@@ -115,7 +118,7 @@ def _open_cached(
     if result is None:
         loaded_keys: list[bytes | str] = []
         result = assemble(
-            files, load_files(files, cache, progress, keys, loaded_keys), path_problems
+            files, load_files(files, cache, progress, keys, loaded_keys, workers), path_problems
         )
         if keys is None:
             dbcache.save_keys(cache.folder, paths, remember(files, stats, loaded_keys), started)
