@@ -26,7 +26,7 @@ def line(
     share: bool = False,
     as_of: dt.date | None = None,
 ) -> alt.Chart:
-    fmt = ".0%" if share else "d"
+    fmt = ".0%" if share else ",d"  # 65,134, as in every figure
     chart = (
         alt.Chart(df)
         .mark_line(point=True, color=BLUE)
@@ -69,7 +69,7 @@ def levels(df: pd.DataFrame, title: str, as_of: dt.date | None = None) -> alt.Ch
     ]
     chart = (
         alt.Chart(df)
-        .mark_area()
+        .mark_area(point=True)  # one snapshot still shows as points
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(
@@ -97,7 +97,7 @@ def by_group(
     share: bool = False,
     as_of: dt.date | None = None,
 ) -> alt.Chart:
-    fmt = ".0%" if share else "d"
+    fmt = ".0%" if share else ",d"  # 65,134, as in every figure
     chart = (
         alt.Chart(df)
         .mark_line(point=True)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from catalogue_lib import trend_charts as tc
 from catalogue_lib import trends, ui
+from catalogue_lib.present import plural
 
 f = ui.page(
     "Trends",
@@ -40,7 +41,8 @@ for col, (key, label) in zip(
         delta_arrow="auto" if moved and moved[2] else "off",  # no arrow on "unchanged"
     )
 st.caption(
-    f"{len(frame)} snapshots, {frame['date'].min():%Y-%m-%d} to {frame['date'].max():%Y-%m-%d}."
+    f"{plural(len(frame), 'snapshot')}, {frame['date'].min():%Y-%m-%d} to "
+    f"{frame['date'].max():%Y-%m-%d}."
 )
 left, right = st.columns(2)
 with left:

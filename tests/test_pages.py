@@ -475,3 +475,21 @@ def test_an_empty_view_blames_the_filters_only_when_one_is_set(monkeypatch, sear
         no_exception(at)
         said.append("these filters" in _texts(at))
     assert any(said) if search else not any(said), said
+
+
+def test_trends_of_a_catalogue_outside_git_count_one_snapshot_in_words(monkeypatch, tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "catalogue")  # no .git: today's snapshot only
+    at = fresh(monkeypatch, tmp_path / "catalogue")
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    assert any(c.value.startswith("1 snapshot, ") for c in at.caption)
+    axes = [
+        ((p.get("encoding") or {}).get("y") or {}).get("axis") or {}
+        for spec in _chart_specs(at)
+        for p in _parts(spec)
+    ]
+    formats = {a.get("format") for a in axes if a.get("format")}
+    assert formats and formats <= {",d", ".0%"}, formats  # 65,134, never 65134
