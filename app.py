@@ -163,7 +163,7 @@ with right:
     ui.rows_link("backlog", "The whole backlog, and why each item ranks where it does")
 ui.chart(
     charts.deadlines_by_month(
-        months, "Upcoming deadlines per month, next 12 months", ui.as_of(), ui.filtered()
+        months, "Deadlines per month, next 12 months", ui.as_of(), ui.filtered()
     ),
     key="months",
 )
