@@ -77,7 +77,19 @@ Text = Annotated[
     BeforeValidator(number_text),
 ]
 OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
-Link = Annotated[Text | None, BeforeValidator(_strip_none), AfterValidator(_check_link)]
+# the JSON Schema says what _check_link says (JSON Schema patterns have no case flag)
+_LINK_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*$",
+    "maxLength": MAX_TEXT,
+    "description": "an http:// or https:// URL",
+}
+Link = Annotated[
+    Text | None,
+    BeforeValidator(_strip_none),
+    AfterValidator(_check_link),
+    WithJsonSchema({"anyOf": [_LINK_SCHEMA, {"type": "null"}]}),
+]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 
 
