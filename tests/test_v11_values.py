@@ -514,6 +514,7 @@ def _record_with(path: tuple, value: object) -> dict:
         "credentials": {"name": "k"},
         "incidents": {"date": "2026-10-01", "failure_mode": "other"},
         "planned_changes": {"date": "2027-01-01"},
+        "risks": {"category": "other"},
     }
     record: dict = {
         "id": "x",
@@ -581,3 +582,77 @@ def test_the_json_schema_and_the_loader_agree_on_dates(tmp_path, path, partner, 
     valid = kind == "exact" or (kind == "approximate" and partner)
     assert (_schema_errors(record) == []) is valid
     assert (_loader_errors(tmp_path, record) == []) is valid
+
+
+def _text_paths(schema: dict, node: dict, path: tuple = ()) -> list[tuple]:
+    """Every field the JSON Schema calls free text (a string with no pattern, format or list of
+    words; or a list of them), as a path into a record (list items at index 0)."""
+    out: list[tuple] = []
+    for name, spec in node.get("properties", {}).items():
+        options = spec.get("anyOf", [spec])
+        for option in options:
+            if "$ref" in option:
+                target = schema["$defs"][option["$ref"].split("/")[-1]]
+                out += _text_paths(schema, target, (*path, name))
+            elif option.get("type") == "array" and "$ref" in option.get("items", {}):
+                target = schema["$defs"][option["items"]["$ref"].split("/")[-1]]
+                out += _text_paths(schema, target, (*path, name, 0))
+            elif option.get("type") == "array" and _free(option.get("items", {})):
+                out.append((*path, name, 0))
+            elif _free(option):
+                out.append((*path, name))
+    return out
+
+
+def _free(option: dict) -> bool:
+    return option.get("type") == "string" and not {"pattern", "format", "enum"} & set(option)
+
+
+def test_a_number_in_every_text_field_is_read_as_written(tmp_path):
+    """A sweep of the schema's text fields, required ones included: each holds the number 1451
+    written plainly, and each reads as "1451" with its own warning."""
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "record.schema.json").read_text())
+    paths = _text_paths(schema, schema)
+    assert ("name",) in paths and ("lifecycle", "versions", 0, "version") in paths
+    assert ("auth", "credentials", 0, "name") in paths  # v1.1
+    record: dict = {
+        "id": "x",
+        "name": "X",
+        "type": "shop",
+        "partner": "P",
+        "direction": ["inbound"],
+    }
+    for path in paths:
+        if isinstance(path[-1], int):  # a list of text: [1451]
+            extra = _record_with(path[:-1], [1451])
+        else:
+            extra = _record_with(path, 1451)
+        record = _merge(
+            record, {k: v for k, v in extra.items() if k not in BASE_KEYS or k == path[0]}
+        )
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump(record))
+    res = load_paths([tmp_path / "x.yaml"])
+    assert res.errors == []
+    got = json.loads(res.records[0].json)
+    for path in paths:
+        value = got
+        for part in path:
+            value = value[part]
+        assert value == "1451", path
+    warned = {w.message.split(": ")[1] for w in res.warnings}
+    assert warned == {_dotted(p) for p in paths}
+
+
+BASE_KEYS = {"id", "name", "type", "partner", "direction"}
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {**a, **{k: _merge(a[k], v) if k in a else v for k, v in b.items()}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [_merge(a[0], b[0])]
+    return b
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
