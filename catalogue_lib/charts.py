@@ -220,12 +220,18 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
 
 
 def deadlines_by_month(
-    df: pd.DataFrame, title: str, as_of: dt.date, filtered: bool = False
+    df: pd.DataFrame,
+    title: str,
+    as_of: dt.date,
+    filtered: bool = False,
+    freezes: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """Upcoming deadlines per month, stacked by kind, every month shown (rows: month (first
-    day), kind, deadlines); a rule marks today."""
+    day), kind, deadlines); a rule marks today; (v1.1) change freezes are shaded bands."""
     if df.empty or df["deadlines"].sum() == 0:
         return empty(title, filtered)
+    start = pd.Timestamp(df["month"].min())
+    end = pd.Timestamp(df["month"].max()) + pd.offsets.MonthBegin(1)
     df = df.assign(kind_label=df["kind"].map(KIND_LABELS))
     kinds = [k for k in KIND_COLORS if k in set(df["kind_label"].dropna())]
     bars = (
@@ -236,6 +242,7 @@ def deadlines_by_month(
                 "yearmonth(month):T",
                 title=None,
                 axis=alt.Axis(format="%b %Y", labelAngle=-40, tickCount="month"),
+                scale=alt.Scale(domain=[start, end]),
             ),
             y=alt.Y(
                 "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
@@ -252,7 +259,9 @@ def deadlines_by_month(
             ],
         )
     )
-    return (bars + _today(as_of)).properties(title=title, height=260)
+    bands = _freeze_bands(freezes, start, end)
+    layers = [bars, _today(as_of)] if bands is None else [bands, bars, _today(as_of)]
+    return alt.layer(*layers).properties(title=title, height=260)
 
 
 def timeline(

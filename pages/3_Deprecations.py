@@ -46,7 +46,7 @@ ui.chart(
 )
 ui.chart(
     charts.deadlines_by_month(
-        months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered()
+        months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered(), freezes
     ),
     key="months",
 )

@@ -788,3 +788,20 @@ def test_the_integration_list_shows_the_next_deadline_as_written(tmp_path):
     got = cat.query("integration_overview", **Filters().sql_params(), as_of=AS_OF, sort="deadline")
     assert list(got["integration_id"]) == ["b", "a", "c"]  # ordered by the day it counts as
     assert list(got["next_deadline"].fillna("-")) == ["2026-12-15", "2027-Q1 (approximate)", "-"]
+
+
+def test_the_deadlines_per_month_chart_shades_the_freeze(tmp_path):
+    """Home's and Deprecations' deadlines per month show the freeze across the year end."""
+    from catalogue_lib import charts
+    from catalogue_lib.filters import Filters
+
+    cat = _calendar_catalogue(tmp_path)
+    months = cat.query("deadlines_by_month", **Filters().sql_params(), as_of=AS_OF, horizon=365)
+    chart = charts.deadlines_by_month(months, "t", AS_OF, False, cat.query("freezes", as_of=AS_OF))
+    (band,) = [r for r in _chart_rows(chart) if r.get("freeze")]
+    assert (band["freeze"], band["shown_from"], band["shown_to"], band["shown_due_by"]) == (
+        "Peak 2026",
+        "2026-12-01",
+        "2027-01-04",
+        "2026-11-30",
+    )
