@@ -361,11 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .catalogue import open_catalogue, summary
     from .db import DatabaseError
     from .progress import TerminalProgress
+    from .workers import available
 
     bar = TerminalProgress()
     try:
         cache = open_cache(args.cache, enabled=not args.no_cache)
-        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar)
+        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar, workers=available())
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
