@@ -34,6 +34,11 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def none_as_empty(value: Any) -> Any:
+    """A list key with nothing under it (`credentials:`) is an empty list, as for text lists."""
+    return [] if value is None else value
+
+
 def number_text(value: Any) -> Any:
     """(v1.1) A number where text is expected is the text written in the file: the YAML and JSON
     readers hand numbers over as RawInt / RawFloat, which remember that text (2.40 stays "2.40")."""

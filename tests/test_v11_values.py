@@ -656,3 +656,25 @@ def _merge(a: Any, b: Any) -> Any:
 
 def _dotted(path: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "auth:\n  method: oauth\n  credentials:\n",
+        "lifecycle:\n  versions:\n",
+        "lifecycle:\n  planned_changes:\n",
+        "risks:\n",
+        "incidents:\n",
+    ],
+    ids=["credentials", "versions", "planned_changes", "risks", "incidents"],
+)
+def test_a_list_key_with_nothing_under_it_is_an_empty_list(tmp_path, snippet):
+    """`credentials:` written and left empty says there are none, like `credentials: []`."""
+    empty = snippet.rstrip("\n") + " []\n"
+    got = []
+    for i, text in enumerate([snippet, empty]):
+        cat = open_catalogue([str(write(tmp_path / f"c{i}", HEAD + text))])
+        assert cat.result.problems == [], [str(p) for p in cat.result.problems]
+        got.append(check_states(cat, AS_OF))
+    assert got[0] == got[1] and "unknown" not in got[0].values()
