@@ -324,6 +324,14 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C: the work stops (workers and custom checks too), quietly
+        print("catalogue: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
         from .model import json_schema

@@ -246,34 +246,54 @@ def build(
     snapshot are copied from it (a record's rows depend on its file alone), and only the
     records of changed files are built: a reload after one edit at 50,000 builds one record,
     not 50,000. Without a usable base snapshot everything is built."""
-    from . import db
-
     path = _file(folder, key)
     if _exists(path):
         return True
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _remove(tmp)
-        con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
-        try:
-            db.create_schema(con)
-            copied = _copy_unchanged(con, folder, base, result, keys) if base else set()
-            db.load_ordered(
-                con,
-                [(order, r) for order, r in enumerate(result.records) if order not in copied],
-            )
-            db.add_problems(con, result.problems)
-            con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
-            con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result, keys)])
-        finally:
-            con.close()
+        for start_from in (base, None):  # a base that fails half-way: build everything
+            _remove(tmp)
+            try:
+                _write(tmp, folder, key, result, keys, start_from)
+                break
+            except (duckdb.Error, TypeError, ValueError, KeyError):
+                if start_from is None:
+                    raise
         os.replace(tmp, path)
-    except (duckdb.Error, OSError, TypeError, ValueError):
+    except (duckdb.Error, OSError, TypeError, ValueError, KeyError):
         _remove(tmp)
         return False
     _prune(folder)
     return True
+
+
+def _write(
+    tmp: Path,
+    folder: Path,
+    key: str,
+    result: LoadResult,
+    keys: list[bytes | str],
+    base: str | None,
+) -> None:
+    """The snapshot for key, written to tmp in one transaction (a commit per statement would
+    wait for the disk each time)."""
+    from . import db
+
+    con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
+    try:
+        con.execute("BEGIN")
+        db.create_schema(con)
+        copied = _copy_unchanged(con, folder, base, result, keys) if base else set()
+        db.load_ordered(
+            con, [(order, r) for order, r in enumerate(result.records) if order not in copied]
+        )
+        db.add_problems(con, result.problems)
+        con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+        con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result, keys)])
+        con.execute("COMMIT")
+    finally:
+        con.close()
 
 
 def _copy_unchanged(
@@ -295,13 +315,6 @@ def _copy_unchanged(
         return set()
     try:
         return _copy_from(con, kept, base, result, keys)
-    except (duckdb.Error, ValueError, TypeError, KeyError):  # then every record is built
-        for undo in ("ROLLBACK", "DROP TABLE IF EXISTS _same"):
-            try:
-                con.execute(undo)
-            except duckdb.Error:
-                pass
-        return set()
     finally:
         _detach(con, kept)
 
@@ -327,17 +340,19 @@ def _copy_from(
         for shown, k in zip(result.files, keys, strict=True)
         if isinstance(k, bytes) and before.get(shown) == k.hex()
     }
-    there = set(con.execute(f"SELECT id, source_path FROM {kept}.integrations").fetchall())
-    wanted = [
-        (r.id, r.path, order)
-        for order, r in enumerate(result.records)
-        if r.path in same and (r.id, r.path) in there
-    ]
+    wanted = [(order, r) for order, r in enumerate(result.records) if r.path in same]
     if not wanted:
         return set()
-    con.execute("CREATE TEMP TABLE _same (id VARCHAR, source_path VARCHAR, load_order INTEGER)")
-    _insert_rows(con, "_same", wanted)
-    con.execute("BEGIN")
+    con.execute(
+        "CREATE TEMP TABLE _same AS SELECT unnest($id) AS id, unnest($path) AS source_path, "
+        "unnest($order)::INTEGER AS load_order",
+        {
+            "id": [r.id for _, r in wanted],
+            "path": [r.path for _, r in wanted],
+            "order": [order for order, _ in wanted],
+        },
+    )
+    # the same id from the same unchanged file: the very record the snapshot built
     con.execute(
         "INSERT INTO integrations BY NAME SELECT i.* REPLACE (s.load_order AS load_order) "
         f"FROM {kept}.integrations i JOIN _same s USING (id, source_path)"
@@ -346,23 +361,10 @@ def _copy_from(
         if table not in ("integrations", "problems"):
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT t.* FROM {kept}.{table} t "
-                "SEMI JOIN _same s ON t.integration_id = s.id"
+                "SEMI JOIN integrations i ON t.integration_id = i.id"
             )
-    con.execute("COMMIT")
     con.execute("DROP TABLE _same")
-    return {order for _, _, order in wanted}
-
-
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    import pyarrow as pa
-
-    columns = list(zip(*rows, strict=True))
-    names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    con.register("_rows", pa.table(dict(zip(names, map(list, columns), strict=True))))
-    try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
-    finally:
-        con.unregister("_rows")
+    return {order for (order,) in con.execute("SELECT load_order FROM integrations").fetchall()}
 
 
 def _saved(result: LoadResult, keys: list[bytes | str] | None = None) -> str:

@@ -56,6 +56,20 @@ def snapshots(cache_dir: Path) -> list[str]:
     return sorted(glob.glob(str(cache_dir / "database-*.duckdb")))
 
 
+def served_from_a_kept_file(paths: list[str], cache_dir: Path) -> bool:
+    """Whether the catalogue's records are read from a kept database (views of it), not memory."""
+    c = open_cache(cache_dir)
+    cat = open_catalogue(paths, cache=c)
+    try:
+        return cat.con.execute(
+            "SELECT table_type FROM information_schema.tables "
+            "WHERE table_name = 'integrations' AND table_catalog = current_database()"
+        ).fetchone() == ("VIEW",)
+    finally:
+        cat.con.close()
+        c.close()
+
+
 def no_loading(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("records were loaded although the database was kept")
@@ -426,5 +440,20 @@ def test_a_snapshot_of_other_software_is_no_base(tmp_path, monkeypatch):
     real = db.load_ordered
     monkeypatch.setattr(db, "load_ordered", lambda con, r: built.append(len(r)) or real(con, r))
     _edit_owner(folder)
+    assert served_from_a_kept_file([str(folder)], tmp_path / "c")  # the reload's own database
     assert figures([str(folder)], tmp_path / "c") == figures([str(folder)], None)
     assert built[0] == 60
+
+
+def test_a_base_that_fails_half_way_is_built_whole(tmp_path):
+    """A snapshot whose tables no longer fit (here one is gone) cannot serve as the base of the
+    next database: the reload builds every record, keeps that database, and equals a cold load."""
+    folder = _generated(tmp_path)
+    figures([str(folder)], tmp_path / "c")
+    (kept,) = snapshots(tmp_path / "c")
+    con = duckdb.connect(kept)
+    con.execute("DROP TABLE versions")
+    con.close()
+    _edit_owner(folder)
+    assert served_from_a_kept_file([str(folder)], tmp_path / "c")  # the reload's own database
+    assert figures([str(folder)], tmp_path / "c") == figures([str(folder)], None)

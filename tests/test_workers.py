@@ -124,3 +124,25 @@ def test_the_command_shares_a_load_and_prints_the_same_summary(
     assert cli.main(args) == 0
     assert forks == ["fork"]
     assert json.loads(capsys.readouterr().out) == alone
+
+
+def test_ctrl_c_during_a_shared_load_stops_the_workers_and_says_so(
+    tmp_path, always_parallel, monkeypatch, capsys
+):
+    import multiprocessing
+
+    from catalogue_lib import load
+
+    real = load.run
+
+    def interrupted(p, fn, items):
+        real(p, fn, items)  # the workers are busy: Ctrl-C arrives now
+        assert multiprocessing.active_children()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workers, "available", lambda: 2)
+    monkeypatch.setattr(load, "run", interrupted)
+    assert cli.main(["validate", str(ROOT / "data"), "--no-cache"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err
+    assert multiprocessing.active_children() == []  # no worker is left behind
