@@ -328,6 +328,25 @@ def test_a_rotation_given_by_half_is_a_warning_and_no_deadline(tmp_path, auth):
     assert dl(cat) == [] and cat.result.errors == []
 
 
+@pytest.mark.parametrize(
+    "auth",
+    [
+        {"rotate_every_days": 0, "rotated_on": "2026-01-01"},
+        {"rotate_every_days": 90, "rotated_on": "2026-13-01"},
+        {"credentials": [{"name": "k", "rotate_every_days": -5, "rotated_on": "2026-01-01"}]},
+    ],
+)
+def test_an_unreadable_half_of_a_rotation_is_its_error_alone(tmp_path, auth):
+    """Both halves written, one unreadable: its error, not also "given without the other"."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps(rec(auth=auth)))
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert "rotate_every_days" in err.message or "rotated_on" in err.message
+    assert cat.result.warnings == [] and dl(cat) == []
+
+
 def test_a_credential_needs_a_name(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
