@@ -323,3 +323,34 @@ def test_v11_dates_and_freezes_on_the_backlog_and_deprecations_pages(tmp_path, m
         "Due by (freeze)": "2026-11-30",
         "Deadlines inside": 1,
     }
+
+
+def test_the_app_survives_an_edit_in_a_process_that_never_parsed_before(tmp_path):
+    """An edited record is read in a new script-run thread, the first parse having run in an
+    earlier one (yaml-rs crashed the server then). Its own process: a crash fails this test
+    only, and no earlier test of this process has parsed in the main thread to hide it."""
+    import subprocess
+    import sys
+
+    folder = copy_catalogue(tmp_path)
+    script = f"""
+import os, time
+os.environ["CATALOGUE_PATH"] = {str(folder)!r}
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({APP!r}, default_timeout=300).run()
+open(os.path.join({str(folder)!r}, "new-one.yaml"), "w").write(
+    "id: new-one\\nname: New\\ntype: shop\\npartner: N\\ndirection: [inbound]\\n"
+)
+for _ in range(300):  # the watcher's event, awaited by outcome
+    at.run()
+    shown = [m.value for m in at.metric if m.label == "Integrations"]
+    if shown == ["7"]:
+        break
+    time.sleep(0.2)
+assert not at.exception, at.exception
+print(shown)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "['7']"), done.stderr[-2000:]
