@@ -146,3 +146,50 @@ def test_ctrl_c_during_a_shared_load_stops_the_workers_and_says_so(
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err
     assert multiprocessing.active_children() == []  # no worker is left behind
+
+
+def test_a_worker_that_dies_neither_hangs_the_load_nor_changes_it(always_parallel, monkeypatch):
+    """A worker killed mid-load (the kernel's OOM killer, a crash in a C extension) lost its
+    task: the load must still end, with what one process loads, never wait for it forever."""
+    import os
+    import signal
+
+    from catalogue_lib import load
+
+    files, _ = catalogue_files([str(FIXTURES / "catalogue")])
+    alone = view(load_files(files, workers=1))
+    monkeypatch.setattr(_Dying, "parent", os.getpid())
+
+    def hung(signum, frame):
+        raise TimeoutError("the load waits forever for a dead worker")
+
+    monkeypatch.setattr(load, "_parse_one", _dying)
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        shared = view(load_files(files, workers=2))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert shared == alone
+    assert multiprocessing_children() == []
+
+
+class _Dying:
+    parent = 0
+
+
+def _dying(args):  # at module level: a worker is handed it by name
+    import os
+
+    from catalogue_lib import load
+
+    if os.getpid() != _Dying.parent and str(args[2]).endswith("alpha-shop.yaml"):
+        os._exit(9)
+    return load._parse(*args)
+
+
+def multiprocessing_children():
+    import multiprocessing
+
+    return multiprocessing.active_children()
