@@ -10,6 +10,7 @@ such a process; the app loads in one process and keeps its restart fast with the
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,7 @@ from typing import Any
 Pool = ProcessPoolExecutor
 
 PARALLEL_MIN = 1000  # files to parse before a pool pays for itself (forks, pickling)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 ENV_VAR = "CATALOGUE_WORKERS"  # a number of processes; 1 turns the pool off
 
 
@@ -46,9 +48,17 @@ def available() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _quiet() -> None:
+def _quiet(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers say nothing
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a parent killed outright (SIGTERM, SIGKILL) takes its workers with it: an executor's
+    # worker, unlike a multiprocessing.Pool's, would otherwise wait on its queue for ever
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(0)
 
 
 @contextmanager
@@ -62,7 +72,10 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
     # C extension) breaks it, where a Pool silently replaces the worker and waits forever for
     # the task it lost
     p = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_quiet,
+        initargs=(os.getpid(),),
     )
     try:
         yield p

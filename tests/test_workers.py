@@ -193,3 +193,56 @@ def multiprocessing_children():
     import multiprocessing
 
     return multiprocessing.active_children()
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from catalogue_lib import load, workers
+from catalogue_lib.files import catalogue_files
+workers.PARALLEL_MIN = 0
+def slow(args):
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+load._parse_one = slow
+load.load_files(catalogue_files([sys.argv[1]])[0], workers=2)
+"""
+
+
+def test_workers_end_with_a_parent_killed_outright(tmp_path):
+    """SIGKILL (or SIGTERM) ends the command without a word: its workers must end too, not wait
+    on their queue for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "load.py"
+    script.write_text(ORPHAN_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(FIXTURES / "catalogue")],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        pids = {int(parent.stdout.readline()) for _ in range(2)}
+    finally:
+        parent.kill()
+        parent.wait()
+
+    def alive(pid):  # a zombie (not yet reaped by whoever adopted it) has ended
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert left == []
