@@ -246,3 +246,25 @@ def test_workers_end_with_a_parent_killed_outright(tmp_path):
     for p in left:
         os.kill(p, signal.SIGKILL)
     assert left == []
+
+
+def test_ctrl_c_during_a_database_query_says_interrupted(monkeypatch, capsys):
+    """DuckDB turns Ctrl-C during a query into RuntimeError('Query interrupted'): building,
+    restoring and every figure is a query, so that too must end with 'catalogue: interrupted'
+    and 130, not a traceback."""
+    import os
+    import signal
+
+    from catalogue_lib import catalogue
+
+    def slow_summary(cat, as_of):
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        cat.con.execute(
+            "SELECT sum(hash(a.range * b.range)) FROM range(40000) a, range(40000) b"
+        ).fetchall()
+        return {}
+
+    monkeypatch.setattr(catalogue, "summary", slow_summary)
+    assert cli.main(["summary", str(ROOT / "data"), "--no-cache", "--format", "json"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err
