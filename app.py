@@ -11,6 +11,7 @@ verdict = figures.judged(h)
 levels = ui.query("level_overview")
 states = ui.query("check_states")
 months = ui.query("deadlines_by_month", horizon=365)
+freezes = ui.query("freezes")
 top = ui.query_page("backlog", 5)
 change = trends.headline_change(hist=ui.history(), filters=f, as_of=f.as_of)  # {} without git
 
@@ -154,7 +155,11 @@ with right:
     ui.rows_link("backlog", "The whole backlog, and why each item ranks where it does")
 ui.chart(
     charts.deadlines_by_month(
-        months, "Upcoming deadlines per month, next 12 months", ui.as_of(), ui.filtered()
+        months,
+        "Upcoming deadlines per month, next 12 months",
+        ui.as_of(),
+        ui.filtered(),
+        freezes,
     ),
     key="months",
 )

@@ -80,15 +80,17 @@ def open_catalogue(
     cache: RecordCache | None = None,
     progress: Progress | None = None,
     walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None = None,
+    workers: int = 1,
 ) -> Catalogue:
     """Load and build a catalogue. With a cache (cache.open_cache()), files parsed before are not
     parsed again, and an unchanged catalogue's database is restored whole (dbcache.py).
-    walked: catalogue_files(paths), when the caller has it already."""
+    walked: catalogue_files(paths), when the caller has it already. workers: processes that
+    may parse at once (workers.available(), in a process without threads)."""
     paths = list(paths) if paths else default_paths()
     if cache is None:
-        return build_catalogue(load_paths(paths, None, progress), paths, database)
+        return build_catalogue(load_paths(paths, None, progress, workers), paths, database)
     with gc_paused():  # tens of thousands of small objects and no cycles (see gc_paused)
-        return _open_cached(paths, database, cache, progress, walked)
+        return _open_cached(paths, database, cache, progress, walked, workers)
 
 
 def _open_cached(
@@ -97,37 +99,40 @@ def _open_cached(
     cache: RecordCache,
     progress: Progress | None,
     walked: tuple[list[tuple[FilePath, str, bool]], list[Problem]] | None,
+    workers: int,
 ) -> Catalogue:
     files, path_problems = walked if walked is not None else catalogue_files(paths)
-    known, trusted_before = dbcache.known_keys(cache.folder, paths)
+    known, trusted_before, last = dbcache.known_keys(cache.folder, paths)
     started = time.time_ns()
     in_memory = str(database) == ":memory:"
     con = db.new_database(database)
     result, keys = None, None
     if known or dbcache.kept_any(cache.folder):  # read what changed, restore if unchanged
         keys, seen, read = read_keys(files, known, trusted_before)
-        if read or seen.keys() != known.keys():
-            dbcache.save_keys(cache.folder, paths, seen, started)
         key = dbcache.catalogue_key(keys, path_problems)
+        if read or seen.keys() != known.keys() or key != last:
+            dbcache.save_keys(cache.folder, paths, seen, started, key)
         result = dbcache.restore(cache.folder, key, con, copy=not in_memory)
     else:  # a first load: each file is read once, by the load itself
         stats = stat_files(files)
     if result is None:
         loaded_keys: list[bytes | str] = []
         result = assemble(
-            files, load_files(files, cache, progress, keys, loaded_keys), path_problems
+            files, load_files(files, cache, progress, keys, loaded_keys, workers), path_problems
         )
-        if keys is None:
-            dbcache.save_keys(cache.folder, paths, remember(files, stats, loaded_keys), started)
         key = dbcache.catalogue_key(loaded_keys, path_problems)
+        if keys is None:
+            seen = remember(files, stats, loaded_keys)
+            dbcache.save_keys(cache.folder, paths, seen, started, key)
         kept = None
-        if in_memory and dbcache.build(cache.folder, key, result):  # then used from the file
+        # built from the last catalogue's database where files did not change (see build)
+        if in_memory and dbcache.build(cache.folder, key, result, loaded_keys, last):
             kept = dbcache.restore(cache.folder, key, con)
         if kept is not None:
             result = kept
         else:
             db.load_records(con, result)
-            dbcache.store(cache.folder, key, con, result)
+            dbcache.store(cache.folder, key, con, result, loaded_keys)
     elif progress is not None:
         progress(len(files), len(files))
     return configure(con, result, paths)

@@ -14,7 +14,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from .present import CATEGORY_LABELS, KIND_LABELS, STATE_LABELS
+from .present import CATEGORY_LABELS, KIND_LABELS, STATE_LABELS, is_missing, shown_date
 
 BLUE = "#2b6cb0"
 LIGHT_BLUE = "#90b8e8"
@@ -220,12 +220,18 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
 
 
 def deadlines_by_month(
-    df: pd.DataFrame, title: str, as_of: dt.date, filtered: bool = False
+    df: pd.DataFrame,
+    title: str,
+    as_of: dt.date,
+    filtered: bool = False,
+    freezes: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """Upcoming deadlines per month, stacked by kind, every month shown (rows: month (first
-    day), kind, deadlines); a rule marks today."""
+    day), kind, deadlines); a rule marks today; (v1.1) change freezes are shaded bands."""
     if df.empty or df["deadlines"].sum() == 0:
         return empty(title, filtered)
+    start = pd.Timestamp(df["month"].min())
+    end = pd.Timestamp(df["month"].max()) + pd.offsets.MonthBegin(1)
     df = df.assign(kind_label=df["kind"].map(KIND_LABELS))
     kinds = [k for k in KIND_COLORS if k in set(df["kind_label"].dropna())]
     bars = (
@@ -236,6 +242,7 @@ def deadlines_by_month(
                 "yearmonth(month):T",
                 title=None,
                 axis=alt.Axis(format="%b %Y", labelAngle=-40, tickCount="month"),
+                scale=alt.Scale(domain=[start, end]),
             ),
             y=alt.Y(
                 "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
@@ -252,14 +259,23 @@ def deadlines_by_month(
             ],
         )
     )
-    return (bars + _today(as_of)).properties(title=title, height=260)
+    bands = _freeze_bands(freezes, start, end)
+    layers = [bars, _today(as_of)] if bands is None else [bands, bars, _today(as_of)]
+    return alt.layer(*layers).properties(title=title, height=260)
 
 
 def timeline(
-    df: pd.DataFrame, title: str, as_of: dt.date, filtered: bool = False, horizon: int = 365
+    df: pd.DataFrame,
+    title: str,
+    as_of: dt.date,
+    filtered: bool = False,
+    horizon: int = 365,
+    freezes: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """Deadlines on a date axis, one row per integration, coloured overdue / soon / later and
-    shaped by kind; a rule marks today; a click opens the integration."""
+    shaped by kind; a rule marks today; a click opens the integration. (v1.1) Dates show as
+    written (approximate, derived) with the day a frozen deadline is due by, and the change
+    freezes (sql/freezes.sql) within the horizon are shaded bands with their names."""
     if df.empty:
         return empty(title, filtered)
     df = df.assign(
@@ -268,7 +284,17 @@ def timeline(
             "overdue" if o else ("due in 30 days" if d <= 30 else "later")
             for o, d in zip(df["overdue"], df["days"], strict=True)
         ],
+        shown_date=[
+            shown_date(r["date"], r.get("written"), r.get("derived")) for r in df.to_dict("records")
+        ],
+        due_by_shown=[
+            ""
+            if is_missing(r.get("due_by"))
+            else f"{pd.Timestamp(r['due_by']):%Y-%m-%d} ({r.get('freeze_name')})"
+            for r in df.to_dict("records")
+        ],
     )
+    start, end = pd.Timestamp(as_of), pd.Timestamp(as_of + dt.timedelta(days=horizon))
     names = df.drop_duplicates("integration_id")["name"].tolist()
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
     points = (
@@ -278,9 +304,7 @@ def timeline(
             x=alt.X(
                 "date:T",
                 title=None,
-                scale=alt.Scale(
-                    domain=[pd.Timestamp(as_of), pd.Timestamp(as_of + dt.timedelta(days=horizon))]
-                ),
+                scale=alt.Scale(domain=[start, end]),
                 axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", grid=True),
             ),
             y=_rows_y("name:N", names),
@@ -289,7 +313,8 @@ def timeline(
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
                 alt.Tooltip("kind_label:N", title="Kind"),
-                alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+                alt.Tooltip("shown_date:N", title="Date"),
+                alt.Tooltip("due_by_shown:N", title="Due by (freeze)"),
                 alt.Tooltip("days:Q", title="Days left (negative: overdue)"),
                 alt.Tooltip("version:N", title="Version"),
                 alt.Tooltip("summary:N", title="Summary"),
@@ -298,7 +323,63 @@ def timeline(
         )
         .add_params(pick)
     )
-    return (points + _today(as_of)).properties(title=title, height=alt.Step(ROW_PX))
+    bands = _freeze_bands(freezes, start, end)
+    layers = [points, _today(as_of)] if bands is None else [bands, points, _today(as_of)]
+    return alt.layer(*layers).properties(title=title, height=alt.Step(ROW_PX))
+
+
+def _freeze_bands(
+    freezes: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
+) -> alt.Chart | None:
+    """(v1.1) The change freezes that overlap [start, end], cut to it, as grey bands named at
+    the top; None when there is none to draw."""
+    if freezes is None or freezes.empty:
+        return None
+    f = freezes.assign(
+        from_date=pd.to_datetime(freezes["from_date"]), to_date=pd.to_datetime(freezes["to_date"])
+    )
+    f = f[(f["to_date"] >= start) & (f["from_date"] <= end)]
+    if f.empty:
+        return None
+    f = f.assign(
+        band_from=f["from_date"].clip(lower=start),
+        band_to=(f["to_date"] + pd.Timedelta(days=1)).clip(upper=end),
+        label=[f"freeze: {n}" for n in f["freeze"]],
+        shown_from=f["from_date"].dt.strftime("%Y-%m-%d"),
+        shown_to=f["to_date"].dt.strftime("%Y-%m-%d"),
+        shown_due_by=(f["from_date"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
+    )[
+        [
+            "freeze",
+            "from_date",
+            "to_date",
+            "band_from",
+            "band_to",
+            "label",
+            "shown_from",
+            "shown_to",
+            "shown_due_by",
+        ]
+    ]
+    base = alt.Chart(f)
+    rect = base.mark_rect(color=GREY, opacity=0.15).encode(
+        x=alt.X("band_from:T", scale=alt.Scale(domain=[start, end])),
+        x2="band_to:T",
+        tooltip=[
+            alt.Tooltip("freeze:N", title="Change freeze"),
+            alt.Tooltip("shown_from:N", title="From"),
+            alt.Tooltip("shown_to:N", title="To"),
+            alt.Tooltip("shown_due_by:N", title="Deadlines inside are due by"),
+        ],
+    )
+    text = base.mark_text(
+        align="left", baseline="top", dx=3, dy=14, color=GREY, fontSize=11
+    ).encode(
+        x=alt.X("band_from:T", scale=alt.Scale(domain=[start, end])),
+        y=alt.value(0),
+        text="label:N",
+    )
+    return rect + text
 
 
 # --------------------------------------------------------------------------- coverage
@@ -386,9 +467,10 @@ def version_matrix(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.
         "past sunset" if (s != "retired" and pd.notna(d) and d < 0) else s
         for s, d in zip(df["status"], df["days_left"], strict=True)
     ]
-    df["sunset"] = df["sunset_on"].map(
-        lambda s: f"{pd.Timestamp(s):%Y-%m-%d}" if pd.notna(s) else "none"
-    )
+    df["sunset"] = [
+        shown_date(s, w, d) if pd.notna(s) else "none"
+        for s, w, d in zip(df["sunset_on"], df["sunset_written"], df["sunset_derived"], strict=True)
+    ]
     df["vlabel"] = [
         v if pd.isna(d) else (f"{v} · {int(d)}d left" if d >= 0 else f"{v} · {-int(d)}d ago")
         for v, d in zip(df["version"], df["days_left"], strict=True)

@@ -324,6 +324,14 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C: the work stops (workers and custom checks too), quietly
+        print("catalogue: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
         from .model import json_schema
@@ -361,11 +369,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .catalogue import open_catalogue, summary
     from .db import DatabaseError
     from .progress import TerminalProgress
+    from .workers import available
 
     bar = TerminalProgress()
     try:
         cache = open_cache(args.cache, enabled=not args.no_cache)
-        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar)
+        cat = open_catalogue(args.paths, args.db or ":memory:", cache, bar, workers=available())
     except DatabaseError as exc:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2

@@ -380,16 +380,22 @@ BATCH = 5000  # records turned into rows at a time: bounds the memory a large ca
 
 
 def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    records = result.records
-    for start in range(0, len(records), BATCH):
-        _load_batch(con, records[start : start + BATCH], start)
+    load_ordered(con, list(enumerate(result.records)))
     add_problems(con, result.problems)
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int) -> None:
+def load_ordered(con: duckdb.DuckDBPyConnection, records: list[tuple[int, Any]]) -> None:
+    """Records with their load order (their place in the catalogue), a batch at a time."""
+    for start in range(0, len(records), BATCH):
+        _load_batch(con, records[start : start + BATCH])
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int | None = None) -> None:
+    """Rows of (load order, record) pairs; or of records numbered from `first`."""
     integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
     credentials: list[dict[str, Any]] = []
-    for order, lr in enumerate(batch, start=first):
+    ordered = batch if first is None else enumerate(batch, start=first)
+    for order, lr in ordered:
         row, d = _integration_row(lr, order)
         integrations.append(row)
         rid = row["id"]

@@ -76,29 +76,35 @@ def _paths_file(folder: Path, paths: list[str]) -> Path:
 RACY_NS = 2_000_000_000  # file systems that keep times to the second or two (FAT, some NFS)
 
 
-def known_keys(folder: Path, paths: list[str]) -> tuple[Known, int]:
-    """What the last load of these paths read (load.read_keys), and the change time before which
-    a file it saw is trusted unread; nothing when there is no such record or it is not ours."""
+def known_keys(folder: Path, paths: list[str]) -> tuple[Known, int, str | None]:
+    """What the last load of these paths read (load.read_keys), the change time before which a
+    file it saw is trusted unread, and the key of the catalogue it loaded; nothing when there
+    is no such record or it is not ours."""
     try:
         saved = json.loads(_paths_file(folder, paths).read_bytes())
         if saved["magic"] != MAGIC or saved["tag"] != code_tag().hex():
-            return {}, 0
+            return {}, 0, None
         known = {
             shown: (str(sig), bytes.fromhex(key)) for shown, (sig, key) in saved["files"].items()
         }
-        return known, int(saved["at"]) - RACY_NS
+        last = saved.get("catalogue")
+        return known, int(saved["at"]) - RACY_NS, last if isinstance(last, str) else None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}, 0
+        return {}, 0, None
 
 
-def save_keys(folder: Path, paths: list[str], seen: Known, at_ns: int) -> None:
-    """Remember a load's files (load.read_keys) as of at_ns, the time it started reading."""
+def save_keys(
+    folder: Path, paths: list[str], seen: Known, at_ns: int, catalogue: str | None = None
+) -> None:
+    """Remember a load's files (load.read_keys) as of at_ns, the time it started reading, and
+    the key of the catalogue they make (the base of the next load's database, see build)."""
     path = _paths_file(folder, paths)
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     data = {
         "magic": MAGIC,
         "tag": code_tag().hex(),
         "at": at_ns,
+        "catalogue": catalogue,
         "files": {shown: [sig, key.hex()] for shown, (sig, key) in seen.items()},
     }
     try:
@@ -224,39 +230,153 @@ def _parse_saved(text: str) -> tuple[list[Problem], list[str], dict[str, tuple[d
     return problems, files, extra
 
 
-def build(folder: Path, key: str, result: LoadResult) -> bool:
+def build(
+    folder: Path,
+    key: str,
+    result: LoadResult,
+    keys: list[bytes | str],
+    base: str | None = None,
+) -> bool:
     """Build the database of result straight into the kept file for key (then restore() it):
     building in memory and copying it out held the records three times over at once, which
-    was the peak memory of a first start. False (nothing kept) when it cannot be written."""
-    from . import db
+    was the peak memory of a first start. False (nothing kept) when it cannot be written.
 
+    keys: each file's cache key (result.files' order). base: the key of the catalogue loaded
+    before (an edit later). The rows of every record whose file has the same key as in that
+    snapshot are copied from it (a record's rows depend on its file alone), and only the
+    records of changed files are built: a reload after one edit at 50,000 builds one record,
+    not 50,000. Without a usable base snapshot everything is built."""
     path = _file(folder, key)
     if _exists(path):
         return True
     tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _remove(tmp)
-        con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
-        try:
-            db.create_schema(con)
-            db.load_records(con, result)
-            con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
-            con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result)])
-        finally:
-            con.close()
+        for start_from in (base, None):  # a base that fails half-way: build everything
+            _remove(tmp)
+            try:
+                _write(tmp, folder, key, result, keys, start_from)
+                break
+            except (duckdb.Error, TypeError, ValueError, KeyError):
+                if start_from is None:
+                    raise
         os.replace(tmp, path)
-    except (duckdb.Error, OSError, TypeError, ValueError):
+    except (duckdb.Error, OSError, TypeError, ValueError, KeyError):
         _remove(tmp)
         return False
     _prune(folder)
     return True
 
 
-def _saved(result: LoadResult) -> str:
+def _write(
+    tmp: Path,
+    folder: Path,
+    key: str,
+    result: LoadResult,
+    keys: list[bytes | str],
+    base: str | None,
+) -> None:
+    """The snapshot for key, written to tmp in one transaction (a commit per statement would
+    wait for the disk each time)."""
+    from . import db
+
+    con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
+    try:
+        con.execute("BEGIN")
+        db.create_schema(con)
+        copied = _copy_unchanged(con, folder, base, result, keys) if base else set()
+        db.load_ordered(
+            con, [(order, r) for order, r in enumerate(result.records) if order not in copied]
+        )
+        db.add_problems(con, result.problems)
+        con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+        con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result, keys)])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def _copy_unchanged(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    base: str,
+    result: LoadResult,
+    keys: list[bytes | str],
+) -> set[int]:
+    """Copy into con (empty record tables) the rows of every record of result that the base
+    snapshot holds from a file with the same key; the load order of each, as copied."""
+    path = _file(folder, base)
+    if not _exists(path):
+        return set()
+    kept = _alias()
+    try:
+        con.execute(f"ATTACH {_quoted(path)} AS {kept} (READ_ONLY)")
+    except duckdb.Error:
+        return set()
+    try:
+        return _copy_from(con, kept, base, result, keys)
+    finally:
+        _detach(con, kept)
+
+
+def _copy_from(
+    con: duckdb.DuckDBPyConnection,
+    kept: str,
+    base: str,
+    result: LoadResult,
+    keys: list[bytes | str],
+) -> set[int]:
+    meta = con.execute(f"SELECT magic, key, result FROM {kept}._meta").fetchall()
+    if len(meta) != 1 or meta[0][0] != MAGIC or meta[0][1] != base:
+        return set()
+    saved = json.loads(meta[0][2])
+    if not isinstance(saved, dict) or saved.get("tag") != code_tag().hex():
+        return set()  # rows built by other software: build them all again
+    before = saved.get("keys")
+    if not isinstance(before, dict):
+        return set()
+    same = {
+        shown
+        for shown, k in zip(result.files, keys, strict=True)
+        if isinstance(k, bytes) and before.get(shown) == k.hex()
+    }
+    wanted = [(order, r) for order, r in enumerate(result.records) if r.path in same]
+    if not wanted:
+        return set()
+    con.execute(
+        "CREATE TEMP TABLE _same AS SELECT unnest($id) AS id, unnest($path) AS source_path, "
+        "unnest($order)::INTEGER AS load_order",
+        {
+            "id": [r.id for _, r in wanted],
+            "path": [r.path for _, r in wanted],
+            "order": [order for order, _ in wanted],
+        },
+    )
+    # the same id from the same unchanged file: the very record the snapshot built
+    con.execute(
+        "INSERT INTO integrations BY NAME SELECT i.* REPLACE (s.load_order AS load_order) "
+        f"FROM {kept}.integrations i JOIN _same s USING (id, source_path)"
+    )
+    for table in TABLES:
+        if table not in ("integrations", "problems"):
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT t.* FROM {kept}.{table} t "
+                "SEMI JOIN integrations i ON t.integration_id = i.id"
+            )
+    con.execute("DROP TABLE _same")
+    return {order for (order,) in con.execute("SELECT load_order FROM integrations").fetchall()}
+
+
+def _saved(result: LoadResult, keys: list[bytes | str] | None = None) -> str:
     return json.dumps(
         {
+            "tag": code_tag().hex(),
             "files": result.files,
+            "keys": {
+                shown: k.hex()
+                for shown, k in zip(result.files, keys or (), strict=False)
+                if isinstance(k, bytes)
+            },
             "problems": [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in result.problems],
             "extra": {
                 str(order): [r.overrides, list(r.unreadable)]
@@ -268,7 +388,13 @@ def _saved(result: LoadResult) -> str:
     )
 
 
-def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+def store(
+    folder: Path,
+    key: str,
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    keys: list[bytes | str] | None = None,
+) -> None:
     """Keep con's record tables (built from result alone) under key. Failing to write only costs
     the next start its speed."""
     path = _file(folder, key)
@@ -286,7 +412,7 @@ def store(folder: Path, key: str, con: duckdb.DuckDBPyConnection, result: LoadRe
             con.execute(f"CREATE TABLE {kept}._meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
             con.execute(
                 f"INSERT INTO {kept}._meta VALUES (?, ?, ?)",
-                [MAGIC, key, _saved(result)],
+                [MAGIC, key, _saved(result, keys)],
             )
         finally:
             _detach(con, kept)

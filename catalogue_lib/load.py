@@ -48,6 +48,7 @@ from .source_table import (  # noqa: F401 (re-exported)
     slugify,
 )
 from .source_yaml import _load_yaml, _Loader, _yaml_message  # noqa: F401 (re-exported)
+from .workers import pool, run
 from .yaml_guards import (  # noqa: F401 (re-exported)
     MAX_DEPTH,
     MAX_NODES,
@@ -66,10 +67,11 @@ def load_paths(
     paths: Iterable[str | Path],
     cache: RecordCache | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> LoadResult:
     """Every catalogue file under paths, read (through the cache, when given) into one result."""
     files, problems = catalogue_files(paths)
-    return assemble(files, load_files(files, cache, progress), problems)
+    return assemble(files, load_files(files, cache, progress, workers=workers), problems)
 
 
 def load_files(
@@ -78,15 +80,17 @@ def load_files(
     progress: Progress | None = None,
     keys: list[bytes | str] | None = None,
     keys_out: list[bytes | str] | None = None,
+    workers: int = 1,
 ) -> list[Entry]:
     """Each file's records and problems, in order; progress(done, total) after every chunk.
     keys: read_keys(files), when the caller has them (a cache hit then reads no file again);
-    keys_out receives each file's key as loaded (see read_keys)."""
+    keys_out receives each file's key as loaded (see read_keys). workers: processes that may
+    parse at once (workers.available()); a large load then uses every core."""
     out: list[Entry] = []
     total = len(files)
     if progress is not None:
         progress(0, total)
-    with gc_paused():
+    with gc_paused(), pool(workers, total) as parsers:
         for start in range(0, total, CHUNK):
             chunk = files[start : start + CHUNK]
             if keys is None:
@@ -100,22 +104,28 @@ def load_files(
                 known = keys[start : start + len(chunk)]
             wanted = (k for k in known if isinstance(k, bytes))
             hits = cache.get_many(wanted) if cache is not None else {}
-            new: dict[bytes, Entry] = {}
+            entries: list[Entry | None] = []
+            misses: list[tuple[int, bytes | str, tuple[bytes, FilePath, str, bool]]] = []
             for (f, shown, explicit), data, key in zip(chunk, raw, known, strict=True):
                 if isinstance(key, bytes) and key in hits:
-                    out.append(hits[key])
+                    entries.append(hits[key])
                 else:
                     if data is None:  # read now: it may have changed since it was hashed
                         data = _read(f, shown)
                         key = _key(f, shown, explicit, data)
                     if isinstance(data, bytes):
-                        entry = _parse(data, f, shown, explicit)
-                        new[key] = entry  # type: ignore[index]
+                        misses.append((len(entries), key, (data, f, shown, explicit)))
+                        entries.append(None)
                     else:
-                        entry = data
-                    out.append(entry)
+                        entries.append(data)
                 if keys_out is not None:
                     keys_out.append(key)
+            new: dict[bytes, Entry] = {}
+            parsed = run(parsers, _parse_one, [args for *_, args in misses])
+            for (i, key, _), entry in zip(misses, parsed, strict=True):
+                entries[i] = entry
+                new[key] = entry  # type: ignore[index]
+            out.extend(entries)  # type: ignore[arg-type]
             if cache is not None:
                 cache.put_many(new)
             if progress is not None:
@@ -285,6 +295,10 @@ def load_bytes(
     entry = _parse(data, path, shown, explicit)
     cache.put_many({key: entry})
     return entry
+
+
+def _parse_one(args: tuple[bytes, FilePath, str, bool]) -> Entry:
+    return _parse(*args)
 
 
 def _parse(data: bytes, path: FilePath, shown: str, explicit: bool) -> Entry:

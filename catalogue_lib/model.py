@@ -36,6 +36,7 @@ from .values import (  # noqa: F401 (re-exported: the record's value types)
     _date_only,
     first_day,
     is_approximate,
+    none_as_empty,
     number_text,
 )
 
@@ -112,7 +113,7 @@ class Auth(_Rotation):
         "a month or quarter is approximate.",
         examples=["2027-02-01"],
     )
-    credentials: list[Credential] = Field(
+    credentials: Annotated[list[Credential], BeforeValidator(none_as_empty)] = Field(
         default_factory=list,
         description="(v1.1) Further credentials, each with its own expiry and rotation (nothing "
         "is inherited from auth).",
@@ -292,7 +293,7 @@ class TestEnvironment(Strict):
 
 
 class Lifecycle(Strict):
-    versions: list[Version] = Field(
+    versions: Annotated[list[Version], BeforeValidator(none_as_empty)] = Field(
         default_factory=list, description="Supported versions: current and previous."
     )
     deprecation_policy: OptText = Field(
@@ -317,7 +318,7 @@ class Lifecycle(Strict):
         description="Link to the migration plan for breaking changes.",
         examples=["https://wiki.example.com/carrier-a/v1-to-v2"],
     )
-    planned_changes: list[PlannedChange] = Field(
+    planned_changes: Annotated[list[PlannedChange], BeforeValidator(none_as_empty)] = Field(
         default_factory=list, description="Upcoming partner releases or contract shifts."
     )
     test_environment: TestEnvironment | None = Field(
@@ -442,8 +443,12 @@ class Integration(Strict):
     partner_links: PartnerLinks | None = Field(
         None, description="(v1.1) The partner's public pages, shown on the record page."
     )
-    risks: list[Risk] = Field(default_factory=list, description="Known risks.")
-    incidents: list[Incident] = Field(default_factory=list, description="Past incidents.")
+    risks: Annotated[list[Risk], BeforeValidator(none_as_empty)] = Field(
+        default_factory=list, description="Known risks."
+    )
+    incidents: Annotated[list[Incident], BeforeValidator(none_as_empty)] = Field(
+        default_factory=list, description="Past incidents."
+    )
 
 
 def json_schema() -> dict[str, Any]:

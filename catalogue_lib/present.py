@@ -207,6 +207,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def shown_date(date: object, written: object = None, derived: object = False) -> str:
+    """(v1.1) A deadline's date for people: as written and marked when approximate, marked when
+    derived from a support window; a dash when there is none."""
+    if is_missing(date):
+        return DASH
+    text = f"{written} (approximate)" if not is_missing(written) else str(_cell(date))
+    return text + (" (derived)" if not is_missing(derived) and bool(derived) else "")
+
+
 def display_frame(df: pd.DataFrame, hidden: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
     """A query's rows as a person reads them: human headers and values, dates as YYYY-MM-DD,
     and a dash for every missing value. Columns that hold no missing value and are numbers stay

@@ -261,6 +261,7 @@ def build_record(
         holders = [(("auth",), record.auth)] + [
             (("auth", "credentials", i), c) for i, c in enumerate(record.auth.credentials)
         ]
+        dropped = {t for _, _, t in bad}
         for loc, holder in holders:
             if (holder.rotate_every_days is None) != (holder.rotated_on is None):
                 has, lacks = (
@@ -268,6 +269,8 @@ def build_record(
                     if holder.rotated_on is None
                     else ("rotated_on", "rotate_every_days")
                 )
+                if (*loc, lacks) in dropped:
+                    continue  # it was given, but unreadable: its own error says so
                 problems.append(
                     Problem(
                         shown,

@@ -21,7 +21,7 @@ from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, Filters
 from .live import LiveCatalogue
 from .load import Problem
-from .present import csv_of, display_frame, is_missing, md, plural
+from .present import csv_of, display_frame, is_missing, md, plural, shown_date
 from .present import label as present_label
 
 APP_TITLE = "Integrations Catalogue"
@@ -507,7 +507,11 @@ def ranked_items(items: pd.DataFrame) -> None:
                 label=f"**{md(r.name)}**",
                 query_params={"id": r.integration_id},
             )
-            due = "" if is_missing(r.due) else f" · due {pd.Timestamp(r.due):%Y-%m-%d}"
+            due = (
+                "" if is_missing(r.due) else f" · due {md(shown_date(r.due, r.written, r.derived))}"
+            )
+            if not is_missing(r.due_by):
+                due += f", by {pd.Timestamp(r.due_by):%Y-%m-%d} (freeze)"
             st.markdown(
                 f"**#{int(r.rank)}** · score **{r.score:g}** · {md(r.item)}  \n"
                 f"{md(r.action)} · owner {md(r.owner)}{due}  \n"

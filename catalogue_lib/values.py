@@ -34,6 +34,11 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def none_as_empty(value: Any) -> Any:
+    """A list key with nothing under it (`credentials:`) is an empty list, as for text lists."""
+    return [] if value is None else value
+
+
 def number_text(value: Any) -> Any:
     """(v1.1) A number where text is expected is the text written in the file: the YAML and JSON
     readers hand numbers over as RawInt / RawFloat, which remember that text (2.40 stays "2.40")."""
@@ -77,7 +82,19 @@ Text = Annotated[
     BeforeValidator(number_text),
 ]
 OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
-Link = Annotated[Text | None, BeforeValidator(_strip_none), AfterValidator(_check_link)]
+# the JSON Schema says what _check_link says (JSON Schema patterns have no case flag)
+_LINK_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*$",
+    "maxLength": MAX_TEXT,
+    "description": "an http:// or https:// URL",
+}
+Link = Annotated[
+    Text | None,
+    BeforeValidator(_strip_none),
+    AfterValidator(_check_link),
+    WithJsonSchema({"anyOf": [_LINK_SCHEMA, {"type": "null"}]}),
+]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 
 

@@ -20,6 +20,7 @@ ui.choice_in_url("horizon", horizon, 90)
 d = figures.deprecations(ui.query, horizon)
 upcoming = ui.query("timeline_upcoming", horizon=horizon, limit=25)
 months = ui.query("deadlines_by_month", horizon=horizon)
+freezes = ui.query("freezes")
 
 cols = st.columns(3)
 cols[0].metric("Overdue", f"{d['overdue']:,}", help="Already past and still in use", border=True)
@@ -38,13 +39,14 @@ ui.chart(
         ui.as_of(),
         ui.filtered(),
         horizon,
+        freezes,
     ),
     key="timeline",
     opens_record=True,
 )
 ui.chart(
     charts.deadlines_by_month(
-        months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered()
+        months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered(), freezes
     ),
     key="months",
 )
@@ -57,7 +59,6 @@ with tab_overdue:
     )
 with tab_all:
     ui.big_table("timeline", key="deadlines", horizon=horizon, status="all", hide=extra)
-freezes = ui.query("freezes")
 if len(freezes):
     st.subheader("Change freezes (calendar.yaml): a deadline inside one is due by the day before")
     ui.table(freezes, "freezes")

@@ -286,3 +286,43 @@ def test_with_auth_configured_nothing_shows_before_sign_in(monkeypatch):
     for page in PAGES:
         no_exception(go(at, page))
         assert not at.dataframe and [b.label for b in at.button] == ["Sign in"]
+
+
+def test_v11_dates_and_freezes_on_the_backlog_and_deprecations_pages(tmp_path, monkeypatch):
+    """(v1.1) A backlog card shows an approximate date as written and the day a freeze makes it
+    due by; the Deprecations page lists the freeze with its due-by day and the deadline inside."""
+    (tmp_path / "calendar.yaml").write_text(
+        "freezes:\n  - {name: Peak 2026, from: 2026-12-01, to: 2027-01-04}\n"
+    )
+    (tmp_path / "x.yaml").write_text(
+        "id: x\nname: X\ntype: carrier\npartner: P\ndirection: [outbound]\n"
+        "auth: {expires_on: 2027-Q1}\n"
+    )
+    monkeypatch.setenv("CATALOGUE_PATH", str(tmp_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    go(at, "pages/7_Backlog.py")
+    no_exception(at)
+    (card,) = [m.value for m in at.markdown if m.value.startswith("**#1**")]
+    assert "due 2027\\-Q1 \\(approximate\\), by 2026-11-30 (freeze)" in card
+    go(at, "pages/3_Deprecations.py")
+    no_exception(at)
+    assert any("Change freezes" in h.value for h in at.subheader)
+    tables = [d.value.to_dict("records") for d in at.dataframe]
+    (deadline,) = next(t for t in tables if t and "Written as" in t[0])
+    assert (deadline["Written as"], deadline["Due by (freeze)"], deadline["Freeze"]) == (
+        "2027-Q1 (approximate)",
+        "2026-11-30",
+        "Peak 2026",
+    )
+    (freeze,) = next(t for t in tables if t and "Deadlines inside" in t[0])
+    assert freeze == {
+        "Freeze": "Peak 2026",
+        "From": "2026-12-01",
+        "To": "2027-01-04",
+        "Due by (freeze)": "2026-11-30",
+        "Deadlines inside": 1,
+    }

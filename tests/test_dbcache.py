@@ -56,6 +56,20 @@ def snapshots(cache_dir: Path) -> list[str]:
     return sorted(glob.glob(str(cache_dir / "database-*.duckdb")))
 
 
+def served_from_a_kept_file(paths: list[str], cache_dir: Path) -> bool:
+    """Whether the catalogue's records are read from a kept database (views of it), not memory."""
+    c = open_cache(cache_dir)
+    cat = open_catalogue(paths, cache=c)
+    try:
+        return cat.con.execute(
+            "SELECT table_type FROM information_schema.tables "
+            "WHERE table_name = 'integrations' AND table_catalog = current_database()"
+        ).fetchone() == ("VIEW",)
+    finally:
+        cat.con.close()
+        c.close()
+
+
 def no_loading(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("records were loaded although the database was kept")
@@ -331,3 +345,115 @@ def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path):
     os.utime(left, (old, old))
     figures([str(folder)], cache_dir)
     assert not left.exists() and fresh.exists()
+
+
+def _edit_owner(folder: Path) -> None:
+    f = sorted(folder.glob("*.yaml"))[5]
+    rec = yaml.safe_load(f.read_text())
+    f.write_text(f.read_text().replace(f"owner: {rec['owner']}", "owner: Team Edited", 1))
+
+
+def _add_new(folder: Path) -> None:
+    (folder / "zz-new.yaml").write_text(yaml.safe_dump(valid_record(id="zz-new")))
+
+
+def _add_first_duplicate(folder: Path) -> None:
+    """A file that sorts first and takes an existing id: it wins, the other is now the duplicate."""
+    _, rec = _first_record_file(folder)
+    (folder / "000-dup.yaml").write_text(yaml.safe_dump(valid_record(id=rec["id"])))
+
+
+def _remove_first_duplicate(folder: Path) -> None:
+    (folder / "000-dup.yaml").unlink()  # the record it hid loads again, from a file unchanged
+
+
+def _break_one(folder: Path) -> None:
+    f = sorted(folder.glob("*.yaml"))[-2]
+    (folder / "broken.bak").write_bytes(f.read_bytes())
+    f.write_text("id: [\n")
+
+
+def _mend_one(folder: Path) -> None:
+    f = sorted(folder.glob("*.yaml"))[-2]
+    f.write_bytes((folder / "broken.bak").read_bytes())
+    (folder / "broken.bak").unlink()
+
+
+def _rename_one(folder: Path) -> None:
+    f = sorted(folder.glob("*.yaml"))[3]
+    f.rename(folder / f"moved-{f.name}")
+
+
+# (edit, records built for it: only the changed files' records; None: a state seen before,
+# restored whole)
+EDITS = [
+    (_add_first_duplicate, 1),
+    (_edit_owner, 1),
+    (_remove_first_duplicate, 1),  # the record it hid comes back, from a file unchanged
+    (_add_new, 1),
+    (_break_one, 0),
+    (_mend_one, None),
+    (_rename_one, 1),
+]
+
+
+def test_a_reload_after_an_edit_builds_only_the_changed_records_and_equals_a_cold_load(
+    tmp_path, monkeypatch
+):
+    from catalogue_lib import db
+
+    folder = _generated(tmp_path)
+    paths, built = [str(folder)], []
+    real = db.load_ordered
+
+    def counting(con, records):
+        built.append(len(records))
+        return real(con, records)
+
+    monkeypatch.setattr(db, "load_ordered", counting)
+    assert figures(paths, tmp_path / "c") == figures(paths, None)
+    assert built[0] == 60
+    for edit, expected in EDITS:
+        edit(folder)
+        built.clear()
+        reloaded = figures(paths, tmp_path / "c")
+        assert built == ([] if expected is None else [expected]), edit.__name__
+        built.clear()
+        assert reloaded == figures(paths, None), edit.__name__
+
+
+def test_a_snapshot_of_other_software_is_no_base(tmp_path, monkeypatch):
+    """Rows built by another version are never copied: the base's tag must be this software's."""
+    import json
+
+    from catalogue_lib import db
+
+    folder = _generated(tmp_path)
+    figures([str(folder)], tmp_path / "c")
+    (kept,) = snapshots(tmp_path / "c")
+    con = duckdb.connect(kept)
+    saved = json.loads(con.execute("SELECT result FROM _meta").fetchone()[0])
+    saved["tag"] = "another version"
+    con.execute("UPDATE _meta SET result = ?", [json.dumps(saved)])
+    con.close()
+    built = []
+    real = db.load_ordered
+    monkeypatch.setattr(db, "load_ordered", lambda con, r: built.append(len(r)) or real(con, r))
+    _edit_owner(folder)
+    assert served_from_a_kept_file([str(folder)], tmp_path / "c")  # the reload's own database
+    assert figures([str(folder)], tmp_path / "c") == figures([str(folder)], None)
+    assert built[0] == 60
+
+
+def test_a_base_that_fails_half_way_is_built_whole(tmp_path):
+    """A snapshot whose tables no longer fit (here one is gone) cannot serve as the base of the
+    next database: the reload builds every record, keeps that database, and equals a cold load."""
+    folder = _generated(tmp_path)
+    figures([str(folder)], tmp_path / "c")
+    (kept,) = snapshots(tmp_path / "c")
+    con = duckdb.connect(kept)
+    con.execute("DROP TABLE versions")
+    con.close()
+    _edit_owner(folder)
+    assert served_from_a_kept_file([str(folder)], tmp_path / "c")  # the reload's own database
+    assert figures([str(folder)], tmp_path / "c") == figures([str(folder)], None)

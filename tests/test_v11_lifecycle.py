@@ -328,6 +328,25 @@ def test_a_rotation_given_by_half_is_a_warning_and_no_deadline(tmp_path, auth):
     assert dl(cat) == [] and cat.result.errors == []
 
 
+@pytest.mark.parametrize(
+    "auth",
+    [
+        {"rotate_every_days": 0, "rotated_on": "2026-01-01"},
+        {"rotate_every_days": 90, "rotated_on": "2026-13-01"},
+        {"credentials": [{"name": "k", "rotate_every_days": -5, "rotated_on": "2026-01-01"}]},
+    ],
+)
+def test_an_unreadable_half_of_a_rotation_is_its_error_alone(tmp_path, auth):
+    """Both halves written, one unreadable: its error, not also "given without the other"."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps(rec(auth=auth)))
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert "rotate_every_days" in err.message or "rotated_on" in err.message
+    assert cat.result.warnings == [] and dl(cat) == []
+
+
 def test_a_credential_needs_a_name(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
@@ -694,3 +713,114 @@ def test_months_later_lands_in_the_right_month_on_the_same_or_last_day(day, mont
     assert (got.year * 12 + got.month) - (day.year * 12 + day.month) == months
     last = calendar.monthrange(got.year, got.month)[1]
     assert got.day == min(day.day, last)
+
+
+# ---------------------------------------------------------------- the pages' charts and lists
+
+
+def _calendar_catalogue(tmp_path: Path):
+    """A freeze across the year end, a deadline written as a quarter inside it, and a derived
+    sunset after it."""
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "calendar.yaml").write_text(FREEZE)
+    (folder / "x.yaml").write_text(
+        "id: x\nname: X\ntype: carrier\npartner: P\ndirection: [outbound]\n"
+        "auth: {expires_on: 2027-Q1}\n"
+        "lifecycle:\n  support_months: 6\n  versions:\n"
+        "    - {version: v1, status: current, released_on: 2026-08-31}\n"
+    )
+    return open_catalogue([str(folder)])
+
+
+def _chart_rows(chart) -> list[dict]:
+    """Every data row an Altair chart carries (its top-level and its layers' inline data)."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _tooltips(chart) -> set[str]:
+    spec = json.dumps(chart.to_dict())
+    return {t for t in ("shown_date", "due_by_shown", "sunset") if f'"field": "{t}"' in spec}
+
+
+def test_the_deadline_timeline_shows_dates_as_written_and_the_freeze(tmp_path):
+    """The Deprecations page's deadline calendar: an approximate date is shown as written, a
+    derived sunset as derived, the due-by day of a frozen deadline is given, and the freeze
+    itself is drawn with its name."""
+    from catalogue_lib import charts
+    from catalogue_lib.filters import Filters
+
+    cat = _calendar_catalogue(tmp_path)
+    params = {**Filters().sql_params(), "as_of": AS_OF, "horizon": 365}
+    upcoming = cat.query("timeline_upcoming", limit=25, **params)
+    freezes = cat.query("freezes", as_of=AS_OF)
+    chart = charts.timeline(upcoming, "t", AS_OF, False, 365, freezes)
+    rows = _chart_rows(chart)
+    shown = {r.get("shown_date") for r in rows}
+    assert {"2027-Q1 (approximate)", "2027-02-28 (derived)"} <= shown
+    assert {r.get("due_by_shown") for r in rows} >= {"2026-11-30 (Peak 2026)"}
+    assert {"shown_date", "due_by_shown"} <= _tooltips(chart)
+    band = [r for r in rows if r.get("freeze") == "Peak 2026"]
+    assert band and str(band[0]["from_date"])[:10] == "2026-12-01"
+    assert str(band[0]["to_date"])[:10] == "2027-01-04"
+
+
+def test_a_freeze_outside_the_horizon_is_not_drawn(tmp_path):
+    from catalogue_lib import charts
+    from catalogue_lib.filters import Filters
+
+    cat = _calendar_catalogue(tmp_path)
+    as_of = dt.date(2027, 1, 10)  # after the freeze
+    params = {**Filters().sql_params(), "as_of": as_of, "horizon": 90}
+    upcoming = cat.query("timeline_upcoming", limit=25, **params)
+    chart = charts.timeline(upcoming, "t", as_of, False, 90, cat.query("freezes", as_of=as_of))
+    assert not [r for r in _chart_rows(chart) if r.get("freeze")]
+
+
+def test_the_version_matrix_shows_a_sunset_as_written_or_derived(tmp_path):
+    from catalogue_lib import charts
+    from catalogue_lib.filters import Filters
+
+    cat = catalogue_of(
+        tmp_path,
+        versions(
+            {"version": "v1", "status": "supported", "sunset_on": "2027-Q2"},
+            {"version": "v2", "status": "current", "released_on": "2026-08-31"},
+            support_months=6,
+        ),
+    )
+    df = cat.query("version_matrix", **Filters().sql_params(), as_of=AS_OF, limit=30)
+    rows = _chart_rows(charts.version_matrix(df, "t"))
+    assert {r["sunset"] for r in rows} == {"2027-Q2 (approximate)", "2027-02-28 (derived)"}
+
+
+def test_the_integration_list_shows_the_next_deadline_as_written(tmp_path):
+    from catalogue_lib.filters import Filters
+
+    cat = catalogue_of(
+        tmp_path,
+        rec(id="a", name="A", auth={"expires_on": "2027-Q1"}),
+        rec(id="b", name="B", auth={"expires_on": "2026-12-15"}),
+        rec(id="c", name="C"),
+    )
+    got = cat.query("integration_overview", **Filters().sql_params(), as_of=AS_OF, sort="deadline")
+    assert list(got["integration_id"]) == ["b", "a", "c"]  # ordered by the day it counts as
+    assert list(got["next_deadline"].fillna("-")) == ["2026-12-15", "2027-Q1 (approximate)", "-"]
+
+
+def test_the_deadlines_per_month_chart_shades_the_freeze(tmp_path):
+    """Home's and Deprecations' deadlines per month show the freeze across the year end."""
+    from catalogue_lib import charts
+    from catalogue_lib.filters import Filters
+
+    cat = _calendar_catalogue(tmp_path)
+    months = cat.query("deadlines_by_month", **Filters().sql_params(), as_of=AS_OF, horizon=365)
+    chart = charts.deadlines_by_month(months, "t", AS_OF, False, cat.query("freezes", as_of=AS_OF))
+    (band,) = [r for r in _chart_rows(chart) if r.get("freeze")]
+    assert (band["freeze"], band["shown_from"], band["shown_to"], band["shown_due_by"]) == (
+        "Peak 2026",
+        "2026-12-01",
+        "2027-01-04",
+        "2026-11-30",
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -424,3 +425,256 @@ def test_an_approximate_date_reads_the_same_on_both_yaml_paths(tmp_path, written
     assert res.errors == []
     got = json.loads(res.records[0].json)["auth"]["expires_on"]
     assert got == written.strip("'\"")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "field"),
+    [
+        ("lifecycle:\n  support_months: 0\n", "lifecycle.support_months"),
+        ("lifecycle:\n  support_months: 1.5\n", "lifecycle.support_months"),
+        (
+            "lifecycle:\n  support_months_after_successor: -3\n",
+            "lifecycle.support_months_after_successor",
+        ),
+        ("auth:\n  rotate_every_days: 0\n  rotated_on: 2026-01-01\n", "auth.rotate_every_days"),
+        ("auth:\n  rotate_every_days: often\n  rotated_on: 2026-01-01\n", "auth.rotate_every_days"),
+        ("auth:\n  rotate_every_days: 30\n  rotated_on: 2026-02-30\n", "auth.rotated_on"),
+        ("auth:\n  credentials: signing key\n", "auth.credentials"),
+    ],
+)
+def test_a_bad_v11_number_or_list_keeps_its_record_and_makes_no_deadline(tmp_path, snippet, field):
+    """A bad support window or rotation reads as absent: no derived sunset, no rotation."""
+    life = (
+        "lifecycle:\n  versions:\n    - {version: v1, status: current, released_on: 2026-01-31}\n"
+    )
+    text = HEAD + (snippet.replace("lifecycle:\n", life) if "lifecycle" in snippet else snippet)
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    (err,) = cat.result.errors
+    assert err.message.startswith(f"x: {field}: ") and "loaded without" in err.message
+    assert [r.id for r in cat.result.records] == ["x"]
+    assert summary(cat, AS_OF)["deadlines"] == []
+    assert "unknown" not in check_states(cat, AS_OF).values()
+
+
+@pytest.mark.parametrize("bad", ["sometimes", "Falls_Forward", "3", "[stops]"])
+def test_a_bad_on_sunset_keeps_the_record_and_the_sunset_counts_as_stopping(tmp_path, bad):
+    """No check reads on_sunset, so nothing turns unknown: the value reads as absent, i.e. the
+    default `stops`, the backlog's highest sunset severity (the safe mistake)."""
+    from catalogue_lib import report
+
+    text = HEAD + (
+        "lifecycle:\n  versions:\n"
+        f"    - {{version: v1, status: supported, sunset_on: 2026-12-28, on_sunset: {bad}}}\n"
+    )
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    (err,) = cat.result.errors
+    assert "lifecycle.versions[0].on_sunset" in err.message and "loaded without" in err.message
+    assert err.line == 8
+    assert [r.id for r in cat.result.records] == ["x"]
+    assert "unknown" not in check_states(cat, AS_OF).values()
+    (d,) = summary(cat, AS_OF)["deadlines"]
+    assert (d["kind"], d["date"], d["days"]) == ("sunset", "2026-12-28", 30)
+    items = report.backlog(cat, AS_OF)
+    (row,) = items[items["item"] == "Sunset of v1"].to_dict("records")
+    assert "before it stops working" in row["action"] and "severity 3 " in row["why"]
+
+
+# ---------------------------------------------------------------- the JSON Schema agrees
+
+LINK_PATHS = [
+    ("operations", "dashboard"),
+    ("operations", "runbook"),
+    ("lifecycle", "migration_plan"),
+    ("lifecycle", "versions", 0, "source"),
+    ("lifecycle", "planned_changes", 0, "source"),
+    ("incidents", 0, "postmortem"),
+    ("partner_links", "status_page"),
+    ("partner_links", "changelog"),
+    ("partner_links", "deprecations"),
+    ("partner_links", "developer_portal"),
+]
+DATE_PATHS = [  # (path, a partner's date: approximate allowed)
+    (("lifecycle", "versions", 0, "released_on"), True),
+    (("lifecycle", "versions", 0, "deprecated_on"), True),
+    (("lifecycle", "versions", 0, "sunset_on"), True),
+    (("lifecycle", "planned_changes", 0, "date"), True),
+    (("auth", "expires_on"), True),
+    (("auth", "credentials", 0, "expires_on"), True),
+    (("reviewed_on",), False),
+    (("auth", "rotated_on"), False),
+    (("auth", "credentials", 0, "rotated_on"), False),
+    (("incidents", 0, "date"), False),
+]
+
+
+def _record_with(path: tuple, value: object) -> dict:
+    """The smallest record holding value at path (list items get their required fields)."""
+    required = {
+        "versions": {"version": "v1", "status": "current"},
+        "credentials": {"name": "k"},
+        "incidents": {"date": "2026-10-01", "failure_mode": "other"},
+        "planned_changes": {"date": "2027-01-01"},
+        "risks": {"category": "other"},
+    }
+    record: dict = {
+        "id": "x",
+        "name": "X",
+        "type": "shop",
+        "partner": "P",
+        "direction": ["inbound"],
+    }
+    here: Any = record
+    for key, nxt in zip(path, path[1:], strict=False):
+        if isinstance(nxt, int):
+            here[key] = [dict(required[key])]
+            here = here[key][0]
+        elif isinstance(key, str):
+            here = here.setdefault(key, {})
+    here[path[-1]] = value
+    return record
+
+
+def _schema_errors(record: dict) -> list[str]:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "record.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [e.message for e in validator.iter_errors(record)]
+
+
+def _loader_errors(tmp_path: Path, record: dict) -> list[str]:
+    (tmp_path / "x.json").write_text(json.dumps(record))
+    return [p.message for p in load_paths([tmp_path / "x.json"]).errors]
+
+
+@pytest.mark.parametrize("path", LINK_PATHS, ids=lambda p: ".".join(map(str, p)))
+@pytest.mark.parametrize(
+    ("link", "valid"),
+    [
+        ("https://status.example.com", True),
+        ("HTTP://example.com/x", True),
+        ("status.example.com", False),
+        ("ftp://example.com", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_the_json_schema_and_the_loader_agree_on_links(tmp_path, path, link, valid):
+    record = _record_with(path, link)
+    assert (_schema_errors(record) == []) is valid
+    assert (_loader_errors(tmp_path, record) == []) is valid
+
+
+@pytest.mark.parametrize(
+    ("path", "partner"), DATE_PATHS, ids=[".".join(map(str, p)) for p, _ in DATE_PATHS]
+)
+@pytest.mark.parametrize(
+    ("date", "kind"),
+    [
+        ("2027-03-01", "exact"),
+        ("2027-03", "approximate"),
+        ("2027-Q4", "approximate"),
+        ("2027-Q5", "bad"),
+        ("early 2027", "bad"),
+    ],
+)
+def test_the_json_schema_and_the_loader_agree_on_dates(tmp_path, path, partner, date, kind):
+    record = _record_with(path, date)
+    valid = kind == "exact" or (kind == "approximate" and partner)
+    assert (_schema_errors(record) == []) is valid
+    assert (_loader_errors(tmp_path, record) == []) is valid
+
+
+def _text_paths(schema: dict, node: dict, path: tuple = ()) -> list[tuple]:
+    """Every field the JSON Schema calls free text (a string with no pattern, format or list of
+    words; or a list of them), as a path into a record (list items at index 0)."""
+    out: list[tuple] = []
+    for name, spec in node.get("properties", {}).items():
+        options = spec.get("anyOf", [spec])
+        for option in options:
+            if "$ref" in option:
+                target = schema["$defs"][option["$ref"].split("/")[-1]]
+                out += _text_paths(schema, target, (*path, name))
+            elif option.get("type") == "array" and "$ref" in option.get("items", {}):
+                target = schema["$defs"][option["items"]["$ref"].split("/")[-1]]
+                out += _text_paths(schema, target, (*path, name, 0))
+            elif option.get("type") == "array" and _free(option.get("items", {})):
+                out.append((*path, name, 0))
+            elif _free(option):
+                out.append((*path, name))
+    return out
+
+
+def _free(option: dict) -> bool:
+    return option.get("type") == "string" and not {"pattern", "format", "enum"} & set(option)
+
+
+def test_a_number_in_every_text_field_is_read_as_written(tmp_path):
+    """A sweep of the schema's text fields, required ones included: each holds the number 1451
+    written plainly, and each reads as "1451" with its own warning."""
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "record.schema.json").read_text())
+    paths = _text_paths(schema, schema)
+    assert ("name",) in paths and ("lifecycle", "versions", 0, "version") in paths
+    assert ("auth", "credentials", 0, "name") in paths  # v1.1
+    record: dict = {
+        "id": "x",
+        "name": "X",
+        "type": "shop",
+        "partner": "P",
+        "direction": ["inbound"],
+    }
+    for path in paths:
+        if isinstance(path[-1], int):  # a list of text: [1451]
+            extra = _record_with(path[:-1], [1451])
+        else:
+            extra = _record_with(path, 1451)
+        record = _merge(
+            record, {k: v for k, v in extra.items() if k not in BASE_KEYS or k == path[0]}
+        )
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump(record))
+    res = load_paths([tmp_path / "x.yaml"])
+    assert res.errors == []
+    got = json.loads(res.records[0].json)
+    for path in paths:
+        value = got
+        for part in path:
+            value = value[part]
+        assert value == "1451", path
+    warned = {w.message.split(": ")[1] for w in res.warnings}
+    assert warned == {_dotted(p) for p in paths}
+
+
+BASE_KEYS = {"id", "name", "type", "partner", "direction"}
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {**a, **{k: _merge(a[k], v) if k in a else v for k, v in b.items()}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [_merge(a[0], b[0])]
+    return b
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "auth:\n  method: oauth\n  credentials:\n",
+        "lifecycle:\n  versions:\n",
+        "lifecycle:\n  planned_changes:\n",
+        "risks:\n",
+        "incidents:\n",
+    ],
+    ids=["credentials", "versions", "planned_changes", "risks", "incidents"],
+)
+def test_a_list_key_with_nothing_under_it_is_an_empty_list(tmp_path, snippet):
+    """`credentials:` written and left empty says there are none, like `credentials: []`."""
+    empty = snippet.rstrip("\n") + " []\n"
+    got = []
+    for i, text in enumerate([snippet, empty]):
+        cat = open_catalogue([str(write(tmp_path / f"c{i}", HEAD + text))])
+        assert cat.result.problems == [], [str(p) for p in cat.result.problems]
+        got.append(check_states(cat, AS_OF))
+    assert got[0] == got[1] and "unknown" not in got[0].values()
