@@ -166,7 +166,8 @@ def configure(con: duckdb.DuckDBPyConnection, result: LoadResult, paths: list[st
         found.extend(waiver_warnings(card, ids, card_source))
     result.problems.extend(found)
     db.add_problems(con, found)
-    failures, custom_problems = run_custom_checks(con, card)
+    shown_card = card_source if card_source != "default" else "scorecard.yaml"
+    failures, custom_problems = run_custom_checks(con, card, shown_card)
     result.problems.extend(custom_problems)
     db.add_problems(con, custom_problems)
     db.load_scorecard(con, card, failures, owners, {"scorecard": card_source})

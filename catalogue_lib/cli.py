@@ -327,8 +327,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:  # Ctrl-C: the work stops (workers and custom checks too), quietly
-        print("catalogue: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
+    except RuntimeError as exc:  # Ctrl-C during a DuckDB query: DuckDB raises this instead
+        if str(exc) != "Query interrupted":
+            raise
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    print("catalogue: interrupted", file=sys.stderr)
+    return 130
 
 
 def _main(argv: Sequence[str] | None) -> int:

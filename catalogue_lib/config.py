@@ -4,6 +4,7 @@ waivers) and the owner registry. A file with a mistake is reported and the defau
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -15,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from . import sandbox
 from .db import CHECK_NAMES
+from .files import _inside
 from .load import (
     MAX_DEPTH,
     Problem,
@@ -156,7 +158,13 @@ def default_scorecard_data() -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
-    """A configuration file, read as safely as a record (size, nesting and alias limits)."""
+    """A configuration file, read as safely as a record (size, nesting and alias limits), and
+    like a record only when it is a regular file inside the catalogue folder: a FIFO would block
+    every command, a link to /dev/zero read forever, a link to /proc or ~ echo a secret's keys."""
+    if not os.path.isfile(path):
+        raise _FileProblem("not a regular file (a FIFO, socket, device, folder or broken link)")
+    if not _inside(str(path), os.path.realpath(path.parent)):
+        raise _FileProblem("a link to a file outside the catalogue folder is not read")
     return _parse_yaml(read_text(path))
 
 
@@ -188,7 +196,9 @@ def _parse_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
     return data, lines
 
 
-def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
+def _semantic_errors(
+    card: Scorecard, budget: sandbox.Budget | None = None
+) -> list[tuple[tuple, str]]:
     """(location, message) for mistakes pydantic cannot see: unknown names, cycles, bad SQL."""
     errors: list[tuple[tuple, str]] = []
     known = set(card.all_checks())
@@ -233,7 +243,9 @@ def _semantic_errors(card: Scorecard) -> list[tuple[tuple, str]]:
     for i, c in enumerate(card.custom_checks):
         if c.level is not None and c.level not in names:
             errors.append((("custom_checks", i, "level"), f"unknown level '{c.level}'"))
-        problem = check_custom_sql(c.sql, min(sandbox.CHECK_SECONDS, deadline - time.monotonic()))
+        problem = check_custom_sql(
+            c.sql, min(sandbox.CHECK_SECONDS, deadline - time.monotonic()), budget
+        )
         if problem:
             errors.append((("custom_checks", i, "sql"), f"custom check '{c.name}': {problem}"))
     for i, w in enumerate(card.waivers):
@@ -284,15 +296,20 @@ def load_scorecard(folder: Path | None) -> tuple[Scorecard, list[Problem], str]:
     return read_scorecard(lambda: _read_yaml(path), str(path))
 
 
-def scorecard_from_bytes(data: bytes | None, shown: str) -> tuple[Scorecard, list[Problem], str]:
-    """The scorecard in force given scorecard.yaml's content (None: there is no such file)."""
+def scorecard_from_bytes(
+    data: bytes | None, shown: str, budget: sandbox.Budget | None = None
+) -> tuple[Scorecard, list[Problem], str]:
+    """The scorecard in force given scorecard.yaml's content (None: there is no such file).
+    `budget`: custom-check time shared with the other days of a history replay."""
     if data is None:
         return Scorecard.model_validate(default_scorecard_data()), [], "default"
-    return read_scorecard(lambda: _parse_yaml(decode_text(data)), shown)
+    return read_scorecard(lambda: _parse_yaml(decode_text(data)), shown, budget)
 
 
 def read_scorecard(
-    reader: Callable[[], tuple[Any, dict[tuple, int]]], shown: str
+    reader: Callable[[], tuple[Any, dict[tuple, int]]],
+    shown: str,
+    budget: sandbox.Budget | None = None,
 ) -> tuple[Scorecard, list[Problem], str]:
     default = Scorecard.model_validate(default_scorecard_data())
     try:
@@ -352,7 +369,7 @@ def read_scorecard(
                 )
             )
         return default, out, "default"
-    errors = _semantic_errors(card)
+    errors = _semantic_errors(card, budget)
     if errors:
         return (
             default,
@@ -404,7 +421,7 @@ def _config_file(folder: Path | None, stem: str) -> Path | None:
         return None
     for suffix in (".yaml", ".yml"):
         p = folder / f"{stem}{suffix}"
-        if p.is_file():
+        if os.path.lexists(p):  # whatever it is: one that cannot be read is reported, not ignored
             return p
     return None
 

@@ -264,6 +264,9 @@ def build(
     except (duckdb.Error, OSError, TypeError, ValueError, KeyError):
         _remove(tmp)
         return False
+    except BaseException:  # Ctrl-C (or DuckDB's 'Query interrupted'): nothing half-written stays
+        _remove(tmp)
+        raise
     _prune(folder)
     return True
 
@@ -420,6 +423,9 @@ def store(
     except (duckdb.Error, OSError, TypeError, ValueError):
         _remove(tmp)
         return
+    except BaseException:
+        _remove(tmp)
+        raise
     _prune(folder)
 
 

@@ -27,7 +27,36 @@ from .records import Problem
 
 CHECK_SECONDS = 10.0  # one custom check, at check time or run time
 TOTAL_SECONDS = 30.0  # every custom check of one load together
+HISTORY_SECONDS = 60.0  # every custom check of one history replay together (all days)
 MEMORY_LIMIT = "256MB"
+
+
+class Budget:
+    """Time for the custom checks of many evaluations in one run (a history replay, where each
+    day would otherwise get the full limits again, so a slow check cost days x limit): `seconds`
+    for all of them together, and a check stopped at the time limit is not run again."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.left = seconds
+        self.stopped: set[str] = set()  # SQL texts stopped at the time limit once
+
+    def allows(self, seconds: float) -> float:
+        return min(seconds, self.left)
+
+    def spend(self, sql: str, elapsed: float, stopped: bool) -> None:
+        self.left -= elapsed
+        if stopped:
+            self.stopped.add(sql)
+
+    def why_not(self, sql: str) -> str | None:
+        """Why the check must not run (None: it may)."""
+        if sql in self.stopped:
+            return "not run: it was stopped at the time limit on an earlier day"
+        if self.left <= 0:
+            return f"not run: the history's custom-check time ({self.seconds:g} s) is spent"
+        return None
+
 
 # DuckDB error class -> what a person is told. Only the parser's, binder's and catalog's first
 # line is shown (they quote the SQL and the table's column names, never a value).
@@ -52,7 +81,7 @@ def describe_error(exc: BaseException, seconds: float = CHECK_SECONDS, detail: b
         return line.split(":", 1)[0] + " (details not shown)"
     for kind, text in _KINDS:
         if isinstance(exc, kind):
-            return text.format(seconds=seconds)
+            return text.format(seconds=round(seconds, 1))
     if "Permission Error" in str(exc):
         return _KINDS[1][1]
     return f"{type(exc).__name__.removesuffix('Exception')} error at run time (details not shown)"
@@ -144,9 +173,12 @@ def _run(box: duckdb.DuckDBPyConnection, sql: str, seconds: float) -> list[tuple
     return out["rows"]
 
 
-def check_custom_sql(sql: str, seconds: float = CHECK_SECONDS) -> str | None:
+def check_custom_sql(
+    sql: str, seconds: float = CHECK_SECONDS, budget: Budget | None = None
+) -> str | None:
     """None when the query is one SELECT that runs against the integrations table; else why not.
-    `seconds`: how long the trial run may take (0 or less: not tried, an error)."""
+    `seconds`: how long the trial run may take (0 or less: not tried, an error); `budget`: the
+    time shared with other evaluations of the same run."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
@@ -155,55 +187,75 @@ def check_custom_sql(sql: str, seconds: float = CHECK_SECONDS) -> str | None:
         return "SQL must be exactly one SELECT statement"
     if statements[0].type != duckdb.StatementType.SELECT:
         return "SQL must be a SELECT statement"
+    if budget is not None:
+        if budget.why_not(sql):  # not tried now, nor run later: unknown, with the reason then
+            return None
+        seconds = budget.allows(seconds)
     if seconds <= 0:
         return "not checked: the custom checks' total time limit is spent"
     box = _sandbox(None)
+    started = time.monotonic()
+    stopped = False
     try:
         _run(box, f"SELECT * FROM {_wrap(sql)} LIMIT 0", seconds)
         cols = [d[0] for d in box.description or ()]
     except duckdb.Error as exc:
+        stopped = isinstance(exc, duckdb.InterruptException)
         return f"SQL fails: {describe_error(exc, seconds)}"
     finally:
         box.close()
+        if budget is not None:
+            budget.spend(sql, time.monotonic() - started, stopped)
     if "id" not in cols:
         return "SQL must return the failing integrations' id column"
     return None
 
 
 def run_custom_checks(
-    con: duckdb.DuckDBPyConnection, card: Any
+    con: duckdb.DuckDBPyConnection,
+    card: Any,
+    shown: str = "scorecard.yaml",
+    budget: Budget | None = None,
 ) -> tuple[list[dict[str, str]], list[Problem]]:
     """(integration_id, check_name, state) rows of every custom check: 'fail' for the ids it
-    returns; 'unknown' for every integration when the check errs or runs out of time."""
+    returns; 'unknown' for every integration when the check errs or runs out of time. `shown`:
+    the scorecard's path as problems name it; `budget`: time shared with other evaluations."""
     if not card.custom_checks:
         return [], []
     rows: list[dict[str, str]] = []
     problems: list[Problem] = []
-    budget = TOTAL_SECONDS
+    left = TOTAL_SECONDS
     # (module globals are read at call time, so a test can lower the limits)
     with _sandbox_dir() as temp_dir:
         box = _sandbox(con, temp_dir)
         try:
             ids = [i for (i,) in box.execute("SELECT id FROM integrations").fetchall()]
             for c in card.custom_checks:
-                seconds = min(CHECK_SECONDS, budget)
+                seconds = min(CHECK_SECONDS, left)
+                skipped = budget.why_not(c.sql) if budget is not None else None
+                if budget is not None:
+                    seconds = budget.allows(seconds)
                 started = time.monotonic()
+                stopped = False
                 query = (
                     f"SELECT DISTINCT f.id::VARCHAR FROM {_wrap(c.sql)} AS f "
                     "WHERE f.id::VARCHAR IN (SELECT id FROM integrations) "
                     f"LIMIT {len(ids)}"
                 )
                 try:
-                    if seconds <= 0:
+                    if seconds <= 0 or skipped:
                         raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
                     failing = _run(box, query, seconds)
                 except duckdb.Error as exc:
+                    stopped = isinstance(exc, duckdb.InterruptException) and not skipped
                     why = describe_error(exc, seconds, detail=False)
-                    if seconds <= 0:
+                    if skipped:
+                        why = skipped
+                    elif seconds <= 0:
                         why = f"not run: the custom checks' total time limit ({TOTAL_SECONDS:g} s) is spent"
                     problems.append(
                         Problem(
-                            "scorecard.yaml",
+                            shown,
                             None,
                             "error",
                             f"custom check '{c.name}' failed: {why}; its result is unknown "
@@ -215,7 +267,10 @@ def run_custom_checks(
                     )
                     continue
                 finally:
-                    budget -= time.monotonic() - started
+                    elapsed = time.monotonic() - started
+                    left -= elapsed
+                    if budget is not None:
+                        budget.spend(c.sql, elapsed, stopped and seconds > 0)
                 rows.extend(
                     {"integration_id": str(i), "check_name": c.name, "state": "fail"}
                     for (i,) in failing

@@ -10,17 +10,22 @@ such a process; the app loads in one process and keeps its restart fast with the
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing.pool import Pool
 from typing import Any
 
+Pool = ProcessPoolExecutor
+
 PARALLEL_MIN = 1000  # files to parse before a pool pays for itself (forks, pickling)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 ENV_VAR = "CATALOGUE_WORKERS"  # a number of processes; 1 turns the pool off
 
 
@@ -43,9 +48,17 @@ def available() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _quiet() -> None:
+def _quiet(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers say nothing
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a parent killed outright (SIGTERM, SIGKILL) takes its workers with it: an executor's
+    # worker, unlike a multiprocessing.Pool's, would otherwise wait on its queue for ever
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(0)
 
 
 @contextmanager
@@ -55,17 +68,32 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
     if workers <= 1 or files < PARALLEL_MIN:
         yield None
         return
-    p = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
+    # an executor, not multiprocessing.Pool: a worker that dies (the OOM killer, a crash in a
+    # C extension) breaks it, where a Pool silently replaces the worker and waits forever for
+    # the task it lost
+    p = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_quiet,
+        initargs=(os.getpid(),),
+    )
     try:
         yield p
-        p.close()
     finally:
-        p.terminate()
-        p.join()
+        processes = list((getattr(p, "_processes", None) or {}).values())
+        for proc in processes:  # Ctrl-C or an error: the workers stop now, not after their tasks
+            if proc.is_alive():
+                proc.terminate()
+        p.shutdown(wait=True, cancel_futures=True)
+        for proc in processes:
+            proc.join()
 
 
 def run(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
     """fn over items, in order: in the pool when there is one and items enough to share."""
     if p is None or len(items) < 2:
         return [fn(item) for item in items]
-    return p.map(fn, items, chunksize=max(1, len(items) // 8))  # a few tasks per worker
+    try:
+        return list(p.map(fn, items, chunksize=max(1, len(items) // 8)))  # a few tasks per worker
+    except BrokenProcessPool:  # a worker died: this process parses, as one process would
+        return [fn(item) for item in items]

@@ -25,18 +25,56 @@ the careful path that did not need it, never the other way round.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from .yaml_guards import MAX_DEPTH
 
-try:  # an optional speed-up: without it every file takes the careful path
-    import yaml_rs
+_parser: Any = None  # the yaml_rs module once imported (None: not installed)
+_imported = False
+_lock = threading.Lock()
 
-    _DUPLICATES_ARE_ERRORS = yaml_rs.DuplicateKeyPolicy.Error
-except (
-    ImportError
-):  # pragma: no cover - yaml-rs is a dependency; this keeps a broken install usable
-    yaml_rs = None
+
+def _import() -> Any:
+    try:  # an optional speed-up: without it every file takes the careful path
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs is a dependency; a broken install still works
+        return None
+    return yaml_rs
+
+
+def _yaml_rs() -> Any:
+    """yaml_rs, imported on first use in the main thread or in a thread that never ends.
+
+    yaml-rs 0.1.6 crashes the whole process (a segmentation fault) when it is called after the
+    thread that imported it has ended. Streamlit runs every script run in a new thread, so a
+    record edited while the app ran killed the server. Imported in a thread that outlives every
+    caller, it is safe from any thread."""
+    global _parser, _imported
+    if not _imported:
+        with _lock:
+            if not _imported:
+                if threading.current_thread() is threading.main_thread():
+                    _parser = _import()
+                else:
+                    _parser = _import_in_a_keeper()
+                _imported = True
+    return _parser
+
+
+def _import_in_a_keeper() -> Any:
+    got: list[Any] = []
+    ready = threading.Event()
+
+    def keep() -> None:
+        got.append(_import())
+        ready.set()
+        threading.Event().wait()  # lives as long as the process
+
+    threading.Thread(target=keep, name="yaml-rs-keeper", daemon=True).start()
+    ready.wait()
+    return got[0]
+
 
 # Where a token ends the whole plain scalar: an optional key indicator, then a separator.
 _END = r"(?=[ \t]*(?::(?:\s|\Z)|[,\[\]{}#\r\n]|\Z))"
@@ -115,7 +153,7 @@ def _lines_plain(lined: str) -> bool:
 
 def eligible(text: str) -> bool:
     """Whether the fast path may vouch for this text (a cheap, conservative scan)."""
-    if yaml_rs is None or "\t" in text or "\\" in text:
+    if _yaml_rs() is None or "\t" in text or "\\" in text:
         return False
     new = set(text.split("\n")) - _PLAIN_LINES
     if new:
@@ -131,8 +169,9 @@ def fast_load(text: str) -> tuple[dict[str, Any], int] | None:
     if not eligible(text):
         return None
     try:
-        data = yaml_rs.loads(
-            text, parse_datetime=False, duplicate_key_policy=_DUPLICATES_ARE_ERRORS
+        parser = _yaml_rs()
+        data = parser.loads(
+            text, parse_datetime=False, duplicate_key_policy=parser.DuplicateKeyPolicy.Error
         )
     except Exception:  # any error: the careful path reports it with its line
         return None

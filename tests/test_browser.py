@@ -119,11 +119,11 @@ def test_filter_lives_in_the_url_and_survives_navigation(server, page):
     box.click()
     page.get_by_role("option", name="carrier").click()
     page.keyboard.press("Escape")
-    page.wait_for_url("**type=carrier**", timeout=15_000)
+    page.wait_for_url("**type=carrier**", timeout=GENEROUS_MS)
     wait_for_app(page, 1)
     page.locator('[data-testid="stSidebar"] a', has_text="Risk").first.click()
     wait_for_app(page, 1)
-    page.wait_for_url("**/Risk?type=carrier**", timeout=15_000)
+    page.wait_for_url("**/Risk?type=carrier**", timeout=GENEROUS_MS)
     # a fresh tab opened on the shared link shows the same filter
     page.goto(page.url.replace("/Risk", "/Versions"))
     wait_for_app(page, 1)

@@ -457,3 +457,19 @@ def test_a_base_that_fails_half_way_is_built_whole(tmp_path):
     _edit_owner(folder)
     assert served_from_a_kept_file([str(folder)], tmp_path / "c")  # the reload's own database
     assert figures([str(folder)], tmp_path / "c") == figures([str(folder)], None)
+
+
+def test_ctrl_c_while_a_snapshot_is_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The command ends quietly on Ctrl-C (130): the half-written snapshot (as large as the
+    catalogue's database) must go with it, not wait an hour for a later load to prune it."""
+    from catalogue_lib import db
+
+    folder = _generated(tmp_path)
+
+    def interrupted(con, records):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(db, "load_ordered", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        figures([str(folder)], tmp_path / "c")
+    assert [p.name for p in (tmp_path / "c").iterdir() if p.name.endswith((".tmp", ".wal"))] == []

@@ -182,3 +182,34 @@ def test_an_ambiguous_scalar_sends_the_file_to_the_careful_path(name):
 )
 def test_a_plain_record_takes_the_fast_path(name):
     assert yaml_fast.fast_load(TRAPS[name]) is not None
+
+
+def test_the_fast_path_outlives_the_thread_that_first_used_it(tmp_path):
+    """yaml-rs 0.1.6 crashed the process when called after the thread that imported it had
+    ended: Streamlit runs each script run in a thread of its own. Run in a process of its own,
+    so that a crash fails this test instead of ending the suite."""
+    import subprocess
+    import sys
+
+    record = tmp_path / "r.yaml"
+    record.write_text(yaml.safe_dump(VALID, sort_keys=False), encoding="utf-8")
+    script = f"""
+import threading
+text = open({str(record)!r}, encoding="utf-8").read()
+got = []
+
+def use():  # as a Streamlit script run: the package is first imported in this thread
+    from catalogue_lib import yaml_fast
+    got.append(yaml_fast.fast_load(text))
+
+for _ in range(3):  # each use in a new thread, after the last one has ended
+    t = threading.Thread(target=use)
+    t.start()
+    t.join()
+assert got[0] is not None and got == [got[0]] * 3, got
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-2000:]

@@ -243,3 +243,30 @@ def test_the_current_folder_is_shown_the_same_however_it_is_spelled(
     monkeypatch.chdir(folder)
     found, _ = files.catalogue_files([spelling])
     assert [shown for _, shown, _ in found] == ["good.yaml", "sub/x.yaml"]
+
+
+@pytest.mark.parametrize("name", ["scorecard.yaml", "owners.yaml", "calendar.yaml"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "outside", "folder"])
+def test_a_configuration_file_that_is_not_a_regular_file_inside_is_reported(
+    tmp_path, capsys, name, kind
+):
+    """Configuration files were read through any link (a link to a YAML file outside the folder
+    echoed its keys in the errors) and a FIFO or /dev/zero was ignored without a word."""
+    folder = _folder(tmp_path)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("SECRET_HOST_NAME_4711: x\n")
+    target = folder / name
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dev-zero":
+        target.symlink_to("/dev/zero")
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(outside)
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    why = "a link to a file outside" if kind == "outside" else "not a regular file"
+    assert f"{target}: error: {why}" in out, out
+    assert "SECRET_HOST_NAME_4711" not in out
+    assert "1 records valid" in out

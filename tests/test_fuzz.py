@@ -152,13 +152,17 @@ page_params = st.fixed_dictionaries(
         "id": st.one_of(any_text, st.sampled_from(["alpha-shop", "../etc/passwd", "' OR 1=1 --"])),
         "horizon": st.one_of(any_text, st.sampled_from(["30", "-1", "1e9", "90.0", "365 "])),
         "as_of": st.one_of(any_text, st.sampled_from(["20261128", "2026-W48-6", "9999-12-31"])),
+        "kind": st.one_of(any_text, st.sampled_from(["all", "deadline", "check", "ALL "])),
         "type": any_text,
         "q": any_text,
     },
 )
 
 
-@pytest.mark.parametrize("page", ["pages/3_Deprecations.py", "pages/5_Integration.py"])
+# the pages that read a parameter of their own (horizon, id, kind); the sidebar's are on all
+@pytest.mark.parametrize(
+    "page", ["pages/3_Deprecations.py", "pages/5_Integration.py", "pages/7_Backlog.py"]
+)
 @settings(
     max_examples=4,
     deadline=None,

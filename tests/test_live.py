@@ -20,7 +20,8 @@ def folder(tmp_path):
     return target
 
 
-def wait_for(condition, seconds: float = 5.0) -> None:
+def wait_for(condition, seconds: float = 120.0) -> None:
+    """Until `condition` holds, within a generous bound (a busy machine is slow, never wrong)."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)

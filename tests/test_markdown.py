@@ -22,8 +22,22 @@ TABLE = HEAD + ROW + ROW2
         f"# How to add an integration\n\n<!-- the template:\n\n{TABLE}\n-->\n",
         "# Indented code\n\n" + "".join("    " + line + "\n" for line in TABLE.splitlines()),
         f"# Unclosed fence runs to the end\n\n```\n{TABLE}",
+        "# In a list\n\n- the template:\n\n"
+        + "".join("  " + line + "\n" for line in TABLE.splitlines()),
+        "# In a quote\n\n" + "".join("> " + line + "\n" for line in TABLE.splitlines()),
+        f"# In an HTML block\n\n<details>\n{TABLE}</details>\n",
     ],
-    ids=["backticks", "tildes", "comment", "comment-with-blank-lines", "indented", "unclosed"],
+    ids=[
+        "backticks",
+        "tildes",
+        "comment",
+        "comment-with-blank-lines",
+        "indented",
+        "unclosed",
+        "list",
+        "quote",
+        "html-block",
+    ],
 )
 def test_a_table_shown_as_an_example_yields_no_records(tmp_path, readme):
     (tmp_path / "README.md").write_text(readme)

@@ -219,3 +219,83 @@ def test_ctrl_c_stops_a_running_custom_check(tmp_path, monkeypatch):
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
     with pytest.raises(KeyboardInterrupt):
         run_custom_checks(cat.con, card)
+
+
+FOREVER = "SELECT i.id FROM integrations i, range(1000000000000000) r WHERE r.range < 0"
+
+
+def _history_with_a_slow_check(tmp_path, days: int):
+    """A catalogue in git, committed on `days` days, whose scorecard has a check that never ends."""
+    import datetime as dt
+
+    import yaml
+
+    from .conftest import valid_record
+    from .gitcat import GitCatalogue
+
+    repo = GitCatalogue(tmp_path / "repo")
+    repo.write("scorecard.yaml", yaml.safe_dump(_custom(FOREVER)))
+    for day in range(days):
+        repo.write("a.yaml", valid_record(id="carrier-a", notes=f"day {day}"))
+        repo.commit(dt.date(2026, 11, 1) + dt.timedelta(days=day), f"day {day}")
+    return repo
+
+
+def _counting_runs(monkeypatch) -> list[str]:
+    """The SQL of every query the sandbox runs (no clock: the number of runs is what counts)."""
+    runs: list[str] = []
+    real = sandbox._run
+
+    def counted(box, sql, seconds):
+        runs.append(sql)
+        return real(box, sql, seconds)
+
+    monkeypatch.setattr(sandbox, "_run", counted)
+    return runs
+
+
+def test_a_history_runs_a_check_stopped_at_the_time_limit_once_not_once_a_day(
+    tmp_path, monkeypatch
+):
+    """Each day of a history replay got the full time limits, so a slow check cost days x 10 s:
+    the home page (which reads the history) stayed blank for minutes. Now a check stopped at the
+    limit is not run again, and is unknown, with its error, on every later day."""
+    from catalogue_lib.history import open_history
+
+    monkeypatch.setattr(sandbox, "CHECK_SECONDS", 0.5)
+    repo = _history_with_a_slow_check(tmp_path, days=5)
+    runs = _counting_runs(monkeypatch)
+    rows = open_history(repo.dir, cache=tmp_path / "c").figures()
+    assert len(rows) == 5
+    assert sum("range(1000000000000000)" in sql and "LIMIT 0" not in sql for sql in runs) == 1
+    first, *later = rows
+    assert any("mine" in e and "time limit (0.5 s)" in e for e in first["errors"]), first
+    for row in later:
+        assert any("mine" in e and "earlier day" in e for e in row["errors"]), row
+        assert row["levels"].get("bronze", 0) == 0  # unknown, never passed
+
+
+def test_a_history_stops_running_custom_checks_when_its_time_is_spent(tmp_path, monkeypatch):
+    from catalogue_lib.history import open_history
+
+    monkeypatch.setattr(sandbox, "HISTORY_SECONDS", 0.0)
+    repo = _history_with_a_slow_check(tmp_path, days=3)
+    runs = _counting_runs(monkeypatch)
+    rows = open_history(repo.dir, cache=tmp_path / "c").figures()
+    assert not [sql for sql in runs if "range(1000000000000000)" in sql]
+    for row in rows:
+        assert any("mine" in e and "history's custom-check time" in e for e in row["errors"]), row
+        assert not any("default scorecard is in force" in e for e in row["errors"]), row
+
+
+def test_a_run_time_error_names_the_scorecard_file_as_validate_shows_it(tmp_path, capsys):
+    """GitHub annotations need the file's path: `scorecard.yaml` alone pointed at the
+    repository's root, not at the catalogue folder's scorecard."""
+    from catalogue_lib.cli import main
+
+    sql = "SELECT id FROM integrations WHERE CAST(name AS INTEGER) > 0"
+    catalogue(tmp_path, [{**BASE, **BRONZE, "name": "x"}], _custom(sql))
+    folder = tmp_path / "cat"
+    assert main(["validate", str(folder), "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert f"::error file={folder / 'scorecard.yaml'}::custom check 'mine' failed" in out, out

@@ -146,3 +146,125 @@ def test_ctrl_c_during_a_shared_load_stops_the_workers_and_says_so(
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err
     assert multiprocessing.active_children() == []  # no worker is left behind
+
+
+def test_a_worker_that_dies_neither_hangs_the_load_nor_changes_it(always_parallel, monkeypatch):
+    """A worker killed mid-load (the kernel's OOM killer, a crash in a C extension) lost its
+    task: the load must still end, with what one process loads, never wait for it forever."""
+    import os
+    import signal
+
+    from catalogue_lib import load
+
+    files, _ = catalogue_files([str(FIXTURES / "catalogue")])
+    alone = view(load_files(files, workers=1))
+    monkeypatch.setattr(_Dying, "parent", os.getpid())
+
+    def hung(signum, frame):
+        raise TimeoutError("the load waits forever for a dead worker")
+
+    monkeypatch.setattr(load, "_parse_one", _dying)
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        shared = view(load_files(files, workers=2))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert shared == alone
+    assert multiprocessing_children() == []
+
+
+class _Dying:
+    parent = 0
+
+
+def _dying(args):  # at module level: a worker is handed it by name
+    import os
+
+    from catalogue_lib import load
+
+    if os.getpid() != _Dying.parent and str(args[2]).endswith("alpha-shop.yaml"):
+        os._exit(9)
+    return load._parse(*args)
+
+
+def multiprocessing_children():
+    import multiprocessing
+
+    return multiprocessing.active_children()
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from catalogue_lib import load, workers
+from catalogue_lib.files import catalogue_files
+workers.PARALLEL_MIN = 0
+def slow(args):
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+load._parse_one = slow
+load.load_files(catalogue_files([sys.argv[1]])[0], workers=2)
+"""
+
+
+def test_workers_end_with_a_parent_killed_outright(tmp_path):
+    """SIGKILL (or SIGTERM) ends the command without a word: its workers must end too, not wait
+    on their queue for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "load.py"
+    script.write_text(ORPHAN_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(FIXTURES / "catalogue")],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        pids = {int(parent.stdout.readline()) for _ in range(2)}
+    finally:
+        parent.kill()
+        parent.wait()
+
+    def alive(pid):  # a zombie (not yet reaped by whoever adopted it) has ended
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert left == []
+
+
+def test_ctrl_c_during_a_database_query_says_interrupted(monkeypatch, capsys):
+    """DuckDB turns Ctrl-C during a query into RuntimeError('Query interrupted'): building,
+    restoring and every figure is a query, so that too must end with 'catalogue: interrupted'
+    and 130, not a traceback."""
+    import os
+    import signal
+
+    from catalogue_lib import catalogue
+
+    def slow_summary(cat, as_of):
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        cat.con.execute(
+            "SELECT sum(hash(a.range * b.range)) FROM range(40000) a, range(40000) b"
+        ).fetchall()
+        return {}
+
+    monkeypatch.setattr(catalogue, "summary", slow_summary)
+    assert cli.main(["summary", str(ROOT / "data"), "--no-cache", "--format", "json"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err
