@@ -32,9 +32,15 @@ def since(key: str) -> str | None:
     )
 
 
+# Labels this long leave no room for the help icon in a quarter of the page at 1440 px: their
+# explanation goes on the link under the tile instead.
+LONG_LABEL = 28
+
+
 def tile(col, name: str, label: str, value: str, help_text: str, page: str, link: str, **q):
     """A headline number against its target, with a link to the rows behind it."""
     history_key = {"must_have_share": "must_haves_passing", "overdue": "overdue"}.get(name, "")
+    long = len(label) > LONG_LABEL
     with col:
         ui.tile(
             st,
@@ -42,10 +48,10 @@ def tile(col, name: str, label: str, value: str, help_text: str, page: str, link
             value,
             verdict[name]["status"],
             verdict[name]["target"],
-            help_text,
+            None if long else help_text,
             since(history_key),
         )
-        ui.rows_link(page, link, **q)
+        ui.rows_link(page, link, help=help_text if long else None, **q)
 
 
 def plain(col, label: str, value: str, note: str, page: str, link: str) -> None:
@@ -58,8 +64,10 @@ def plain(col, label: str, value: str, note: str, page: str, link: str) -> None:
             delta_color="gray",
             delta_arrow="off",
             border=True,
-            delta_description=since("integrations") if label == "Integrations" else None,
         )
+        change = since("integrations") if label == "Integrations" else None
+        if change:
+            st.caption(change)
         ui.rows_link(page, link)
 
 
@@ -126,7 +134,8 @@ tile(
     "high_risks",
     "High risks",
     count(h["high_risks"]),
-    "Risks scoring likelihood x impact of 6 or more",
+    "Risks scoring likelihood x impact of 6 or more; the aim is at most one per ten active "
+    "integrations",
     "risk",
     "See the high risks",
 )
@@ -156,7 +165,7 @@ with right:
 ui.chart(
     charts.deadlines_by_month(
         months,
-        "Upcoming deadlines per month, next 12 months",
+        "Deadlines per month, next 12 months",
         ui.as_of(),
         ui.filtered(),
         freezes,

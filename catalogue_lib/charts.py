@@ -83,9 +83,12 @@ def _cols_x(field: str, sort: list[str] | None = None, angle: int = -45) -> alt.
     )
 
 
-def _legend(title: str | None = None) -> alt.Legend:
-    """Legends sit above the plot and wrap, so they are never clipped on a narrow chart."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=3, labelLimit=220)
+def _legend(title: str | None = None, columns: int = 3) -> alt.Legend:
+    """Legends sit above the plot and wrap, so they are never clipped on a narrow chart (long
+    labels such as "Credential rotation" take two columns: three are wider than a phone)."""
+    return alt.Legend(
+        title=title, orient="top", direction="horizontal", columns=columns, labelLimit=220
+    )
 
 
 def _state_color() -> alt.Color:
@@ -250,7 +253,7 @@ def deadlines_by_month(
             color=alt.Color(
                 "kind_label:N",
                 scale=alt.Scale(domain=kinds, range=[KIND_COLORS[k] for k in kinds]),
-                legend=_legend("Kind"),
+                legend=_legend("Kind", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
@@ -261,7 +264,8 @@ def deadlines_by_month(
     )
     bands = _freeze_bands(freezes, start, end)
     layers = [bars, _today(as_of)] if bands is None else [bands, bars, _today(as_of)]
-    return alt.layer(*layers).properties(title=title, height=260)
+    # 400 px in all: legend, title and month labels take about 200 of it (260 left the bars 45)
+    return alt.layer(*layers).properties(title=title, height=400)
 
 
 def timeline(

@@ -107,7 +107,7 @@ TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     ),
     "overdue": ("aim 0", _none("overdue")),
     "breaking_without_plan": ("aim 0", _none("breaking_without_plan")),
-    "high_risks": ("aim ≤ 1 per 10 active", _high_risks),
+    "high_risks": ("aim ≤ 1 per 10", _high_risks),  # per 10 active integrations (the help says so)
     "due_30": ("aim 0", _none("due_30", "warn")),
 }
 

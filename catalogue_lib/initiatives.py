@@ -152,20 +152,22 @@ def scope_text(scope: dict[str, list[str]]) -> str:
     return "; ".join(parts) or "every active integration"
 
 
-def short_table(initiative: dict[str, Any]):  # -> pd.DataFrame
-    """The integrations still short of an initiative's target, one row each, with what they need."""
+def short_table(initiative: dict[str, Any], titles: dict[str, str] | None = None):  # -> DataFrame
+    """The integrations still short of an initiative's target, one row each, with what they need
+    (each check by its title when `titles` names it: 'Alert rules', not alert_rules)."""
+    titles = titles or {}
     import pandas as pd
 
     return pd.DataFrame(
         [
             {
-                "id": s["id"],
-                "integration": s["name"],
+                "integration_id": s["id"],  # hidden; a click on the name opens the record
+                "name": s["name"],
                 "owner": s["owner"],
-                "needs": ", ".join(c["check"] for c in s["needs"]),
+                "needs": ", ".join(titles.get(c["check"], c["check"]) for c in s["needs"]),
                 "how to fix": " · ".join(c["fix"] for c in s["needs"] if c["fix"]),
             }
             for s in initiative["short"]
         ],
-        columns=["id", "integration", "owner", "needs", "how to fix"],
+        columns=["integration_id", "name", "owner", "needs", "how to fix"],
     )

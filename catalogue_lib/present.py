@@ -160,7 +160,7 @@ COLUMN_LABELS = {
     "problems": "Problems",
     "files": "Files",
     # v1.1
-    "shown_date": "Written as",
+    "shown_date": "Due",  # the date as written (a quarter stays a quarter); `date` is its first day
     "due_by": "Due by (freeze)",
     "freeze_name": "Freeze",
     "freeze": "Freeze",

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 
-LEVEL_COLORS = {"none": "#8c96a3", "bronze": "#b07a44", "silver": "#9aa7b4", "gold": "#d4a72c"}
+from .charts import BLUE, GREY, LEVEL_COLORS, ORANGE, _today
+
 HEIGHT = 240
+RAMP = ["#c6dbf2", "#9cc0e8", "#7fa9dc", "#5a8fd0", "#3f7cc2", BLUE]  # as charts.level_bars
 
 
-def line(df: pd.DataFrame, y: str, title: str, axis: str, share: bool = False) -> alt.Chart:
-    fmt = ".0%" if share else "d"
-    return (
-        alt.Chart(df, title=title, height=HEIGHT)
-        .mark_line(point=True)
+def _with_today(chart: alt.Chart, as_of: dt.date | None, **props) -> alt.Chart:
+    """Every time axis has a dashed rule at the as-of date, as on the other pages."""
+    return (chart + _today(as_of) if as_of else chart).properties(**props)
+
+
+def line(
+    df: pd.DataFrame,
+    y: str,
+    title: str,
+    axis: str,
+    share: bool = False,
+    as_of: dt.date | None = None,
+) -> alt.Chart:
+    fmt = ".0%" if share else ",d"  # 65,134, as in every figure
+    chart = (
+        alt.Chart(df)
+        .mark_line(point=True, color=BLUE)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(
@@ -29,17 +45,31 @@ def line(df: pd.DataFrame, y: str, title: str, axis: str, share: bool = False) -
             ],
         )
     )
+    return _with_today(chart, as_of, title=title, height=HEIGHT)
 
 
-def levels(df: pd.DataFrame, title: str) -> alt.Chart:
-    order = [lv for lv in ["gold", "silver", "bronze"] if lv in set(df["level"])]
-    order += [lv for lv in dict.fromkeys(df["level"]) if lv not in order and lv != "none"] + [
-        "none"
+def level_label(level: str | None) -> str:
+    """A stored level name as the home page says it: 'gold' -> 'Gold', none -> 'No level'."""
+    return "No level" if level in (None, "none") else str(level).capitalize()
+
+
+def levels(df: pd.DataFrame, title: str, as_of: dt.date | None = None) -> alt.Chart:
+    """Integrations per level over time (rows: date, level, integrations, level names as stored),
+    in the home page's words and colours: 'No level' orange, the levels a blue ramp."""
+    df = df.assign(level=df["level"].map(level_label))
+    named = [lv for lv in dict.fromkeys(df["level"]) if lv != "No level"]
+    known = [lv for lv in LEVEL_COLORS if lv in named]  # Bronze, Silver, Gold: lowest first
+    ladder = known + [lv for lv in named if lv not in known]
+    order = list(reversed(ladder)) + ["No level"]  # the best level on top of the stack
+    colors = [
+        LEVEL_COLORS.get(lv, RAMP[min(ladder.index(lv), len(RAMP) - 1)])
+        if lv != "No level"
+        else ORANGE
+        for lv in order
     ]
-    colors = [LEVEL_COLORS.get(lv, "#3f83d1") for lv in order]
-    return (
-        alt.Chart(df, title=title, height=HEIGHT)
-        .mark_area()
+    chart = (
+        alt.Chart(df)
+        .mark_area(point=True)  # one snapshot still shows as points
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(
@@ -56,19 +86,29 @@ def levels(df: pd.DataFrame, title: str) -> alt.Chart:
         )
         .transform_calculate(level_order=f"indexof({order!r}, datum.level)")
     )
+    return _with_today(chart, as_of, title=title, height=HEIGHT)
 
 
 def by_group(
-    df: pd.DataFrame, y: str, group_title: str, title: str, share: bool = False
+    df: pd.DataFrame,
+    y: str,
+    group_title: str,
+    title: str,
+    share: bool = False,
+    as_of: dt.date | None = None,
 ) -> alt.Chart:
-    fmt = ".0%" if share else "d"
-    return (
-        alt.Chart(df, title=title, height=HEIGHT + 60)
+    fmt = ".0%" if share else ",d"  # 65,134, as in every figure
+    chart = (
+        alt.Chart(df)
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format=fmt)),
-            color=alt.Color("group:N", title=group_title),
+            color=alt.Color(
+                "group:N",
+                title=group_title,
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+            ),
             tooltip=[
                 alt.Tooltip("date:T", format="%Y-%m-%d"),
                 alt.Tooltip("group:N", title=group_title),
@@ -76,9 +116,12 @@ def by_group(
             ],
         )
     )
+    return _with_today(chart, as_of, title=title, height=HEIGHT + 60)
 
 
-def burnup(points: list[dict], due: str, title: str) -> alt.Chart:
+def burnup(
+    points: list[dict], due: str, title: str | None, as_of: dt.date | None = None
+) -> alt.Chart:
     """Integrations meeting the target per snapshot, against the straight line to the due date."""
     df = pd.DataFrame(points)
     df["date"] = pd.to_datetime(df["date"])
@@ -88,7 +131,7 @@ def burnup(points: list[dict], due: str, title: str) -> alt.Chart:
     )
     met = (
         alt.Chart(df)
-        .mark_line(point=True, color="#2f9e63")
+        .mark_line(point=alt.OverlayMarkDef(color=BLUE), color=BLUE)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y("met:Q", title="Integrations meeting the target", axis=alt.Axis(tickMinStep=1)),
@@ -97,7 +140,7 @@ def burnup(points: list[dict], due: str, title: str) -> alt.Chart:
     )
     expected = (
         alt.Chart(line_df)
-        .mark_line(strokeDash=[6, 4], color="#8c96a3")
+        .mark_line(strokeDash=[6, 4], color=GREY)
         .encode(
             x="date:T",
             y="expected:Q",
@@ -106,11 +149,12 @@ def burnup(points: list[dict], due: str, title: str) -> alt.Chart:
     )
     scope = (
         alt.Chart(df)
-        .mark_line(color="#3f83d1", opacity=0.5, interpolate="step-after")
+        .mark_line(color=GREY, opacity=0.5, interpolate="step-after")
         .encode(
             x="date:T",
             y="in_scope:Q",
             tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "in_scope:Q"],
         )
     )
-    return alt.layer(scope, expected, met, title=title, height=HEIGHT)
+    layers = [scope, expected, met] + ([_today(as_of)] if as_of else [])
+    return alt.layer(*layers).properties(height=HEIGHT, **({"title": title} if title else {}))

@@ -65,6 +65,32 @@ def changes(
     return hist.query("trend_changes", **params)
 
 
+def titles_of(titles: pd.DataFrame, kind: str) -> dict[str, str]:
+    """{name: title} of the scorecard's checks or levels (rows of sql/scorecard_titles.sql)."""
+    rows = titles[titles["kind"] == kind]
+    return dict(zip(rows["name"], rows["title"], strict=True))
+
+
+def readable_changes(df: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
+    """The changes table in the words the other pages use: a check's title rather than its
+    name ('Reviewed recently', not reviewed_recently) and levels as titles ('Gold -> Silver',
+    'No level -> Bronze')."""
+    checks, levels = titles_of(titles, "check"), titles_of(titles, "level")
+
+    def level(name: str) -> str:
+        return "No level" if name == "none" else levels.get(name, name.capitalize())
+
+    def detail(change: str, text: str) -> str:
+        if change in ("check passes", "check fails"):
+            return checks.get(text, text)
+        if change == "level" and " -> " in text:
+            old, new = text.split(" -> ", 1)
+            return f"{level(old)} → {level(new)}"
+        return text
+
+    return df.assign(detail=[detail(c, d) for c, d in zip(df["change"], df["detail"], strict=True)])
+
+
 def by_group(hist: History, group: str, filters: Filters | None = None) -> pd.DataFrame:
     """Per snapshot and per owner (group='owner') or partner type (group='type')."""
     df = hist.query("trend_by_group", group=group, **(filters or Filters()).sql_params())
@@ -92,6 +118,19 @@ def headline_change(
         if hist is None:
             return {}
     return change_over(hist, days, filters, as_of)
+
+
+# figure -> whether a rise is good; a figure not named here is neither (its change is grey)
+GOOD_WHEN_UP = {"must_haves_passing": True, "overdue": False, "risk_score": False}
+
+
+def change_color(figure: str, change: tuple[int, Any, Any] | None) -> str:
+    """The colour of a figure's change, in the dashboard's one colour per meaning (never red
+    against green): blue for better, orange for worse, grey for unchanged, unknown or neutral."""
+    delta = change[2] if change else None
+    if not delta or figure not in GOOD_WHEN_UP:
+        return "gray"
+    return "blue" if (delta > 0) == GOOD_WHEN_UP[figure] else "orange"
 
 
 def change_text(change: tuple[int, Any, Any], days: int = 30) -> str | None:

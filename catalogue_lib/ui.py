@@ -448,9 +448,9 @@ def open_record(integration_id: str) -> None:
     st.switch_page(PAGES["integration"], query_params={"id": integration_id})
 
 
-def rows_link(page_key: str, label: str, **params: str) -> None:
+def rows_link(page_key: str, label: str, help: str | None = None, **params: str) -> None:
     """A link under a headline number to the page that lists the rows behind it."""
-    st.page_link(PAGES[page_key], label=label, query_params=params or None)
+    st.page_link(PAGES[page_key], label=label, query_params=params or None, help=help)
 
 
 def tile(
@@ -459,11 +459,12 @@ def tile(
     value: str,
     status: str | None,
     target: str,
-    help_text: str,
+    help_text: str | None,
     change: str | None = None,
 ) -> None:
     """A headline number with its target and its colour (blue on target, orange off it), and
-    its change over the last 30 days when the catalogue's git history reaches that far."""
+    its change over the last 30 days when the catalogue's git history reaches that far (on its
+    own line under the tile: beside the target it was cut off at 1440 px)."""
     color = {"good": "blue", "warn": "orange", "bad": "orange"}.get(status or "", "gray")
     verdict = {"good": "on target", "warn": "near target", "bad": "off target"}.get(status or "")
     where.metric(
@@ -474,8 +475,9 @@ def tile(
         delta_arrow="off",
         help=help_text,
         border=True,
-        delta_description=change,
     )
+    if change:
+        where.caption(change)
 
 
 def as_of() -> dt.date:

@@ -50,7 +50,9 @@ ui.chart(
     ),
     key="months",
 )
-extra = ("type", "overdue", "breaking", "breaking_without_plan")
+# the integration first and its due date once (as written: "Due"), so the table reads without
+# scrolling sideways at 1440 px
+extra = ("date", "type", "overdue", "breaking", "breaking_without_plan")
 extra += ("approximate", "written", "derived", "on_sunset", "credential")  # v1.1: see shown_date
 tab_overdue, tab_all = st.tabs([f"Overdue ({d['overdue']:,})", f"Everything within {horizon} days"])
 with tab_overdue:

@@ -19,7 +19,12 @@ cols[0].metric("Risk score", f"{r['risk_score']:,}", border=True)
 cols[1].metric(
     "High risks", f"{r['high_risks']:,}", help="Likelihood x impact of 6 or more", border=True
 )
-cols[2].metric("Owners over 30% of the risk", f"{r['owners_over_30']:,}", border=True)
+cols[2].metric(
+    "Owners over 30% of the risk",
+    f"{r['owners_over_30']:,}",
+    help="Counted only with at least four owners: with three or fewer someone always holds a third",
+    border=True,
+)
 cols[3].metric("Incidents, last 90 days", f"{r['incidents_90d']:,}", border=True)
 if r["owners"] >= 4:  # with three owners or fewer, someone always holds a third
     for row in owners[(owners["risk_share"] > 0.3) & (owners["owner"] != "(others)")].itertuples():

@@ -36,10 +36,10 @@ passing = int(checks["state"].isin(["pass", "na", "waived"]).sum())
 cols = st.columns(5)
 cols[0].metric(
     "Scorecard level",
-    (level["level"].dropna().tolist() or ["none"])[0] if len(level) else "retired",
+    (level["level"].dropna().tolist() or ["No level"])[0] if len(level) else "retired",
 )
 cols[1].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
-cols[2].metric("Risk score", int(score["risk_score"].iloc[0]) if len(score) else 0)
+cols[2].metric("Risk score", f"{int(score['risk_score'].iloc[0]) if len(score) else 0:,}")
 cols[3].metric("Criticality", r["criticality"] if isinstance(r["criticality"], str) else "not set")
 cols[4].metric("Stage", r["stage"] if isinstance(r["stage"], str) else "live")
 if r["source_form"] in ("markdown", "csv"):

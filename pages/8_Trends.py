@@ -5,6 +5,7 @@ import streamlit as st
 
 from catalogue_lib import trend_charts as tc
 from catalogue_lib import trends, ui
+from catalogue_lib.present import plural
 
 f = ui.page(
     "Trends",
@@ -31,14 +32,17 @@ for col, (key, label) in zip(
     ],
     strict=True,
 ):
+    moved = change.get(key)
     col.metric(
         label,
-        int(last[key]),
-        trends.change_text(change[key]) if key in change else None,
-        delta_color="inverse" if key in ("overdue", "risk_score") else "normal",
+        f"{int(last[key]):,}",
+        trends.change_text(moved) if moved else None,
+        delta_color=trends.change_color(key, moved),
+        delta_arrow="auto" if moved and moved[2] else "off",  # no arrow on "unchanged"
     )
 st.caption(
-    f"{len(frame)} snapshots, {frame['date'].min():%Y-%m-%d} to {frame['date'].max():%Y-%m-%d}."
+    f"{plural(len(frame), 'snapshot')}, {frame['date'].min():%Y-%m-%d} to "
+    f"{frame['date'].max():%Y-%m-%d}."
 )
 left, right = st.columns(2)
 with left:
@@ -49,17 +53,27 @@ with left:
             "Share of active integrations passing the must-haves",
             "Share",
             share=True,
+            as_of=ui.as_of(),
         ),
         key="t_must",
     )
-    ui.chart(tc.line(frame, "overdue", "Overdue deadlines", "Deadlines"), key="t_overdue")
+    ui.chart(
+        tc.line(frame, "overdue", "Overdue deadlines", "Deadlines", as_of=ui.as_of()),
+        key="t_overdue",
+    )
 with right:
     ui.chart(
-        tc.levels(trends.levels_long(frame), "Scorecard levels of active integrations"),
+        tc.levels(trends.levels_long(frame), "Scorecard levels of active integrations", ui.as_of()),
         key="t_levels",
     )
     ui.chart(
-        tc.line(frame, "risk_score", "Risk score (likelihood x impact x criticality)", "Score"),
+        tc.line(
+            frame,
+            "risk_score",
+            "Risk score (likelihood x impact x criticality)",
+            "Score",
+            as_of=ui.as_of(),
+        ),
         key="t_risk",
     )
 
@@ -82,6 +96,7 @@ ui.chart(
         group.capitalize(),
         f"{figure.capitalize()} by {group}",
         share=column == "must_haves_share",
+        as_of=ui.as_of(),
     ),
     key="t_group_chart",
 )
@@ -98,7 +113,10 @@ else:
         format_func=lambda d: d.isoformat(),
         key="t_between",
     )
+    titles = ui.query("scorecard_titles")
     ui.table(
-        trends.changes(hist, since, until, f), "changes", column_config={"integration_id": None}
+        trends.readable_changes(trends.changes(hist, since, until, f), titles),
+        "changes",
+        column_config={"integration_id": None},
     )
 ui.done()

@@ -5,6 +5,7 @@ import streamlit as st
 from catalogue_lib import initiatives, ui
 from catalogue_lib import trend_charts as tc
 from catalogue_lib.present import md
+from catalogue_lib.trends import titles_of
 
 f = ui.page(
     "Initiatives",
@@ -17,19 +18,29 @@ if not data["initiatives"]:
     st.info("No initiatives yet: add an `initiatives:` section to scorecard.yaml (see the README).")
     ui.done()
     st.stop()
+titles = ui.query("scorecard_titles")
+checks, levels = titles_of(titles, "check"), titles_of(titles, "level")
 for i, n in enumerate(data["initiatives"]):
     st.subheader(md(n["name"]))
-    target = n["target"] if isinstance(n["target"], str) else ", ".join(n["target"])
+    target = (
+        levels.get(n["target"], n["target"])
+        if isinstance(n["target"], str)
+        else ", ".join(checks.get(c, c) for c in n["target"])
+    )
     cols = st.columns(4)
     cols[0].metric("Meeting the target", f"{n['met']} of {n['in_scope']}")
     cols[1].metric("Progress", f"{n['progress']:.0%}")
-    cols[2].metric("Due", n["due"], f"{n['days_left']} days left", delta_color="off")
+    cols[2].metric(
+        "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
+    )
     cols[3].metric("On track", {True: "yes", False: "behind", None: "no history"}[n["on_track"]])
     st.caption(f"Target: {md(target)} · scope: {md(initiatives.scope_text(n['scope']))}")
     if n["burnup"]:
+        # the title as text above the chart: drawn inside it, its top half was cut off
+        st.markdown("**Burn-up: integrations meeting the target**")
         ui.chart(
-            tc.burnup(n["burnup"], n["due"], "Burn-up: integrations meeting the target"),
+            tc.burnup(n["burnup"], n["due"], None, f.as_of_date()),
             key=f"burnup_{i}",
         )
-    ui.table(initiatives.short_table(n), f"initiative-{i}-short", hide=("id",))
+    ui.table(initiatives.short_table(n, checks), f"initiative-{i}-short")
 ui.done()

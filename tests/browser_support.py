@@ -135,7 +135,8 @@ def open_page(pg: Any, url: str) -> None:
 
 
 def measure(pg: Any) -> dict[str, Any]:
-    """The page's full height, its charts' heights, and the exceptions it shows."""
+    """The page's full height, its charts' heights, the exceptions it shows, and every text cut
+    off with an ellipsis (a metric's label or note too long for its tile)."""
     return pg.evaluate(
         """() => {
             const main = document.querySelector('[data-testid="stMain"]') || document.body;
@@ -146,6 +147,15 @@ def measure(pg: Any) -> dict[str, Any]:
                 charts: charts.length,
                 tallest_chart_px: charts.length ? Math.max(...charts) : 0,
                 exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+                clipped: Array.from(main.querySelectorAll('*'))
+                    .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
+                                 && e.getClientRects().length)
+                    .filter(e => {
+                        const r = document.createRange();
+                        r.selectNodeContents(e);
+                        return r.getBoundingClientRect().width > e.getBoundingClientRect().width + 1;
+                    })
+                    .map(e => e.textContent),
             };
         }"""
     )

@@ -147,7 +147,7 @@ def test_record_page_shows_the_chosen_integration(app):
     assert any(h.value == "Gamma Carrier" for h in app.header)
     checks = next(d.value for d in app.dataframe if "Weight" in d.value.columns)
     assert len(checks) == 14
-    assert metric(app, "Scorecard level") == "none"
+    assert metric(app, "Scorecard level") == "No level"  # as the home page says it, not "none"
     needs = next(
         d.value for d in app.dataframe if list(d.value.columns) == ["Check", "State", "How to fix"]
     )
@@ -312,8 +312,8 @@ def test_v11_dates_and_freezes_on_the_backlog_and_deprecations_pages(tmp_path, m
     no_exception(at)
     assert any("Change freezes" in h.value for h in at.subheader)
     tables = [d.value.to_dict("records") for d in at.dataframe]
-    (deadline,) = next(t for t in tables if t and "Written as" in t[0])
-    assert (deadline["Written as"], deadline["Due by (freeze)"], deadline["Freeze"]) == (
+    (deadline,) = next(t for t in tables if t and "Due" in t[0])  # the date as written
+    assert (deadline["Due"], deadline["Due by (freeze)"], deadline["Freeze"]) == (
         "2027-Q1 (approximate)",
         "2026-11-30",
         "Peak 2026",

@@ -13,6 +13,7 @@ from .browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     GENEROUS_MS,
+    measure,
     open_page,
     start_server,
     stop_server,
@@ -93,6 +94,7 @@ def test_page_renders_without_exception(server, page, path, title, charts):
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stVegaLiteChart"] svg').count() >= charts
+    assert measure(page)["clipped"] == []  # no label or note cut off with an ellipsis
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"{title.lower().replace(' ', '-')}.png"), full_page=True)
     assert page.dialogs == []

@@ -99,6 +99,7 @@ def test_no_page_grows_with_the_catalogue(browser, server_5000, path, title, cha
         assert sizes["exceptions"] == 0
         assert sizes["page_px"] <= 4000, sizes
         assert sizes["tallest_chart_px"] <= 1200, sizes
+        assert sizes["clipped"] == [], sizes
         full_page(pg, OUT / "5000" / f"{title.lower().replace(' ', '-')}.png", sizes["page_px"])
     finally:
         context.close()
