@@ -48,7 +48,8 @@ from .source_table import (  # noqa: F401 (re-exported)
     slugify,
 )
 from .source_yaml import _load_yaml, _Loader, _yaml_message  # noqa: F401 (re-exported)
-from .workers import pool, run
+from .workers import pool
+from .workers import start as start_parsing
 from .yaml_guards import (  # noqa: F401 (re-exported)
     MAX_DEPTH,
     MAX_NODES,
@@ -90,7 +91,20 @@ def load_files(
     total = len(files)
     if progress is not None:
         progress(0, total)
+
+    def finish(entries: list[Entry | None], misses: list, parsed: Callable, done: int) -> None:
+        new: dict[bytes, Entry] = {}
+        for (i, key, _), entry in zip(misses, parsed(), strict=True):
+            entries[i] = entry
+            new[key] = entry
+        out.extend(entries)  # type: ignore[arg-type]
+        if cache is not None:
+            cache.put_many(new)
+        if progress is not None:
+            progress(done, total)
+
     with gc_paused(), pool(workers, total) as parsers:
+        waiting: tuple | None = None  # the chunk being parsed while the next one is read
         for start in range(0, total, CHUNK):
             chunk = files[start : start + CHUNK]
             if keys is None:
@@ -120,16 +134,12 @@ def load_files(
                         entries.append(data)
                 if keys_out is not None:
                     keys_out.append(key)
-            new: dict[bytes, Entry] = {}
-            parsed = run(parsers, _parse_one, [args for *_, args in misses])
-            for (i, key, _), entry in zip(misses, parsed, strict=True):
-                entries[i] = entry
-                new[key] = entry  # type: ignore[index]
-            out.extend(entries)  # type: ignore[arg-type]
-            if cache is not None:
-                cache.put_many(new)
-            if progress is not None:
-                progress(start + len(chunk), total)
+            parsing = start_parsing(parsers, _parse_one, [args for *_, args in misses])
+            if waiting is not None:
+                finish(*waiting)
+            waiting = (entries, misses, parsing, start + len(chunk))
+        if waiting is not None:
+            finish(*waiting)
     return out
 
 

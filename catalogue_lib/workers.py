@@ -89,11 +89,24 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
             proc.join()
 
 
-def run(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    """fn over items, in order: in the pool when there is one and items enough to share."""
+def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+    """Start fn over items (in the pool when there is one and items enough to share); the
+    returned function gives the results, in order, waiting for them. Meanwhile this process
+    may read the next files: the workers never wait for it."""
     if p is None or len(items) < 2:
-        return [fn(item) for item in items]
-    try:
-        return list(p.map(fn, items, chunksize=max(1, len(items) // 8)))  # a few tasks per worker
-    except BrokenProcessPool:  # a worker died: this process parses, as one process would
-        return [fn(item) for item in items]
+        done = [fn(item) for item in items]
+        return lambda: done
+    try:  # small tasks: no worker waits long for the other at the end of a chunk
+        results = p.map(fn, items, chunksize=max(1, len(items) // 32))
+    except BrokenProcessPool:
+        done = [fn(item) for item in items]
+        return lambda: done
+
+    def collect() -> list[Any]:
+        try:
+            return list(results)
+        except BrokenProcessPool:  # a worker died: this process parses, as one process would
+            return [fn(item) for item in items]
+
+    return collect
+

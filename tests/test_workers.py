@@ -133,7 +133,7 @@ def test_ctrl_c_during_a_shared_load_stops_the_workers_and_says_so(
 
     from catalogue_lib import load
 
-    real = load.run
+    real = load.start_parsing
 
     def interrupted(p, fn, items):
         real(p, fn, items)  # the workers are busy: Ctrl-C arrives now
@@ -141,7 +141,7 @@ def test_ctrl_c_during_a_shared_load_stops_the_workers_and_says_so(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(workers, "available", lambda: 2)
-    monkeypatch.setattr(load, "run", interrupted)
+    monkeypatch.setattr(load, "start_parsing", interrupted)
     assert cli.main(["validate", str(ROOT / "data"), "--no-cache"]) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err
