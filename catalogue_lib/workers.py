@@ -109,4 +109,3 @@ def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callabl
             return [fn(item) for item in items]
 
     return collect
-
