@@ -285,7 +285,9 @@ def _sidebar(cat: Catalogue) -> Filters:
         as_of = st.date_input(
             "As of", value=stored.as_of_date(), key="f_as_of", format="YYYY-MM-DD"
         )
-        st.caption(f"Catalogue: {md(', '.join(cat.paths))} · {len(cat.result.records)} records")
+        st.caption(
+            f"Catalogue: {md(', '.join(cat.paths))} · {plural(len(cat.result.records), 'record')}"
+        )
     filters = Filters(
         types=tuple(types),
         owners=tuple(owners),

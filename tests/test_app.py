@@ -357,3 +357,18 @@ print(shown)
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=600
     )
     assert (done.returncode, done.stdout.strip()) == (0, "['7']"), done.stderr[-2000:]
+
+
+def test_the_sidebar_counts_records_in_words(tmp_path, monkeypatch):
+    """'1 record', '1,234 records': the count reads like the rest of the dashboard."""
+    import yaml
+
+    from .conftest import valid_record
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(valid_record(id="only-one")))
+    monkeypatch.setenv("CATALOGUE_PATH", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = [c.value for c in at.sidebar.caption if c.value.startswith("Catalogue:")]
+    assert len(shown) == 1 and shown[0].endswith("· 1 record"), shown
