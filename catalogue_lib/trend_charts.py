@@ -89,6 +89,20 @@ def levels(df: pd.DataFrame, title: str, as_of: dt.date | None = None) -> alt.Ch
     return _with_today(chart, as_of, title=title, height=HEIGHT)
 
 
+# Okabe and Ito's eight hues, made to be told apart by colour-blind readers (no red against
+# green); a ninth group and on reuse them, their names in the tooltip and legend
+GROUP_HUES = [
+    "#0072B2",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#F0E442",
+    "#999999",
+]
+
+
 def by_group(
     df: pd.DataFrame,
     y: str,
@@ -107,6 +121,7 @@ def by_group(
             color=alt.Color(
                 "group:N",
                 title=group_title,
+                scale=alt.Scale(range=GROUP_HUES),
                 legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
             ),
             tooltip=[

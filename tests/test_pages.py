@@ -343,8 +343,21 @@ def _hue(colour: str) -> tuple[float, float]:
     return h * 360, s
 
 
+def _default_palettes(spec: dict) -> list[str]:
+    """Fields coloured by category with the library's default palette (red and green among
+    its hues) instead of colours of our own."""
+    out = []
+    for part in _parts(spec):
+        color = (part.get("encoding") or {}).get("color") or {}
+        scale = color.get("scale") or {}
+        if color.get("type") == "nominal" and not (scale.get("range") or scale.get("scheme")):
+            out.append(str(color.get("field")))
+    return out
+
+
 def test_no_chart_sets_red_against_green(monkeypatch):
     for page, spec in _every_page_chart(monkeypatch):
+        assert not _default_palettes(spec), (page, _default_palettes(spec))
         for field, _, colours in _colour_scales(spec):
             hues = [_hue(c) for c in colours if isinstance(c, str) and c.startswith("#")]
             red = any((h >= 345 or h <= 12) and s > 0.35 for h, s in hues)
