@@ -543,7 +543,9 @@ def test_a_calendar_mistake_is_reported_and_no_freeze_is_in_force(tmp_path, cale
     assert [r.id for r in cat.result.records] == ["x"]  # calendar.yaml is not read as a record
 
 
-def test_summary_json_carries_the_v11_flags(tmp_path, capsys):
+def _calendar_folder(tmp_path: Path) -> Path:
+    """A freeze across the year end, a deadline written as a quarter inside it, and a derived
+    sunset after it."""
     folder = tmp_path / "cat"
     folder.mkdir()
     (folder / "calendar.yaml").write_text(FREEZE)
@@ -553,6 +555,11 @@ def test_summary_json_carries_the_v11_flags(tmp_path, capsys):
         "lifecycle:\n  support_months: 6\n  versions:\n"
         "    - {version: v1, status: current, released_on: 2026-08-31}\n"
     )
+    return folder
+
+
+def test_summary_json_carries_the_v11_flags(tmp_path, capsys):
+    folder = _calendar_folder(tmp_path)
     assert main(["summary", str(folder), "--as-of", "2026-11-28", "--format", "json"]) == 0
     got = json.loads(capsys.readouterr().out)["deadlines"]
     assert got == [
@@ -719,18 +726,7 @@ def test_months_later_lands_in_the_right_month_on_the_same_or_last_day(day, mont
 
 
 def _calendar_catalogue(tmp_path: Path):
-    """A freeze across the year end, a deadline written as a quarter inside it, and a derived
-    sunset after it."""
-    folder = tmp_path / "cat"
-    folder.mkdir()
-    (folder / "calendar.yaml").write_text(FREEZE)
-    (folder / "x.yaml").write_text(
-        "id: x\nname: X\ntype: carrier\npartner: P\ndirection: [outbound]\n"
-        "auth: {expires_on: 2027-Q1}\n"
-        "lifecycle:\n  support_months: 6\n  versions:\n"
-        "    - {version: v1, status: current, released_on: 2026-08-31}\n"
-    )
-    return open_catalogue([str(folder)])
+    return open_catalogue([str(_calendar_folder(tmp_path))])
 
 
 def _chart_rows(chart) -> list[dict]:
