@@ -390,12 +390,11 @@ def load_ordered(con: duckdb.DuckDBPyConnection, records: list[tuple[int, Any]])
         _load_batch(con, records[start : start + BATCH])
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Any], first: int | None = None) -> None:
-    """Rows of (load order, record) pairs; or of records numbered from `first`."""
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, Any]]) -> None:
+    """The rows of (load order, record) pairs."""
     integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
     credentials: list[dict[str, Any]] = []
-    ordered = batch if first is None else enumerate(batch, start=first)
-    for order, lr in ordered:
+    for order, lr in batch:
         row, d = _integration_row(lr, order)
         integrations.append(row)
         rid = row["id"]

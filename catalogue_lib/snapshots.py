@@ -191,7 +191,7 @@ class Replayer:
         _delete(self.con, gone)
         fresh = [r for r in result.records if self.in_db.get(r.id) is not r]
         if fresh:
-            db._load_batch(self.con, fresh, 0)
+            db.load_ordered(self.con, list(enumerate(fresh)))
         self.in_db = new
 
     def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
@@ -333,7 +333,7 @@ class Replayer:
         evaluated = None
         if copies:
             _delete(self.scratch, None)
-            db._load_batch(self.scratch, copies, 0)
+            db.load_ordered(self.scratch, list(enumerate(copies)))
             self.scratch.register("_copies", pa.Table.from_pylist(mapping))
             try:
                 self.scratch.execute(
