@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -328,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:  # Ctrl-C: the work stops (workers and custom checks too), quietly
         return _interrupted()
+    except BrokenPipeError:  # `catalogue summary | head`: the reader has all it wanted
+        # what is still buffered would fail again at exit: it goes nowhere instead
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE
     except RuntimeError as exc:  # Ctrl-C during a DuckDB query: DuckDB raises this instead
         if str(exc) != "Query interrupted":
             raise

@@ -250,3 +250,25 @@ def test_a_locked_db_file_is_a_clear_error(tmp_path, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`catalogue summary --format json | head -1`: the command stops when the reader does,
+    without a BrokenPipeError traceback, and says so in its exit status (141, as a shell does).
+    300 records' summary is larger than a pipe holds, so the command is still writing."""
+    from catalogue_lib.generate import synthetic_records, write_records
+
+    write_records(synthetic_records(300, seed=3), tmp_path / "cat")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "catalogue_lib.cli", "summary", str(tmp_path / "cat")]
+        + ["--no-cache", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"{"  # the reader takes one line, then goes away
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
