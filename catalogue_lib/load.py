@@ -109,10 +109,14 @@ def load_files(
             chunk = files[start : start + CHUNK]
             if keys is None:
                 raw: list[bytes | Entry | None] = [_read(f, shown) for f, shown, _ in chunk]
-                known = [
-                    _key(f, shown, explicit, data)
-                    for (f, shown, explicit), data in zip(chunk, raw, strict=True)
-                ]
+                known = (
+                    [
+                        _key(f, shown, explicit, data)
+                        for (f, shown, explicit), data in zip(chunk, raw, strict=True)
+                    ]
+                    if cache is not None or keys_out is not None
+                    else [""] * len(chunk)  # keys only serve the cache
+                )
             else:
                 raw = [None] * len(chunk)
                 known = keys[start : start + len(chunk)]
