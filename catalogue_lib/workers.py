@@ -29,23 +29,48 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 ENV_VAR = "CATALOGUE_WORKERS"  # a number of processes; 1 turns the pool off
 
 
+CGROUP_CPU_MAX = "/sys/fs/cgroup/cpu.max"  # cgroup v2: "<quota> <period>" or "max <period>"
+MAX_PER_CORE = 4  # CATALOGUE_WORKERS above this many per core is surely a slip
+
+
 def available() -> int:
-    """How many worker processes a load may fork here: the cores this process may use (or
-    CATALOGUE_WORKERS), and 1 where forking is not safe or not possible."""
+    """How many worker processes a load may fork here: the cores this process may use (its
+    CPU affinity and its container's CPU quota), or CATALOGUE_WORKERS up to 4 per such core;
+    and 1 where forking is not safe or not possible."""
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    cores = _cores()
     wanted = os.environ.get(ENV_VAR, "").strip()
     if wanted:
         try:
-            return max(1, int(wanted))
+            return min(max(1, int(wanted)), MAX_PER_CORE * cores)
         except ValueError:
             pass
+    return cores
+
+
+def _cores() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def _cgroup_quota() -> int | None:
+    """The cores a cgroup v2 CPU quota allows (rounded up), or None without a quota: a
+    container limited to 2 CPUs on a 64-core host gains nothing from 64 workers."""
+    try:
+        with open(CGROUP_CPU_MAX, encoding="ascii") as fh:
+            quota, period = fh.read().split()[:2]
+        if quota == "max":
+            return None
+        return max(1, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        return None
 
 
 def _quiet(parent: int) -> None:

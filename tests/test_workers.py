@@ -96,15 +96,47 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
         other.join()
 
 
-@pytest.mark.parametrize("setting,expected", [("1", 1), ("3", 3), ("0", 1), ("many", None)])
-def test_workers_setting(setting, expected, monkeypatch):
+@pytest.mark.parametrize(
+    "setting,expected", [("1", 1), ("3", 3), ("0", 1), ("8", 8), ("9", 8), ("1000", 8)]
+)
+def test_workers_setting_up_to_four_per_core(setting, expected, monkeypatch):
     monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(workers, "CGROUP_CPU_MAX", "/nonexistent/cpu.max")
     monkeypatch.setenv(workers.ENV_VAR, setting)
-    got = workers.available()
-    if expected is None:  # not a number: ignored, the cores decide
-        assert got >= 1
-    else:
-        assert got == expected
+    assert workers.available() == expected
+
+
+@pytest.mark.parametrize(
+    "cpu_max,expected",
+    [
+        ("max 100000\n", 16),  # no quota: the cores this process may use
+        ("200000 100000\n", 2),
+        ("150000 100000\n", 2),  # 1.5 CPUs: a second worker still has half a core
+        ("50000 100000\n", 1),
+        ("garbled\n", 16),
+        (None, 16),  # no cgroup v2 file
+    ],
+)
+def test_a_container_cpu_quota_bounds_the_workers(cpu_max, expected, tmp_path, monkeypatch):
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(16)))
+    monkeypatch.delenv(workers.ENV_VAR, raising=False)
+    path = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        path.write_text(cpu_max, encoding="ascii")
+    monkeypatch.setattr(workers, "CGROUP_CPU_MAX", str(path))
+    assert workers.available() == expected
+    monkeypatch.setenv(workers.ENV_VAR, "100")
+    assert workers.available() == workers.MAX_PER_CORE * expected
+
+
+def test_a_setting_that_is_no_number_leaves_it_to_the_cores(monkeypatch):
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    monkeypatch.setattr(workers, "CGROUP_CPU_MAX", "/nonexistent/cpu.max")
+    monkeypatch.setenv(workers.ENV_VAR, "many")
+    assert workers.available() == 3
 
 
 def test_the_command_shares_a_load_and_prints_the_same_summary(
