@@ -204,6 +204,10 @@ def open_history(
     except duckdb.Error as exc:  # another process holds the store: work in memory this time
         note = f"the history store in {folder} is busy ({str(exc).splitlines()[0]}); computed in memory"
         con = _open_store(None)
+    except OSError as exc:  # its folder cannot be made: a file of that name, no permission
+        why = exc.strerror or type(exc).__name__
+        note = f"the history store in {folder} cannot be used ({why}); computed in memory"
+        con = _open_store(None)
     hist = History(con, repo, note)
     _update(hist, path, since, until, progress)
     return hist

@@ -123,6 +123,18 @@ def test_every_figure_of_every_snapshot_equals_summary_on_a_checkout(repo, tmp_p
         assert len(row["errors"]) == s["problems"]["errors"], row["date"]
 
 
+def test_a_cache_path_that_is_a_file_computes_the_history_in_memory_and_says_so(
+    repo, tmp_path, capsys
+):
+    (tmp_path / "c").write_text("not a folder", encoding="utf-8")
+    assert main(["history", str(repo.dir), "--format", "json", "--cache", str(tmp_path / "c")]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 9  # every day, as with a usable store
+    assert f"the history store in {tmp_path / 'c'} cannot be used (File exists)" in captured.err
+    assert "Errno" not in captured.err
+    assert (tmp_path / "c").read_text(encoding="utf-8") == "not a folder"
+
+
 def test_the_last_commit_of_a_day_is_that_days_snapshot(repo, tmp_path):
     hist = open_history(repo.dir, cache=tmp_path / "c")
     day = (D + dt.timedelta(days=10)).isoformat()
