@@ -42,7 +42,7 @@ def none_as_empty(value: Any) -> Any:
 def number_text(value: Any) -> Any:
     """(v1.1) A number where text is expected is the text written in the file: the YAML and JSON
     readers hand numbers over as RawInt / RawFloat, which remember that text (2.40 stays "2.40")."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if type(value) is str or isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return getattr(value, "raw", None) or str(value)
 
@@ -108,25 +108,28 @@ def _date_only(value: Any) -> Any:
         raise ValueError("must be a date YYYY-MM-DD without a time")
     if isinstance(value, str):
         value = value.strip()
+        if _iso_shaped(value):  # the common case first: a month or quarter is 7 long
+            return _iso_date(value)
         if _MONTH_RE.match(value) or _QUARTER_RE.match(value):
             raise ValueError(
                 f"must be an exact date YYYY-MM-DD, got {value!r} (a month or quarter is "
                 "accepted only in a partner's dates)"
             )
-        if (
-            len(value) != 10
-            or value[4] != "-"
-            or value[7] != "-"
-            or not value.replace("-", "").isdigit()
-        ):
-            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+        raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
     if value is not None and not isinstance(value, dt.date):
         raise ValueError("must be a date YYYY-MM-DD")
     return value
+
+
+def _iso_shaped(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_only)]
@@ -140,6 +143,8 @@ def _partner_date(value: Any) -> Any:
     "2027-Q2"); see first_day()."""
     if isinstance(value, str):
         text = value.strip()
+        if _iso_shaped(text):  # what _date_only(value) gives: a month or quarter is 7 long
+            return _iso_date(text)
         month = _MONTH_RE.match(text)
         if month:
             if not 1 <= int(month.group(2)) <= 12:
