@@ -176,7 +176,11 @@ def _walk(
                 continue
             if isinstance(value, list):
                 for i, v in enumerate(value):
-                    if isinstance(v, int | float) and not isinstance(v, bool):
+                    if (
+                        type(v) is not str
+                        and isinstance(v, int | float)
+                        and not isinstance(v, bool)
+                    ):
                         numbers.append(((*path, key, i), number_text(v)))
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 numbers.append(((*path, key), number_text(value)))
@@ -332,6 +336,8 @@ def build_record(
                         "no rotation deadline until both are given",
                     )
                 )
+    if not bad:  # what the two calls below give for no dropped value
+        return LoadedRecord.of(record, shown, line, form, overrides), problems
     overrides = {**bad_value_overrides([t for _, _, t in bad]), **(overrides or {})}
     return LoadedRecord.of(
         record, shown, line, form, overrides, kept_unreadable([t for _, _, t in bad], data)

@@ -17,10 +17,13 @@ def _strip_none(value: Any) -> Any:
     return value
 
 
+_LINK_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
 def _check_link(value: str | None) -> str | None:
     if value is None:
         return None
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if not _LINK_RE.match(value):
         raise ValueError("must be an http:// or https:// URL")
     return value
 
@@ -75,13 +78,19 @@ class RawFloat(float):
         return (self.raw, float(self))
 
 
+def _text_or_none(value: Any) -> Any:
+    """_strip_none, then number_text: the optional text's one Python step where it had two
+    (a number is never blank, and a blank text is None)."""
+    if type(value) is str:
+        return value if value.strip() else None
+    return number_text(_strip_none(value))
+
+
 MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
-    BeforeValidator(number_text),
-]
-OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
+_Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+Text = Annotated[_Str, BeforeValidator(number_text)]
+# Annotated[Text | None, BeforeValidator(_strip_none)], with both steps in one call
+OptText = Annotated[_Str | None, BeforeValidator(_text_or_none)]
 # the JSON Schema says what _check_link says (JSON Schema patterns have no case flag)
 _LINK_SCHEMA = {
     "type": "string",
@@ -90,8 +99,8 @@ _LINK_SCHEMA = {
     "description": "an http:// or https:// URL",
 }
 Link = Annotated[
-    Text | None,
-    BeforeValidator(_strip_none),
+    _Str | None,
+    BeforeValidator(_text_or_none),
     AfterValidator(_check_link),
     WithJsonSchema({"anyOf": [_LINK_SCHEMA, {"type": "null"}]}),
 ]

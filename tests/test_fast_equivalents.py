@@ -4,11 +4,12 @@ ones they stand beside, on a sweep of inputs."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
 
 from catalogue_lib import values
 from catalogue_lib.badvalues import TEXT, _fields, numbers_in_text
@@ -154,3 +155,37 @@ def test_dates_read_as_before(value):
     assert new[0] == old[0]
     if new[0] == "ok" or "not a real date" in old[1]:
         assert new == old
+
+
+OLD_OPT_TEXT = Annotated[values.Text | None, BeforeValidator(values._strip_none)]
+OLD_LINK = Annotated[
+    values.Text | None, BeforeValidator(values._strip_none), AfterValidator(values._check_link)
+]
+text_like = st.one_of(
+    scalars,
+    st.text(max_size=12),
+    st.sampled_from(["https://a.example.com/x", "HTTP://b", "ftp://c", " https://d.example.com "]),
+    st.just("x" * (values.MAX_TEXT + 1)),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+def _validated(adapter: TypeAdapter, value: Any) -> Any:
+    try:
+        return "ok", adapter.validate_python(value)
+    except ValidationError as exc:
+        return "error", [  # an error's ctx holds the exception itself: compared by its text
+            {**e, "ctx": {k: str(v) for k, v in e.get("ctx", {}).items()}}
+            for e in exc.errors(include_url=False)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("new", "old"), [(values.OptText, OLD_OPT_TEXT), (values.Link, OLD_LINK)], ids=["text", "link"]
+)
+@settings(max_examples=300)
+@given(value=text_like)
+def test_optional_text_and_links_read_as_with_two_steps(new, old, value):
+    assert values._text_or_none(value) == values.number_text(values._strip_none(value))
+    assert _validated(TypeAdapter(new), value) == _validated(TypeAdapter(old), value)
