@@ -20,7 +20,6 @@ import duckdb
 
 from .lifecycle import derived_sunsets
 from .load import LoadResult, Problem
-from .model import first_day, is_approximate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,6 +122,14 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
         cur.close()
 
 
+def script(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run sql/<name>.sql statement by statement, each with the parameters it names (DuckDB
+    takes parameters for one statement at a time)."""
+    for statement in sql(name).split(";\n"):
+        if statement.strip():
+            execute(con, statement, _named(statement, params))
+
+
 def _named(text: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters the query names ($name): DuckDB refuses any other."""
     return {k: v for k, v in params.items() if f"${k}" in text}
@@ -158,128 +165,20 @@ def query_count(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> int
         cur.close()
 
 
-def _day(value: Any) -> Any:
-    """A partner date as stored: its first day (ISO text), approximate or not."""
-    day = first_day(value) if is_approximate(value) else value
-    return day.isoformat() if hasattr(day, "isoformat") else day
-
-
-def _written(value: Any) -> str | None:
-    return value if is_approximate(value) else None
-
-
-def _integration_row(lr: Any, order: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    d = json.loads(lr.json)  # the validated record; fields that are None are absent
-    auth = d.get("auth") or _EMPTY
-    contract = d.get("contract") or _EMPTY
-    hooks = contract.get("webhooks") or _EMPTY
-    ops = d.get("operations") or _EMPTY
-    slo = ops.get("slo") or _EMPTY
-    life = d.get("lifecycle") or _EMPTY
-    env = life.get("test_environment") or _EMPTY
-    links = d.get("partner_links") or _EMPTY
-    return {
-        "id": d["id"],
-        "name": d["name"],
-        "type": d["type"],
-        "partner": d["partner"],
-        "direction": d["direction"],
-        "criticality": d.get("criticality"),
-        "stage": d.get("stage"),
-        "business_purpose": d.get("business_purpose"),
-        "customers_impacted": d.get("customers_impacted", []),
-        "critical_flows": d.get("critical_flows", []),
-        "owner": d.get("owner"),
-        "support_contact": d.get("support_contact"),
-        "reviewed_on": d.get("reviewed_on"),
-        "auth_method": auth.get("method"),
-        "auth_expires_on": _day(auth.get("expires_on")),
-        "auth_expires_written": _written(auth.get("expires_on")),
-        "auth_rotate_every_days": auth.get("rotate_every_days"),
-        "auth_rotated_on": auth.get("rotated_on"),
-        "endpoints": contract.get("endpoints") or [],
-        "schema_versioning": contract.get("schema_versioning"),
-        "idempotency": contract.get("idempotency"),
-        "retry_backoff": contract.get("retry_backoff"),
-        "rate_limit": contract.get("rate_limit"),
-        "error_mapping": contract.get("error_mapping"),
-        "webhook_signature_verification": hooks.get("signature_verification"),
-        "webhook_replay": hooks.get("replay"),
-        "webhook_delivery": hooks.get("delivery"),
-        "webhook_transport": hooks.get("transport"),
-        "slo_success_rate_pct": slo.get("success_rate_pct"),
-        "slo_latency_p95_ms": slo.get("latency_p95_ms"),
-        "slo_freshness_minutes": slo.get("freshness_minutes"),
-        "slo_notes": ops.get("slo_notes"),
-        "monitoring": ops.get("monitoring"),
-        "dashboard": ops.get("dashboard"),
-        "alert_rules": ops.get("alert_rules") or [],
-        "runbook": ops.get("runbook"),
-        "on_call": ops.get("on_call"),
-        "escalation": ops.get("escalation"),
-        "deprecation_policy": life.get("deprecation_policy"),
-        "migration_plan": life.get("migration_plan"),
-        "support_months": life.get("support_months"),
-        "support_months_after_successor": life.get("support_months_after_successor"),
-        "status_page": links.get("status_page"),
-        "changelog": links.get("changelog"),
-        "deprecations_page": links.get("deprecations"),
-        "developer_portal": links.get("developer_portal"),
-        "test_environment": env.get("kind"),
-        "test_environment_notes": env.get("notes"),
-        "load_order": order,
-        "source_path": lr.path,
-        "source_line": lr.line,
-        "source_form": lr.form,
-        "record_json": lr.json.decode("utf-8"),
-    }, d
-
-
-_SCHEMAS: dict[str, Any] = {}  # table -> pa.Schema: every database has the same tables
-
-
-SMALL_INSERT = 64
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert through Arrow; a row may leave out any column (it is NULL). A few rows (the
-    scorecard's, on every start) go in as parameters: no pyarrow or pandas to import."""
+    """Insert rows by column name, each column one list parameter (unnest): a row may leave out
+    any column (it is NULL); DATE columns take ISO text. No pyarrow or pandas to import, which
+    a cold `catalogue summary` would otherwise spend a third of a second on."""
     if not rows:
         return
-    if len(rows) <= SMALL_INSERT:
-        names = list(dict.fromkeys(k for row in rows for k in row))
-        marks = ", ".join("?" * len(names))
-        quoted = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
-        con.executemany(
-            f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
-            [[row.get(n) for n in names] for row in rows],
-        )
-        return
-    import pyarrow as pa  # here: a restored catalogue inserts nothing, and needs no pyarrow
-
-    schema = _SCHEMAS.get(table)
-    if schema is None:
-        types = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
-        schema = _SCHEMAS[table] = pa.schema([(name, _arrow_type(kind)) for name, kind in types])
-    con.register("_rows", pa.Table.from_pylist(rows, schema=schema))
-    try:
-        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
-    finally:
-        con.unregister("_rows")
-
-
-def _arrow_type(duck: str) -> Any:  # -> pa.DataType
-    import pyarrow as pa
-
-    return {
-        "VARCHAR": pa.string(),
-        "VARCHAR[]": pa.list_(pa.string()),
-        "DATE": pa.string(),  # ISO text from the record's JSON; DuckDB casts it on insert
-        "BOOLEAN": pa.bool_(),
-        "DOUBLE": pa.float64(),
-        "BOOLEAN[]": pa.list_(pa.bool_()),
-        "INTEGER": pa.int32(),
-    }[duck]
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    quoted = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+    values = ", ".join(f"unnest($c{i})" for i in range(len(names)))
+    execute(
+        con,
+        f"INSERT INTO {table} ({quoted}) SELECT {values}",
+        {f"c{i}": [row.get(n) for row in rows] for i, n in enumerate(names)},
+    )
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -391,77 +290,54 @@ def load_ordered(con: duckdb.DuckDBPyConnection, records: list[tuple[int, Any]])
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, Any]]) -> None:
-    """The rows of (load order, record) pairs."""
-    integrations, versions, changes, risks, incidents, overrides = [], [], [], [], [], []
-    credentials: list[dict[str, Any]] = []
-    for order, lr in batch:
-        row, d = _integration_row(lr, order)
-        integrations.append(row)
-        rid = row["id"]
-        life = d.get("lifecycle") or _EMPTY
-        listed = life.get("versions") or []
-        unreadable = set(getattr(lr, "unreadable", ()))
-        derived = derived_sunsets(
-            listed,
-            life.get("support_months"),
-            life.get("support_months_after_successor"),
-            {i for i in range(len(listed)) if f"lifecycle.versions[{i}].sunset_on" in unreadable},
-        )
-        for i, v in enumerate(listed):
-            sunset, sunset_written, is_derived = v.get("sunset_on"), None, False
-            if i in derived:
-                sunset, sunset_written, is_derived = derived[i][0], derived[i][1], True
-            else:
-                sunset_written = _written(sunset)
-            versions.append(
-                {
-                    **v,
-                    "integration_id": rid,
-                    "position": i,
-                    "released_on": _day(v.get("released_on")),
-                    "deprecated_on": _day(v.get("deprecated_on")),
-                    "sunset_on": _day(sunset),
-                    "released_written": _written(v.get("released_on")),
-                    "deprecated_written": _written(v.get("deprecated_on")),
-                    "sunset_written": sunset_written,
-                    "sunset_derived": is_derived,
-                    "on_sunset": v.get("on_sunset") or "stops",
-                }
-            )
-        for i, c in enumerate(life.get("planned_changes") or ()):
-            changes.append(
-                {
-                    **c,
-                    "integration_id": rid,
-                    "position": i,
-                    "date": _day(c.get("date")),
-                    "date_written": _written(c.get("date")),
-                    "done": bool(c.get("done")),
-                }
-            )
-        for i, k in enumerate((d.get("auth") or _EMPTY).get("credentials") or ()):
-            credentials.append(
-                {
-                    **k,
-                    "integration_id": rid,
-                    "position": i,
-                    "expires_on": _day(k.get("expires_on")),
-                    "expires_written": _written(k.get("expires_on")),
-                }
-            )
-        for i, k in enumerate(d.get("risks", ())):
-            risks.append({"integration_id": rid, "position": i, **k})
-        for i, n in enumerate(d.get("incidents", ())):
-            incidents.append({"integration_id": rid, "position": i, **n})
+    """The rows of (load order, record) pairs. The records' JSON is staged as it is and DuckDB
+    reads every table's rows out of it (sql/load_records.sql); Python only works out what the
+    JSON does not say: the source's check overrides and (v1.1) derived sunsets."""
+    derived: list[dict[str, Any]] = []
+    overrides: list[dict[str, Any]] = []
+    for _, lr in batch:
+        if b'"support_months' in lr.json:  # either support window
+            derived.extend(_derived(lr))
         for check, state in lr.overrides.items():
-            overrides.append({"integration_id": rid, "check_name": check, "state": state})
-    _insert(con, "integrations", integrations)
-    _insert(con, "versions", versions)
-    _insert(con, "planned_changes", changes)
-    _insert(con, "credentials", credentials)
-    _insert(con, "risks", risks)
-    _insert(con, "incidents", incidents)
+            overrides.append({"integration_id": lr.id, "check_name": check, "state": state})
+    script(
+        con,
+        "load_records",
+        **{
+            "load_order": [order for order, _ in batch],
+            "source_path": [lr.path for _, lr in batch],
+            "source_line": [lr.line for _, lr in batch],
+            "source_form": [lr.form for _, lr in batch],
+            "record_json": [lr.json.decode("utf-8") for _, lr in batch],
+            "derived_id": [d["integration_id"] for d in derived],
+            "derived_position": [d["position"] for d in derived],
+            "derived_sunset_on": [d["sunset_on"] for d in derived],
+            "derived_sunset_written": [d["sunset_written"] for d in derived],
+        },
+    )
     _insert(con, "check_overrides", overrides)
+
+
+def _derived(lr: Any) -> list[dict[str, Any]]:
+    """(v1.1) The sunsets one record's support windows derive (lifecycle.derived_sunsets)."""
+    life = json.loads(lr.json).get("lifecycle") or _EMPTY
+    listed = life.get("versions") or []
+    unreadable = set(getattr(lr, "unreadable", ()))
+    found = derived_sunsets(
+        listed,
+        life.get("support_months"),
+        life.get("support_months_after_successor"),
+        {i for i in range(len(listed)) if f"lifecycle.versions[{i}].sunset_on" in unreadable},
+    )
+    return [
+        {
+            "integration_id": lr.id,
+            "position": i,
+            "sunset_on": day.isoformat(),
+            "sunset_written": written,
+        }
+        for i, (day, written) in found.items()
+    ]
 
 
 def add_problems(con: duckdb.DuckDBPyConnection, problems: Iterable[Problem]) -> None:
