@@ -12,9 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .badvalues import (
+    TEXT,
+    _fields,
     bad_value_overrides,
     kept_unreadable,
-    numbers_in_text,
     tolerant_validate,
 )
 from .model import Integration, known_keys, number_text
@@ -142,6 +143,60 @@ def unknown_keys(
                 yield from unknown_keys(item, nested, (*path, key, i))
 
 
+_UNKNOWN = object()
+
+
+def key_findings(
+    data: Any, model: type[BaseModel]
+) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
+    """(list(unknown_keys(data, model)), list(numbers_in_text(data, model))) in one walk of the
+    data instead of two; each list in the order its own function gives. badvalues._fields has
+    the names and nested models of known_keys (a test asserts it), so one table serves both."""
+    unknown: list[tuple[tuple, str]] = []
+    numbers: list[tuple[tuple, str]] = []
+    if isinstance(data, dict):
+        _walk(data, model, (), unknown, numbers)
+    return unknown, numbers
+
+
+def _walk(
+    data: dict,
+    model: type[BaseModel],
+    path: tuple,
+    unknown: list[tuple[tuple, str]],
+    numbers: list[tuple[tuple, str]],
+) -> None:
+    table = _fields(model)
+    for key, value in data.items():
+        kind = table.get(key, _UNKNOWN)
+        if kind is None:
+            continue
+        if kind is TEXT:
+            if type(value) is str:
+                continue
+            if isinstance(value, list):
+                for i, v in enumerate(value):
+                    if (
+                        type(v) is not str
+                        and isinstance(v, int | float)
+                        and not isinstance(v, bool)
+                    ):
+                        numbers.append(((*path, key, i), number_text(v)))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                numbers.append(((*path, key), number_text(value)))
+        elif kind is _UNKNOWN:
+            known = known_keys(model)
+            home = _homes(model).get(str(key))
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+            unknown.append(((*path, key), home or (close[0] if close else "")))
+        elif isinstance(value, dict):
+            _walk(value, kind, (*path, key), unknown, numbers)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    _walk(item, kind, (*path, key, i), unknown, numbers)
+
+
 @cache
 def _homes(model: type[BaseModel]) -> dict[str, str]:
     """Field name -> where it lives one level down (status_page -> partner_links.status_page),
@@ -218,7 +273,8 @@ def build_record(
             ]
     problems: list[Problem] = []
     label = str(number_text(data.get("id")) or number_text(data.get("name")) or "record")[:80]
-    for key_path, suggestion in unknown_keys(data, Integration):
+    unknown, numbers = key_findings(data, Integration)
+    for key_path, suggestion in unknown:
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         problems.append(
             Problem(
@@ -236,7 +292,7 @@ def build_record(
             f"{label}: {_dotted(loc)}: the number {raw} is read as the text '{raw}'; "
             f'quote it ("{raw}") to say so',
         )
-        for loc, raw in numbers_in_text(data, Integration)
+        for loc, raw in numbers
     )
     data, dropped, fatal = tolerant_validate(data)
     if fatal is not None:
@@ -280,6 +336,8 @@ def build_record(
                         "no rotation deadline until both are given",
                     )
                 )
+    if not bad:  # what the two calls below give for no dropped value
+        return LoadedRecord.of(record, shown, line, form, overrides), problems
     overrides = {**bad_value_overrides([t for _, _, t in bad]), **(overrides or {})}
     return LoadedRecord.of(
         record, shown, line, form, overrides, kept_unreadable([t for _, _, t in bad], data)

@@ -152,7 +152,8 @@ _SHORTEST = 8  # no pattern matches fewer characters
 def may_contain_secrets(text: str) -> bool:
     """A quick test on a whole file: False means no value in it can be a credential. A file
     with escapes is always scanned value by value, after decoding."""
-    return any(e in text for e in _ESCAPES) or _ANY.search(text) is not None
+    escaped = "\\" in text and any(e in text for e in _ESCAPES)  # every escape has a backslash
+    return escaped or _ANY.search(text) is not None
 
 
 def credential_kind(value: str) -> str | None:

@@ -17,10 +17,13 @@ def _strip_none(value: Any) -> Any:
     return value
 
 
+_LINK_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
 def _check_link(value: str | None) -> str | None:
     if value is None:
         return None
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if not _LINK_RE.match(value):
         raise ValueError("must be an http:// or https:// URL")
     return value
 
@@ -42,7 +45,7 @@ def none_as_empty(value: Any) -> Any:
 def number_text(value: Any) -> Any:
     """(v1.1) A number where text is expected is the text written in the file: the YAML and JSON
     readers hand numbers over as RawInt / RawFloat, which remember that text (2.40 stays "2.40")."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if type(value) is str or isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return getattr(value, "raw", None) or str(value)
 
@@ -75,13 +78,19 @@ class RawFloat(float):
         return (self.raw, float(self))
 
 
+def _text_or_none(value: Any) -> Any:
+    """_strip_none, then number_text: the optional text's one Python step where it had two
+    (a number is never blank, and a blank text is None)."""
+    if type(value) is str:
+        return value if value.strip() else None
+    return number_text(_strip_none(value))
+
+
 MAX_TEXT = 10_000  # characters in one text value; a longer one is an error, not a silent cut
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
-    BeforeValidator(number_text),
-]
-OptText = Annotated[Text | None, BeforeValidator(_strip_none)]
+_Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+Text = Annotated[_Str, BeforeValidator(number_text)]
+# Annotated[Text | None, BeforeValidator(_strip_none)], with both steps in one call
+OptText = Annotated[_Str | None, BeforeValidator(_text_or_none)]
 # the JSON Schema says what _check_link says (JSON Schema patterns have no case flag)
 _LINK_SCHEMA = {
     "type": "string",
@@ -90,8 +99,8 @@ _LINK_SCHEMA = {
     "description": "an http:// or https:// URL",
 }
 Link = Annotated[
-    Text | None,
-    BeforeValidator(_strip_none),
+    _Str | None,
+    BeforeValidator(_text_or_none),
     AfterValidator(_check_link),
     WithJsonSchema({"anyOf": [_LINK_SCHEMA, {"type": "null"}]}),
 ]
@@ -108,25 +117,28 @@ def _date_only(value: Any) -> Any:
         raise ValueError("must be a date YYYY-MM-DD without a time")
     if isinstance(value, str):
         value = value.strip()
+        if _iso_shaped(value):  # the common case first: a month or quarter is 7 long
+            return _iso_date(value)
         if _MONTH_RE.match(value) or _QUARTER_RE.match(value):
             raise ValueError(
                 f"must be an exact date YYYY-MM-DD, got {value!r} (a month or quarter is "
                 "accepted only in a partner's dates)"
             )
-        if (
-            len(value) != 10
-            or value[4] != "-"
-            or value[7] != "-"
-            or not value.replace("-", "").isdigit()
-        ):
-            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+        raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
     if value is not None and not isinstance(value, dt.date):
         raise ValueError("must be a date YYYY-MM-DD")
     return value
+
+
+def _iso_shaped(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_only)]
@@ -140,6 +152,8 @@ def _partner_date(value: Any) -> Any:
     "2027-Q2"); see first_day()."""
     if isinstance(value, str):
         text = value.strip()
+        if _iso_shaped(text):  # what _date_only(value) gives: a month or quarter is 7 long
+            return _iso_date(text)
         month = _MONTH_RE.match(text)
         if month:
             if not 1 <= int(month.group(2)) <= 12:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import cache
 from typing import Any
 
 from .yaml_guards import MAX_DEPTH
@@ -116,7 +117,13 @@ def _nests_past(lined: str, limit: int) -> bool:
     brackets = lined.count("[") + lined.count("{")
     if brackets > limit:
         return True
-    return re.search(r"\n[ \-?:\t]{" + str(limit - brackets + 1) + ",}", lined) is not None
+    return _indented_past(limit - brackets).search(lined) is not None
+
+
+@cache
+def _indented_past(width: int) -> re.Pattern[str]:
+    """A line indented (by spaces, tabs, `- `, `? `, `: `) more than width characters."""
+    return re.compile(r"\n[ \-?:\t]{" + str(width + 1) + ",}")
 
 
 # Lines already scanned and found plain. Every check but the nesting depth looks at one line at a
