@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Integration, PlannedChange, number_text
+from .model import Integration, PlannedChange
 
 Loc = tuple[Any, ...]
 MAX_PASSES = 6  # validation passes; each drops every value the previous one refused
@@ -64,29 +63,6 @@ TEXT = "text"
 def _nested(model: type[BaseModel], name: str) -> type[BaseModel] | None:
     kind = _fields(model).get(name)
     return kind if isinstance(kind, type) else None
-
-
-def numbers_in_text(data: Any, model: type[BaseModel], path: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """(path, text as written) of every number written where the model expects text."""
-    if not isinstance(data, dict):
-        return
-    fields = _fields(model)
-    for key, value in data.items():
-        kind = fields.get(key)
-        if kind is None:
-            continue
-        if kind is TEXT:
-            if isinstance(value, list):
-                for i, v in enumerate(value):
-                    if isinstance(v, int | float) and not isinstance(v, bool):
-                        yield (*path, key, i), number_text(v)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                yield (*path, key), number_text(value)
-        elif isinstance(value, dict):
-            yield from numbers_in_text(value, kind, (*path, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from numbers_in_text(item, kind, (*path, key, i))
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:

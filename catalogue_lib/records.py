@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -120,38 +120,17 @@ def _line_for(loc: tuple, lines: dict[tuple, int]) -> int | None:
     return None
 
 
-def unknown_keys(
-    data: Any, model: type[BaseModel], path: tuple = ()
-) -> Iterator[tuple[tuple, str]]:
-    """(path, suggestion) for every key the model does not know, at any depth."""
-    if not isinstance(data, dict):
-        return
-    known = known_keys(model)
-    for key, value in data.items():
-        if key not in known:
-            home = _homes(model).get(str(key))
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            yield (*path, key), home or (close[0] if close else "")
-            continue
-        nested = known[key]
-        if nested is None:
-            continue
-        if isinstance(value, dict):
-            yield from unknown_keys(value, nested, (*path, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from unknown_keys(item, nested, (*path, key, i))
-
-
 _UNKNOWN = object()
 
 
 def key_findings(
     data: Any, model: type[BaseModel]
 ) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, str]]]:
-    """(list(unknown_keys(data, model)), list(numbers_in_text(data, model))) in one walk of the
-    data instead of two; each list in the order its own function gives. badvalues._fields has
-    the names and nested models of known_keys (a test asserts it), so one table serves both."""
+    """(unknown keys, numbers written as text) of a record, in one walk: (path, suggestion) for
+    every key the model does not know, at any depth, and (path, text as written) for every
+    number written where the model expects text. badvalues._fields has the names and nested
+    models of known_keys (a test asserts it), so one table serves both; tests/
+    test_fast_equivalents.py holds the walk to two plain recursive definitions."""
     unknown: list[tuple[tuple, str]] = []
     numbers: list[tuple[tuple, str]] = []
     if isinstance(data, dict):

@@ -4,17 +4,20 @@ ones they stand beside, on a sweep of inputs."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter, ValidationError
 
 from catalogue_lib import values
-from catalogue_lib.badvalues import TEXT, _fields, numbers_in_text
+from catalogue_lib.badvalues import TEXT, _fields
 from catalogue_lib.model import Integration, RawFloat, RawInt, known_keys
-from catalogue_lib.records import key_findings, unknown_keys
+from catalogue_lib.records import _homes, key_findings
+from catalogue_lib.values import number_text
 
 from .test_properties import records as record_strategy
 
@@ -58,6 +61,54 @@ nested = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=5),
     max_leaves=30,
 )
+
+
+def unknown_keys(
+    data: Any, model: type[BaseModel], path: tuple = ()
+) -> Iterator[tuple[tuple, str]]:
+    """The reference: (path, suggestion) for every key the model does not know, at any depth."""
+    if not isinstance(data, dict):
+        return
+    known = known_keys(model)
+    for key, value in data.items():
+        if key not in known:
+            home = _homes(model).get(str(key))
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+            yield (*path, key), home or (close[0] if close else "")
+            continue
+        nested = known[key]
+        if nested is None:
+            continue
+        if isinstance(value, dict):
+            yield from unknown_keys(value, nested, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from unknown_keys(item, nested, (*path, key, i))
+
+
+def numbers_in_text(
+    data: Any, model: type[BaseModel], path: tuple = ()
+) -> Iterator[tuple[tuple, str]]:
+    """The reference: (path, text as written) of every number written where text is expected."""
+    if not isinstance(data, dict):
+        return
+    fields = _fields(model)
+    for key, value in data.items():
+        kind = fields.get(key)
+        if kind is None:
+            continue
+        if kind is TEXT:
+            if isinstance(value, list):
+                for i, v in enumerate(value):
+                    if isinstance(v, int | float) and not isinstance(v, bool):
+                        yield (*path, key, i), number_text(v)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                yield (*path, key), number_text(value)
+        elif isinstance(value, dict):
+            yield from numbers_in_text(value, kind, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from numbers_in_text(item, kind, (*path, key, i))
 
 
 def _both(data: Any) -> None:
