@@ -275,7 +275,7 @@ def new_database(database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection
     return con
 
 
-BATCH = 5000  # records turned into rows at a time: bounds the memory a large catalogue needs
+BATCH = 20_000  # records staged at a time: bounds the memory a large catalogue needs
 
 
 def load_records(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
