@@ -739,3 +739,33 @@ def test_a_partner_date_that_is_no_month_or_quarter_is_a_bad_value_not_a_failed_
     assert cat.con.execute("SELECT date FROM planned_changes").fetchall() == [(None,)]
     assert cat.con.execute("SELECT expires_on FROM credentials").fetchall() == [(None,)]
 
+
+def test_a_support_window_that_ends_after_year_9999_derives_no_sunset(tmp_path):
+    """A window that ends after 9999-12-31 has no date to end on: the version has no derived
+    sunset (the later end counts, and it has none), where the load used to fail with 'year
+    10000 is out of range'."""
+    record = {
+        "id": "x",
+        "name": "X",
+        "type": "carrier",
+        "partner": "P",
+        "direction": ["outbound"],
+        "lifecycle": {
+            "versions": [
+                {"version": "2", "status": "current", "released_on": "9999-Q4"},
+                {"version": "1", "status": "supported", "released_on": "9998-06-30"},
+                {"version": "0", "status": "supported", "released_on": "9998-01"},
+            ],
+            "support_months": 12,
+            "support_months_after_successor": 3,
+        },
+    }
+    cat = _opened(tmp_path / "cat", record)
+    assert cat.result.errors == []
+    assert cat.con.execute(
+        "SELECT position, sunset_on, sunset_written, sunset_derived FROM versions ORDER BY 1"
+    ).fetchall() == [
+        (0, None, None, False),
+        (1, None, None, False),  # its successor's 9999-Q4 + 3 months is past 9999
+        (2, dt.date(9999, 1, 1), "9999-01", True),  # the later of its 12 and successor's 3
+    ]
