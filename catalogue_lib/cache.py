@@ -41,7 +41,8 @@ MAGIC = "integrations-catalogue record cache v2"
 BUSY_SECONDS = 30.0  # how long to wait for another process's write
 RETRY_SECONDS = 60.0  # a cache that could not be opened is tried again after this
 MAX_ENTRIES = 200_000  # about 2.5 KB each; past this the oldest entries are dropped
-_LOADER_MODULES = (
+_LOADER_MODULES = (  # every module the loader reads a file with (a test holds the list)
+    "badvalues.py",
     "files.py",
     "load.py",
     "model.py",
@@ -50,6 +51,7 @@ _LOADER_MODULES = (
     "source_json.py",
     "source_table.py",
     "source_yaml.py",
+    "values.py",
     "yaml_fast.py",
     "yaml_guards.py",
 )

@@ -54,20 +54,26 @@ def derived_sunsets(
         ):
             continue
         start, written = released[i]
-        candidates: list[tuple[dt.date, str | None]] = []
+        found: list[tuple[dt.date, str | None] | None] = []
         if support_months:
-            candidates.append(_moved(start, written, support_months))
+            found.append(_moved(start, written, support_months))
         if after_successor:
             later = [r for j, r in released.items() if r[0] > start and j != i]
             if later:
                 s_start, s_written = min(later, key=lambda r: r[0])
-                candidates.append(_moved(s_start, s_written, after_successor))
+                found.append(_moved(s_start, s_written, after_successor))
+        if None in found:  # a window ends after 9999-12-31: the later end has no date
+            continue
+        candidates = [c for c in found if c is not None]
         if candidates:
             out[i] = max(candidates, key=lambda c: c[0])
     return out
 
 
-def _moved(start: Any, written: Any, months: int) -> tuple[dt.date, str | None]:
+def _moved(start: Any, written: Any, months: int) -> tuple[dt.date, str | None] | None:
+    """The window's end, or None when it is past the last date there is (9999-12-31)."""
+    if (start.year * 12 + start.month - 1 + months) // 12 > dt.MAXYEAR:
+        return None
     if is_approximate(written):
         return add_months(start, months), _written(written, months)
     return add_months(start, months), None

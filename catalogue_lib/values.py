@@ -107,8 +107,9 @@ Link = Annotated[
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER_RE = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+# ASCII digits, as the JSON Schema's pattern (ECMA \d) and the database's partner_day read them
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTER_RE = re.compile(r"^([0-9]{4})-[Qq]([1-4])$")
 
 
 def _date_only(value: Any) -> Any:
@@ -156,11 +157,13 @@ def _partner_date(value: Any) -> Any:
             return _iso_date(text)
         month = _MONTH_RE.match(text)
         if month:
-            if not 1 <= int(month.group(2)) <= 12:
+            if not 1 <= int(month.group(2)) <= 12 or month.group(1) == "0000":
                 raise ValueError(f"{text!r} is not a real month (accepted: {PARTNER_DATE_FORMS})")
             return text
         quarter = _QUARTER_RE.match(text)
         if quarter:
+            if quarter.group(1) == "0000":  # the calendar has no year 0
+                raise ValueError(f"{text!r} is not a real quarter (accepted: {PARTNER_DATE_FORMS})")
             return f"{quarter.group(1)}-Q{quarter.group(2)}"
         if len(text) != 10:
             raise ValueError(f"must be a date {PARTNER_DATE_FORMS}, got {text!r}")

@@ -66,8 +66,8 @@ def _cgroup_quota() -> int | None:
     try:
         with open(CGROUP_CPU_MAX, encoding="ascii") as fh:
             quota, period = fh.read().split()[:2]
-        if quota == "max":
-            return None
+        if quota == "max" or int(quota) <= 0 or int(period) <= 0:
+            return None  # no quota, or none that means anything
         return max(1, -(-int(quota) // int(period)))
     except (OSError, ValueError):
         return None

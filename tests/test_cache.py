@@ -274,3 +274,35 @@ def test_the_cli_keeps_its_cache_outside_the_catalogue(folder, tmp_path):
     assert json.loads(
         run_cli("validate", str(folder), "--format", "json").communicate(timeout=300)[0]
     )["records"] == len(load_paths([str(folder)]).records)
+
+
+def test_every_module_a_file_is_read_with_is_in_the_software_tag():
+    """A cached record is served only to the code that computed it: an edit to any module the
+    loader reads a file with misses every entry. values.py and badvalues.py (the value types and
+    the bad-value rules) were left out, so a record that today's code refuses (a partner month in
+    Arabic-Indic digits) kept coming out of a warm cache and failed the load."""
+    import ast
+
+    package = ROOT / "catalogue_lib"
+    # where and how files are read and kept, not what they read as
+    bookkeeping = {"cache.py", "codetag.py", "workers.py"}
+
+    def imported(name: str) -> set[str]:
+        found = set()
+        for node in ast.walk(ast.parse((package / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    found.add(node.module.split(".")[0] + ".py")
+                else:
+                    found.update(alias.name + ".py" for alias in node.names)
+        return found
+
+    seen: set[str] = set()
+    todo = ["load.py"]
+    while todo:
+        name = todo.pop()
+        if name not in seen and (package / name).exists():
+            seen.add(name)
+            todo.extend(imported(name))
+    assert {"values.py", "badvalues.py"} <= seen
+    assert sorted(seen - bookkeeping) == sorted(cache_mod._LOADER_MODULES)

@@ -116,13 +116,13 @@ def _both(data: Any) -> None:
     assert got == (list(unknown_keys(data, Integration)), list(numbers_in_text(data, Integration)))
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(st.dictionaries(keys, nested, max_size=12))
 def test_one_walk_finds_what_the_two_walks_find(data):
     _both(data)
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(record_strategy)
 def test_one_walk_agrees_on_the_property_records(data):
     _both(data)
@@ -198,7 +198,7 @@ date_like = st.one_of(
 )
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(date_like)
 def test_dates_read_as_before(value):
     assert _outcome(values._date_only, value) == _outcome(_date_only_before, value)
@@ -235,7 +235,7 @@ def _validated(adapter: TypeAdapter, value: Any) -> Any:
 @pytest.mark.parametrize(
     ("new", "old"), [(values.OptText, OLD_OPT_TEXT), (values.Link, OLD_LINK)], ids=["text", "link"]
 )
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(value=text_like)
 def test_optional_text_and_links_read_as_with_two_steps(new, old, value):
     assert values._text_or_none(value) == values.number_text(values._strip_none(value))

@@ -678,3 +678,94 @@ def test_a_list_key_with_nothing_under_it_is_an_empty_list(tmp_path, snippet):
         assert cat.result.problems == [], [str(p) for p in cat.result.problems]
         got.append(check_states(cat, AS_OF))
     assert got[0] == got[1] and "unknown" not in got[0].values()
+
+
+# ---------------------------------------------------------------- partner dates the database can store
+
+
+def _opened(folder: Path, record: dict) -> Any:
+    folder.mkdir(exist_ok=True)
+    (folder / "x.json").write_text(json.dumps(record, ensure_ascii=True))
+    return open_catalogue([str(folder)])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "\u0662\u0660\u0662\u0667-\u0660\u0663",  # 2027-03 in Arabic-Indic digits
+        "\uff12\uff10\uff12\uff17-Q2",  # 2027-Q2 in full-width digits
+        "0000-03",  # no year 0 in the calendar
+        "0000-q1",
+    ],
+)
+def test_a_partner_date_that_is_no_month_or_quarter_is_a_bad_value_not_a_failed_load(
+    tmp_path, written
+):
+    """The spec's YYYY-MM and YYYY-Qn are ASCII digits of a real year (the JSON Schema's \\d is
+    ASCII): anything else is a bad value, reported and dropped, and the rest of the record and
+    catalogue load. (Other digits used to be taken as the month and then fail the whole load in
+    the database; a year 0 failed it in Python.)"""
+    record = {
+        "id": "x",
+        "name": "X",
+        "type": "carrier",
+        "partner": "P",
+        "direction": ["outbound"],
+        "auth": {
+            "method": "oauth",
+            "expires_on": written,
+            "credentials": [{"name": "k", "expires_on": written}],
+        },
+        "lifecycle": {
+            "versions": [{"version": "1", "status": "current", "released_on": written}],
+            "support_months": 12,
+            "planned_changes": [{"date": written, "summary": "s", "breaking": True}],
+        },
+    }
+    cat = _opened(tmp_path / "cat", record)
+    fields = sorted(p.message.split(":")[1].strip() for p in cat.result.errors)
+    assert fields == [
+        "auth.credentials[0].expires_on",
+        "auth.expires_on",
+        "lifecycle.planned_changes[0].date",
+        "lifecycle.versions[0].released_on",
+    ]
+    assert cat.con.execute(
+        "SELECT auth_expires_on, auth_expires_written FROM integrations"
+    ).fetchall() == [(None, None)]
+    assert cat.con.execute(
+        "SELECT released_on, sunset_on, sunset_derived FROM versions"
+    ).fetchall() == [(None, None, False)]
+    assert cat.con.execute("SELECT date FROM planned_changes").fetchall() == [(None,)]
+    assert cat.con.execute("SELECT expires_on FROM credentials").fetchall() == [(None,)]
+
+
+def test_a_support_window_that_ends_after_year_9999_derives_no_sunset(tmp_path):
+    """A window that ends after 9999-12-31 has no date to end on: the version has no derived
+    sunset (the later end counts, and it has none), where the load used to fail with 'year
+    10000 is out of range'."""
+    record = {
+        "id": "x",
+        "name": "X",
+        "type": "carrier",
+        "partner": "P",
+        "direction": ["outbound"],
+        "lifecycle": {
+            "versions": [
+                {"version": "2", "status": "current", "released_on": "9999-Q4"},
+                {"version": "1", "status": "supported", "released_on": "9998-06-30"},
+                {"version": "0", "status": "supported", "released_on": "9998-01"},
+            ],
+            "support_months": 12,
+            "support_months_after_successor": 3,
+        },
+    }
+    cat = _opened(tmp_path / "cat", record)
+    assert cat.result.errors == []
+    assert cat.con.execute(
+        "SELECT position, sunset_on, sunset_written, sunset_derived FROM versions ORDER BY 1"
+    ).fetchall() == [
+        (0, None, None, False),
+        (1, None, None, False),  # its successor's 9999-Q4 + 3 months is past 9999
+        (2, dt.date(9999, 1, 1), "9999-01", True),  # the later of its 12 and successor's 3
+    ]

@@ -115,6 +115,8 @@ def test_workers_setting_up_to_four_per_core(setting, expected, monkeypatch):
         ("150000 100000\n", 2),  # 1.5 CPUs: a second worker still has half a core
         ("50000 100000\n", 1),
         ("garbled\n", 16),
+        ("100000 0\n", 16),  # a period of 0 is no quota (it failed every command)
+        ("-1 100000\n", 16),  # cgroup v1's "no limit", should one be found here
         (None, 16),  # no cgroup v2 file
     ],
 )
