@@ -392,10 +392,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"catalogue: error: {exc}", file=sys.stderr)
         return 2
     except (duckdb.Error, OSError) as exc:  # the reason only: DuckDB's text names server paths
-        print(
-            f"catalogue: error: cannot use database {args.db}: {type(exc).__name__}",
-            file=sys.stderr,
-        )
+        where = f"database {args.db}" if args.db else "the in-memory database"
+        print(f"catalogue: error: cannot use {where}: {type(exc).__name__}", file=sys.stderr)
         return 2
     finally:
         bar.close()

@@ -222,3 +222,18 @@ def test_filters_from_a_url_accept_only_yyyy_mm_dd():
     assert Filters.from_query({"as_of": ["20261128"]}).as_of is None
     assert Filters.from_query({"as_of": ["2026-W48-6"]}).as_of is None
     assert Filters.from_query({"as_of": ["2026-11-28"]}).as_of == AS_OF
+
+
+def test_a_database_failure_without_db_names_no_file(monkeypatch, capsys):
+    """A load that DuckDB refuses, with no --db given, says the in-memory database failed and
+    why, without 'database None' and without DuckDB's own text (it may quote server paths)."""
+    from catalogue_lib import db
+
+    def refuse(con, records):
+        raise duckdb.ConversionException("Conversion Error: /srv/secret/path")
+
+    monkeypatch.setattr(db, "load_ordered", refuse)
+    assert main(["summary", str(CATALOGUE), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot use the in-memory database: ConversionException" in err
+    assert "None" not in err and "/srv/secret" not in err
