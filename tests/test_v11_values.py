@@ -507,6 +507,11 @@ DATE_PATHS = [  # (path, a partner's date: approximate allowed)
 ]
 
 
+def _minimal_record() -> dict:
+    """A record with the required fields only."""
+    return {"id": "x", "name": "X", "type": "shop", "partner": "P", "direction": ["inbound"]}
+
+
 def _record_with(path: tuple, value: object) -> dict:
     """The smallest record holding value at path (list items get their required fields)."""
     required = {
@@ -516,13 +521,7 @@ def _record_with(path: tuple, value: object) -> dict:
         "planned_changes": {"date": "2027-01-01"},
         "risks": {"category": "other"},
     }
-    record: dict = {
-        "id": "x",
-        "name": "X",
-        "type": "shop",
-        "partner": "P",
-        "direction": ["inbound"],
-    }
+    record = _minimal_record()
     here: Any = record
     for key, nxt in zip(path, path[1:], strict=False):
         if isinstance(nxt, int):
@@ -615,13 +614,7 @@ def test_a_number_in_every_text_field_is_read_as_written(tmp_path):
     paths = _text_paths(schema, schema)
     assert ("name",) in paths and ("lifecycle", "versions", 0, "version") in paths
     assert ("auth", "credentials", 0, "name") in paths  # v1.1
-    record: dict = {
-        "id": "x",
-        "name": "X",
-        "type": "shop",
-        "partner": "P",
-        "direction": ["inbound"],
-    }
+    record = _minimal_record()
     for path in paths:
         if isinstance(path[-1], int):  # a list of text: [1451]
             extra = _record_with(path[:-1], [1451])
