@@ -7,10 +7,9 @@ import hashlib
 import io
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
-from confusable_homoglyphs import confusables
-from markdown_it import MarkdownIt
 from slugify import slugify as _slugify
 
 from .records import LoadedRecord, Problem, build_record
@@ -103,7 +102,10 @@ def slugify(text: str) -> str:
 
 def confusable_warning(name: str) -> str | None:
     """Why a name mixes scripts in a way meant to look like another word (Cyrillic а in Cаrrier),
-    or None. Uses the Unicode confusables data of confusable-homoglyphs."""
+    or None. Uses the Unicode confusables data of confusable-homoglyphs (imported here: only a
+    table row's non-ASCII name needs it, and its data takes 60 ms to import)."""
+    from confusable_homoglyphs import confusables
+
     found = confusables.is_dangerous(name) and confusables.is_confusable(
         name, greedy=True, preferred_aliases=["latin"]
     )
@@ -208,19 +210,24 @@ def _is_separator(line: str) -> bool:
 
 _SEPARATOR_CHARS = set("|:- \t")
 
+
 # Markdown block structure (CommonMark, HTML blocks on): which lines are ordinary paragraphs. A
 # table is a paragraph to a CommonMark parser; lines inside a code fence, an indented code
 # block, an HTML block or comment, a list or a quote are not, so a template table shown there
 # as an example is no record. Inline parsing is off: only the blocks matter here.
-_BLOCKS = MarkdownIt("commonmark", {"html": True}).disable(
-    ["inline", "text_join"], ignoreInvalid=True
-)
+@cache
+def _blocks() -> Any:  # -> MarkdownIt, made on the first Markdown file: YAML loads never need it
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).disable(
+        ["inline", "text_join"], ignoreInvalid=True
+    )
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [
         (t.map[0], t.map[1])
-        for t in _BLOCKS.parse(text)
+        for t in _blocks().parse(text)
         if t.type == "paragraph_open" and t.level == 0 and t.map
     ]
 
