@@ -10,6 +10,11 @@ import pandas as pd
 from .charts import BLUE, GREY, LEVEL_COLORS, ORANGE, _today
 
 HEIGHT = 240
+LEGEND_COLUMNS = 4
+LEGEND_LIMIT = (
+    24  # owners named in a legend; past them it says how many more (the tooltip names all)
+)
+LEGEND_ROW = 30  # pixels per legend row
 RAMP = ["#c6dbf2", "#9cc0e8", "#7fa9dc", "#5a8fd0", "#3f7cc2", BLUE]  # as charts.level_bars
 
 
@@ -122,7 +127,12 @@ def by_group(
                 "group:N",
                 title=group_title,
                 scale=alt.Scale(range=GROUP_HUES),
-                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=LEGEND_COLUMNS,
+                    labelLimit=220,
+                    symbolLimit=LEGEND_LIMIT,
+                ),
             ),
             tooltip=[
                 alt.Tooltip("date:T", format="%Y-%m-%d"),
@@ -131,7 +141,9 @@ def by_group(
             ],
         )
     )
-    return _with_today(chart, as_of, title=title, height=HEIGHT + 60)
+    # the chart's height holds its legend too: the lines keep a one-line chart's height
+    rows = -(-min(df["group"].nunique(), LEGEND_LIMIT) // LEGEND_COLUMNS)
+    return _with_today(chart, as_of, title=title, height=HEIGHT + LEGEND_ROW * (rows + 1) + 30)
 
 
 def burnup(
