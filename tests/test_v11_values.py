@@ -507,9 +507,10 @@ DATE_PATHS = [  # (path, a partner's date: approximate allowed)
 ]
 
 
-def _minimal_record() -> dict:
-    """A record with the required fields only."""
-    return {"id": "x", "name": "X", "type": "shop", "partner": "P", "direction": ["inbound"]}
+def _minimal_record(**fields: Any) -> dict:
+    """A record with the required fields only, then the given fields (which may replace them)."""
+    base = {"id": "x", "name": "X", "type": "shop", "partner": "P", "direction": ["inbound"]}
+    return {**base, **fields}
 
 
 def _record_with(path: tuple, value: object) -> dict:
@@ -698,23 +699,20 @@ def test_a_partner_date_that_is_no_month_or_quarter_is_a_bad_value_not_a_failed_
     ASCII): anything else is a bad value, reported and dropped, and the rest of the record and
     catalogue load. (Other digits used to be taken as the month and then fail the whole load in
     the database; a year 0 failed it in Python.)"""
-    record = {
-        "id": "x",
-        "name": "X",
-        "type": "carrier",
-        "partner": "P",
-        "direction": ["outbound"],
-        "auth": {
+    record = _minimal_record(
+        type="carrier",
+        direction=["outbound"],
+        auth={
             "method": "oauth",
             "expires_on": written,
             "credentials": [{"name": "k", "expires_on": written}],
         },
-        "lifecycle": {
+        lifecycle={
             "versions": [{"version": "1", "status": "current", "released_on": written}],
             "support_months": 12,
             "planned_changes": [{"date": written, "summary": "s", "breaking": True}],
         },
-    }
+    )
     cat = _opened(tmp_path / "cat", record)
     fields = sorted(p.message.split(":")[1].strip() for p in cat.result.errors)
     assert fields == [
@@ -737,13 +735,10 @@ def test_a_support_window_that_ends_after_year_9999_derives_no_sunset(tmp_path):
     """A window that ends after 9999-12-31 has no date to end on: the version has no derived
     sunset (the later end counts, and it has none), where the load used to fail with 'year
     10000 is out of range'."""
-    record = {
-        "id": "x",
-        "name": "X",
-        "type": "carrier",
-        "partner": "P",
-        "direction": ["outbound"],
-        "lifecycle": {
+    record = _minimal_record(
+        type="carrier",
+        direction=["outbound"],
+        lifecycle={
             "versions": [
                 {"version": "2", "status": "current", "released_on": "9999-Q4"},
                 {"version": "1", "status": "supported", "released_on": "9998-06-30"},
@@ -752,7 +747,7 @@ def test_a_support_window_that_ends_after_year_9999_derives_no_sunset(tmp_path):
             "support_months": 12,
             "support_months_after_successor": 3,
         },
-    }
+    )
     cat = _opened(tmp_path / "cat", record)
     assert cat.result.errors == []
     assert cat.con.execute(
