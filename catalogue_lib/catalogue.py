@@ -22,7 +22,10 @@ from .config import (
     run_custom_checks,
     waiver_warnings,
 )
+from .filler import Filler
 from .load import (
+    Assembler,
+    Entry,
     FilePath,
     LoadResult,
     Problem,
@@ -31,7 +34,6 @@ from .load import (
     catalogue_files,
     gc_paused,
     load_files,
-    load_paths,
     read_keys,
     remember,
     stat_files,
@@ -88,9 +90,33 @@ def open_catalogue(
     may parse at once (workers.available(), in a process without threads)."""
     paths = list(paths) if paths else default_paths()
     if cache is None:
-        return build_catalogue(load_paths(paths, None, progress, workers), paths, database)
+        return _open_uncached(paths, database, progress, workers)
     with gc_paused():  # tens of thousands of small objects and no cycles (see gc_paused)
         return _open_cached(paths, database, cache, progress, walked, workers)
+
+
+def _open_uncached(
+    paths: list[str], database: str | Path, progress: Progress | None, workers: int
+) -> Catalogue:
+    """build_catalogue(load_paths(...)), row for row, with the database filled while the files
+    parse (filler.py) instead of after the last one."""
+    files, path_problems = catalogue_files(paths)
+    assembler = Assembler(path_problems)
+    filler = Filler(database)
+    shown = iter([s for _, s, _ in files])
+
+    def each(entries: list[Entry]) -> None:
+        for entry in entries:
+            filler.add(assembler.add(next(shown), entry))
+
+    with gc_paused():
+        try:
+            load_files(files, None, progress, workers=workers, each=each)
+            con = filler.finish(assembler.result.problems)
+        except BaseException:
+            filler.close()
+            raise
+    return configure(con, assembler.result, paths)
 
 
 def _open_cached(

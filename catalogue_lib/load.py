@@ -82,11 +82,13 @@ def load_files(
     keys: list[bytes | str] | None = None,
     keys_out: list[bytes | str] | None = None,
     workers: int = 1,
+    each: Callable[[list[Entry]], None] | None = None,
 ) -> list[Entry]:
     """Each file's records and problems, in order; progress(done, total) after every chunk.
     keys: read_keys(files), when the caller has them (a cache hit then reads no file again);
     keys_out receives each file's key as loaded (see read_keys). workers: processes that may
-    parse at once (workers.available()); a large load then uses every core."""
+    parse at once (workers.available()); a large load then uses every core. each(entries):
+    every chunk's entries, in order, as soon as they are ready (the next chunk is parsing)."""
     out: list[Entry] = []
     total = len(files)
     if progress is not None:
@@ -98,6 +100,8 @@ def load_files(
             entries[i] = entry
             new[key] = entry
         out.extend(entries)  # type: ignore[arg-type]
+        if each is not None:
+            each(entries)  # type: ignore[arg-type]
         if cache is not None:
             cache.put_many(new)
         if progress is not None:
@@ -236,13 +240,29 @@ def assemble(
 ) -> LoadResult:
     """Each file's records and problems, in path order, into one result: the first record with
     an id is kept, a later one is an error naming both places."""
-    result = LoadResult(problems=list(path_problems))
-    seen: dict[str, LoadedRecord] = {}
-    for (_, shown, _), (records, problems) in zip(files, loaded, strict=True):
+    assembler = Assembler(path_problems)
+    for (_, shown, _), entry in zip(files, loaded, strict=True):
+        assembler.add(shown, entry)
+    return assembler.result
+
+
+class Assembler:
+    """assemble(), a file at a time, so that a load may use each file's kept records (their
+    place in result.records is their load order) while later files are still parsing."""
+
+    def __init__(self, path_problems: list[Problem]) -> None:
+        self.result = LoadResult(problems=list(path_problems))
+        self._seen: dict[str, LoadedRecord] = {}
+
+    def add(self, shown: str, entry: Entry) -> list[LoadedRecord]:
+        """One file's records and problems; the records kept (each id's first record)."""
+        records, problems = entry
+        result = self.result
         result.files.append(shown)
         result.problems.extend(problems)
+        kept: list[LoadedRecord] = []
         for rec in records:
-            first = seen.get(rec.id)
+            first = self._seen.get(rec.id)
             if first is not None:
                 where = f"{first.path}:{first.line}" if first.line else first.path
                 result.problems.append(
@@ -255,9 +275,10 @@ def assemble(
                     )
                 )
                 continue
-            seen[rec.id] = rec
-            result.records.append(rec)
-    return result
+            self._seen[rec.id] = rec
+            kept.append(rec)
+        result.records.extend(kept)
+        return kept
 
 
 def sniff_form(path: Path, text: str) -> str:

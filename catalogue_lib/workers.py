@@ -122,7 +122,7 @@ def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callabl
         done = [fn(item) for item in items]
         return lambda: done
     try:  # small tasks: no worker waits long for the other at the end of a chunk
-        results = p.map(fn, items, chunksize=max(1, len(items) // 32))
+        results = p.map(fn, items, chunksize=max(1, len(items) // 4))
     except BrokenProcessPool:
         done = [fn(item) for item in items]
         return lambda: done
