@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .config import (
 )
 from .filler import Filler
 from .load import (
+    CHUNK,
     Assembler,
     Entry,
     FilePath,
@@ -105,9 +107,14 @@ def _open_uncached(
     filler = Filler(database)
     shown = iter([s for _, s, _ in files])
 
+    done = [0]
+
     def each(entries: list[Entry]) -> None:
         for entry in entries:
             filler.add(assembler.add(next(shown), entry))
+        done[0] += len(entries)
+        if done[0] >= len(files) - 2 * CHUNK:  # the last chunks: each is a batch of its own
+            filler.flush()
 
     with gc_paused():
         try:
@@ -245,14 +252,26 @@ def _deadline(r: dict[str, Any]) -> dict[str, Any]:
 
 def summary(cat: Catalogue, as_of: dt.date) -> dict[str, Any]:
     """The figures of `catalogue summary --format json`, computed as the spec says."""
-    by_type = db.rows(cat.con, "summary_by_type")
-    checks = db.rows(cat.con, "summary_checks", as_of=as_of)
-    deadlines = db.rows(cat.con, "summary_deadlines", as_of=as_of)
-    owners = db.rows(cat.con, "owners")
-    counts = db.rows(cat.con, "problem_counts")[0]
-    # active and must-haves passing are counted as history counts them (trend_figures.sql);
-    # tests/test_history.py holds every figure of history to summary's
-    standing = db.rows(cat.con, "standing", as_of=as_of)
+    # the queries are independent: two at a time, as DuckDB lets go of Python's lock, the
+    # longest first. active and must-haves passing are counted as history counts them
+    # (trend_figures.sql); tests/test_history.py holds every figure of history to summary's
+    queries: dict[str, dict[str, Any]] = {
+        "standing": {"as_of": as_of},
+        "summary_checks": {"as_of": as_of},
+        "summary_deadlines": {"as_of": as_of},
+        "summary_by_type": {},
+        "owners": {},
+        "problem_counts": {},
+    }
+    with ThreadPoolExecutor(2, thread_name_prefix="catalogue-summary") as pool:
+        running = {name: pool.submit(db.rows, cat.con, name, **p) for name, p in queries.items()}
+        try:
+            got = {name: future.result() for name, future in running.items()}
+        except BaseException:  # Ctrl-C, a failed query: the queries not yet started never start
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    standing, checks, deadlines = got["standing"], got["summary_checks"], got["summary_deadlines"]
+    by_type, owners, counts = got["summary_by_type"], got["owners"], got["problem_counts"][0]
     return {
         "integrations": sum(int(r["integrations"]) for r in by_type),
         "active": sum(1 for r in standing if r["active"]),

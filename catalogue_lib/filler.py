@@ -39,6 +39,11 @@ class Filler:
         if len(self._pending) >= BATCH:
             self._send()
 
+    def flush(self) -> None:
+        """Send what was added, however little: near the end of a load, where the last batch
+        is all that is left to fill once the last file is parsed."""
+        self._send()
+
     def finish(self, problems: list[Any]) -> duckdb.DuckDBPyConnection:
         """The filled database, with these load problems: every batch is in, or the first
         error a batch met is raised here."""

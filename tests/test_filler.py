@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import yaml
 
-from catalogue_lib import db, filler, workers
+from catalogue_lib import catalogue, db, filler, load, workers
 from catalogue_lib.catalogue import build_catalogue, open_catalogue
 from catalogue_lib.generate import synthetic_records, write_records
 from catalogue_lib.load import load_paths
@@ -59,15 +59,19 @@ def tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     return {n: con.execute(f'SELECT * FROM "{n}"').fetchall() for n in names}
 
 
-@pytest.mark.parametrize("batch", [1, 7, filler.BATCH])
+@pytest.mark.parametrize(("batch", "chunk"), [(1, load.CHUNK), (7, 16), (filler.BATCH, 16)])
 @pytest.mark.parametrize("parse_workers", [1, 2])
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_database_filled_while_parsing_is_the_one_filled_after(
-    source, parse_workers, batch, tmp_path, monkeypatch
+    source, parse_workers, batch, chunk, tmp_path, monkeypatch
 ):
+    """Batches of every size, and files read a few at a time (a load's last chunks are each a
+    batch of their own)."""
     folder = SOURCES[source](tmp_path)
     monkeypatch.setattr(workers, "PARALLEL_MIN", 0)
     monkeypatch.setattr(filler, "BATCH", batch)
+    monkeypatch.setattr(load, "CHUNK", chunk)
+    monkeypatch.setattr(catalogue, "CHUNK", chunk)
     paths = [str(folder)]
     after = build_catalogue(load_paths(paths), paths)
     during = open_catalogue(paths, workers=parse_workers)
