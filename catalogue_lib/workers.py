@@ -109,9 +109,28 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
         for proc in processes:  # Ctrl-C or an error: the workers stop now, not after their tasks
             if proc.is_alive():
                 proc.terminate()
+        _unblock(p)
         p.shutdown(wait=True, cancel_futures=True)
         for proc in processes:
             proc.join()
+
+
+def _unblock(p: Pool) -> None:
+    """Close the pipe ends this process holds but never uses. A worker stopped halfway through
+    handing back its results (a chunk's records are larger than a pipe holds) leaves the pool's
+    own thread reading the rest of them, and one stopped before reading its next task leaves
+    another writing it: each then waits for ever (and shutdown with it), unless the pipe's other
+    end is closed here. The workers are gone, so nobody else uses these ends either."""
+    for queue, end in (
+        (getattr(p, "_result_queue", None), "_writer"),
+        (getattr(p, "_call_queue", None), "_reader"),
+    ):
+        conn = getattr(queue, end, None)
+        if conn is not None:
+            try:
+                conn.close()
+            except OSError:
+                pass
 
 
 def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
