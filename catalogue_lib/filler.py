@@ -21,7 +21,8 @@ BATCH = 2_000  # records a batch: each costs about 25 ms of statements, whatever
 
 class Filler:
     """db.new_database(database) and db.load_ordered, fed in load order with add(), finished
-    with finish(); close() abandons it (an error elsewhere)."""
+    with finish(); close() abandons it (an error elsewhere). A database file is created and
+    filled by finish() alone."""
 
     def __init__(self, database: str | Path = ":memory:") -> None:
         self._database = database
@@ -31,18 +32,22 @@ class Filler:
         self._thread: ThreadPoolExecutor | None = None
         self._fills: list[Future[None]] = []
         self._failed: BaseException | None = None  # the error a batch met: the rest wait
+        # a named file is replaced only once every file is parsed, as before: a load stopped on
+        # the way (Ctrl-C) leaves the last catalogue written there, not a part of a new one
+        self._at_end = str(database) != ":memory:"
 
     def add(self, records: list[Any]) -> None:
         """The next kept records, in load order."""
         self._pending.extend(enumerate(records, self._count))
         self._count += len(records)
-        if len(self._pending) >= BATCH:
+        if len(self._pending) >= BATCH and not self._at_end:
             self._send()
 
     def flush(self) -> None:
         """Send what was added, however little: near the end of a load, where the last batch
         is all that is left to fill once the last file is parsed."""
-        self._send()
+        if not self._at_end:
+            self._send()
 
     def finish(self, problems: list[Any]) -> duckdb.DuckDBPyConnection:
         """The filled database, with these load problems: every batch is in, or the first
