@@ -533,3 +533,24 @@ def test_severity_is_one_hue_darker_the_more_severe(monkeypatch):
             hue, saturation = _hue(colour)
             assert 15 <= hue <= 40 and saturation > 0.5, (page, colour)  # orange, never blue
         assert [lightness(c) for c in ranked] == sorted(lightness(c) for c in ranked), page
+
+
+def test_owner_shares_show_one_decimal_in_every_row(monkeypatch):
+    """The owners table showed 9.4% beside 9.55% (Streamlit's "percent" trims zeros): a share
+    is now shown in percent to one decimal in every row, its CSV still the fraction."""
+    from catalogue_lib.catalogue import open_catalogue
+
+    at = fresh(monkeypatch, ROOT / "data")
+    at.run()
+    go(at, "pages/4_Risk.py")
+    no_exception(at)
+    owners = next(d for d in at.dataframe if "Share of risk" in d.value.columns)
+    from catalogue_lib.filters import Filters
+
+    cat = open_catalogue([str(ROOT / "data")])
+    expected = cat.query("owner_risk", **Filters().sql_params()).head(len(owners.value))
+    assert owners.value["Share of risk"].tolist() == pytest.approx(
+        (expected["risk_share"] * 100).tolist()
+    )
+    config = owners.proto.columns
+    assert "%.1f%%" in config and "percent" not in config
