@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,8 @@ from .config import (
     run_custom_checks,
     waiver_warnings,
 )
-from .filler import Filler
+from .filler import Filler, load_filling
 from .load import (
-    CHUNK,
-    Assembler,
-    Entry,
     FilePath,
     LoadResult,
     Problem,
@@ -103,27 +101,48 @@ def _open_uncached(
     """build_catalogue(load_paths(...)), row for row, with the database filled while the files
     parse (filler.py) instead of after the last one."""
     files, path_problems = catalogue_files(paths)
-    assembler = Assembler(path_problems)
-    filler = Filler(database)
-    shown = iter([s for _, s, _ in files])
+    result, con = load_filling(
+        files,
+        path_problems,
+        Filler(partial(db.new_database, database), at_end=str(database) != ":memory:"),
+        progress,
+        workers,
+    )
+    assert con is not None  # no error is tolerated: a failed fill has raised
+    db.add_problems(con, result.problems)
+    return configure(con, result, paths)
 
-    done = [0]
 
-    def each(entries: list[Entry]) -> None:
-        for entry in entries:
-            filler.add(assembler.add(next(shown), entry))
-        done[0] += len(entries)
-        if done[0] >= len(files) - 2 * CHUNK:  # the last chunks: each is a batch of its own
-            filler.flush()
-
-    with gc_paused():
-        try:
-            load_files(files, None, progress, workers=workers, each=each)
-            con = filler.finish(assembler.result.problems)
-        except BaseException:
-            filler.close()
-            raise
-    return configure(con, assembler.result, paths)
+def _first_start(
+    files: list[tuple[FilePath, str, bool]],
+    path_problems: list[Problem],
+    cache: RecordCache,
+    progress: Progress | None,
+    workers: int,
+    keys_out: list[bytes | str],
+) -> tuple[LoadResult, dbcache.Pending | None]:
+    """A first load through the cache, its snapshot (dbcache.py) filled while the files parse
+    (filler.py): the result and the filled snapshot, or None when it could not be written."""
+    pending = dbcache.Pending(cache.folder)
+    try:
+        result, pending.con = load_filling(
+            files,
+            path_problems,
+            Filler(pending.open),
+            progress,
+            workers,
+            # as build(): a snapshot that cannot be written only costs the next start its speed
+            tolerate=(duckdb.Error, OSError, TypeError, ValueError, KeyError),
+            cache=cache,
+            keys_out=keys_out,
+        )
+    except BaseException:  # Ctrl-C too: the half-written snapshot goes now, not in an hour
+        pending.discard()
+        raise
+    if pending.con is None:
+        pending.discard()
+        return result, None
+    return result, pending
 
 
 def _open_cached(
@@ -150,17 +169,30 @@ def _open_cached(
         stats = stat_files(files)
     if result is None:
         loaded_keys: list[bytes | str] = []
-        result = assemble(
-            files, load_files(files, cache, progress, keys, loaded_keys, workers), path_problems
-        )
-        key = dbcache.catalogue_key(loaded_keys, path_problems)
-        if keys is None:
-            seen = remember(files, stats, loaded_keys)
-            dbcache.save_keys(cache.folder, paths, seen, started, key)
-        kept = None
-        # built from the last catalogue's database where files did not change (see build)
-        if in_memory and dbcache.build(cache.folder, key, result, loaded_keys, last):
-            kept = dbcache.restore(cache.folder, key, con)
+        if keys is None and in_memory:  # a first start: its snapshot fills while files parse
+            result, pending = _first_start(
+                files, path_problems, cache, progress, workers, loaded_keys
+            )
+            try:
+                key = dbcache.catalogue_key(loaded_keys, path_problems)
+                seen = remember(files, stats, loaded_keys)
+                dbcache.save_keys(cache.folder, paths, seen, started, key)
+                kept = pending.keep(key, result, loaded_keys, con) if pending else None
+            finally:
+                if pending is not None:
+                    pending.discard()
+        else:
+            result = assemble(
+                files, load_files(files, cache, progress, keys, loaded_keys, workers), path_problems
+            )
+            key = dbcache.catalogue_key(loaded_keys, path_problems)
+            if keys is None:
+                seen = remember(files, stats, loaded_keys)
+                dbcache.save_keys(cache.folder, paths, seen, started, key)
+            kept = None
+            # built from the last catalogue's database where files did not change (see build)
+            if in_memory and dbcache.build(cache.folder, key, result, loaded_keys, last):
+                kept = dbcache.restore(cache.folder, key, con)
         if kept is not None:
             result = kept
         else:

@@ -21,6 +21,7 @@ LIGHT_BLUE = "#90b8e8"
 ORANGE = "#e07b28"
 DARK_ORANGE = "#b4480e"
 LIGHT_ORANGE = "#f5b77a"
+PALE_ORANGE = "#f9d9b8"  # the mildest of a severity ramp
 GREY = "#7f8793"
 LIGHT_GREY = "#cfd4db"
 SLATE = "#51627a"
@@ -588,7 +589,8 @@ def incidents_by_mode(df: pd.DataFrame, title: str, filtered: bool = False) -> a
         return empty(title, filtered)
     df = df.assign(mode=df["failure_mode"].map(CATEGORY_LABELS).fillna(df["failure_mode"]))
     modes = df.groupby("mode")["incidents"].sum().sort_values(ascending=False).index.tolist()
-    sev = {"sev1": DARK_ORANGE, "sev2": ORANGE, "sev3": LIGHT_ORANGE, "sev4": LIGHT_BLUE}
+    # one hue, darker the more severe: blue means passing on every other chart
+    sev = {"sev1": DARK_ORANGE, "sev2": ORANGE, "sev3": LIGHT_ORANGE, "sev4": PALE_ORANGE}
     sev["unknown"] = LIGHT_GREY
     return (
         alt.Chart(df, title=title)

@@ -283,20 +283,88 @@ def _write(
     wait for the disk each time)."""
     from . import db
 
-    con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
+    con = open_snapshot(tmp)
     try:
-        con.execute("BEGIN")
-        db.create_schema(con)
         copied = _copy_unchanged(con, folder, base, result, keys) if base else set()
         db.load_ordered(
             con, [(order, r) for order, r in enumerate(result.records) if order not in copied]
         )
-        db.add_problems(con, result.problems)
-        con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
-        con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result, keys)])
-        con.execute("COMMIT")
+        seal_snapshot(con, key, result, keys)
     finally:
         con.close()
+
+
+def open_snapshot(tmp: Path) -> duckdb.DuckDBPyConnection:
+    """A new snapshot file at tmp, its schema created, its one transaction begun."""
+    from . import db
+
+    con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
+    try:
+        con.execute("BEGIN")
+        db.create_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def seal_snapshot(
+    con: duckdb.DuckDBPyConnection, key: str, result: LoadResult, keys: list[bytes | str]
+) -> None:
+    """End a snapshot whose records are in: the load's problems and what restore() checks."""
+    from . import db
+
+    db.add_problems(con, result.problems)
+    con.execute("CREATE TABLE _meta (magic VARCHAR, key VARCHAR, result VARCHAR)")
+    con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [MAGIC, key, _saved(result, keys)])
+    con.execute("COMMIT")
+
+
+class Pending:
+    """A snapshot filled while the files of a first load parse (filler.py), before its key (the
+    hash of every file) is known: written to a temporary file, then kept under its key, or
+    removed. Writing it failing only costs the next start its speed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.tmp = folder / f".database-pending.{os.getpid()}.{threading.get_ident()}.tmp"
+        self.con: duckdb.DuckDBPyConnection | None = None  # filled, its transaction open
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _remove(self.tmp)
+        return open_snapshot(self.tmp)
+
+    def keep(
+        self,
+        key: str,
+        result: LoadResult,
+        keys: list[bytes | str],
+        into: duckdb.DuckDBPyConnection,
+    ) -> LoadResult | None:
+        """Seal it as the snapshot for key and restore() it into `into`; None (into untouched)
+        when it cannot be kept. It is discarded either way."""
+        path = _file(self.folder, key)
+        try:
+            if not _exists(path) and self.con is not None:  # else kept by another process
+                seal_snapshot(self.con, key, result, keys)
+                self.con.close()
+                os.replace(self.tmp, path)
+        except (duckdb.Error, OSError, TypeError, ValueError):
+            return None
+        finally:
+            self.discard()
+        _prune(self.folder)
+        return restore(self.folder, key, into)
+
+    def discard(self) -> None:
+        if self.con is not None:
+            try:
+                self.con.close()
+            except duckdb.Error:
+                pass
+            self.con = None
+        _remove(self.tmp)
 
 
 def _copy_unchanged(

@@ -1,47 +1,54 @@
 """A database filled while the files are still parsing.
 
-A load without a cache used to parse every file and only then fill DuckDB: a third of a second at
-10,000 records on one core, with the other core idle. The filler takes the kept records a batch at
-a time on a thread of its own. DuckDB lets go of Python's lock while it works, so the batch goes
-in while the workers parse the next files, and only the last batch is left when they finish.
+A load used to parse every file and only then fill DuckDB: a third of a second at 10,000 records
+without a cache (on one core, the other idle), and 2.8 s at 50,000 on an app's first start (which
+parses in one process and writes the kept snapshot, dbcache.py). The filler takes the kept records
+a batch at a time on a thread of its own. DuckDB lets go of Python's lock while it works, so the
+batch goes in while the next files parse, and only the last batch is left when they are done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from . import db
+from .files import gc_paused
+from .load import CHUNK, Assembler, Entry, FilePath, Problem, Progress, load_files
+from .records import LoadResult
 
 BATCH = 2_000  # records a batch: each costs about 25 ms of statements, whatever its size
 
 
 class Filler:
-    """db.new_database(database) and db.load_ordered, fed in load order with add(), finished
-    with finish(); close() abandons it (an error elsewhere). A database file is created and
-    filled by finish() alone."""
+    """A database from open_db() (called on the filling thread, with the first batch) filled
+    with db.load_ordered: fed in load order with add(), ended with finish(); close() abandons it
+    (an error elsewhere)."""
 
-    def __init__(self, database: str | Path = ":memory:") -> None:
-        self._database = database
+    def __init__(
+        self, open_db: Callable[[], duckdb.DuckDBPyConnection], at_end: bool = False
+    ) -> None:
+        self._open_db = open_db
+        # at_end: open and fill the database in finish() alone (a --db file is replaced only
+        # once every file is parsed, as before: a load stopped on the way, Ctrl-C, leaves the
+        # last catalogue written there, not a part of the new one)
+        self._at_end = at_end
         self._pending: list[tuple[int, Any]] = []
         self._count = 0  # records added so far: the next one's load order
         self._con: duckdb.DuckDBPyConnection | None = None
         self._thread: ThreadPoolExecutor | None = None
         self._fills: list[Future[None]] = []
         self._failed: BaseException | None = None  # the error a batch met: the rest wait
-        # a named file is replaced only once every file is parsed, as before: a load stopped on
-        # the way (Ctrl-C) leaves the last catalogue written there, not a part of a new one
-        self._at_end = str(database) != ":memory:"
 
     def add(self, records: list[Any]) -> None:
         """The next kept records, in load order."""
         self._pending.extend(enumerate(records, self._count))
         self._count += len(records)
-        if len(self._pending) >= BATCH and not self._at_end:
-            self._send()
+        while len(self._pending) >= BATCH and not self._at_end:
+            self._send(BATCH)
 
     def flush(self) -> None:
         """Send what was added, however little: near the end of a load, where the last batch
@@ -49,16 +56,14 @@ class Filler:
         if not self._at_end:
             self._send()
 
-    def finish(self, problems: list[Any]) -> duckdb.DuckDBPyConnection:
-        """The filled database, with these load problems: every batch is in, or the first
-        error a batch met is raised here."""
+    def finish(self) -> duckdb.DuckDBPyConnection:
+        """The filled database: every batch is in, or the first error a batch met is raised."""
         self._send()
         for fill in self._fills:
             fill.result()
         if self._failed is not None:
             raise self._failed
         con = self._connection()
-        db.add_problems(con, problems)
         self._stop()
         return con
 
@@ -70,12 +75,14 @@ class Filler:
         if self._con is not None:
             self._con.close()
 
-    def _send(self) -> None:
+    def _send(self, most: int | None = None) -> None:
+        """Send the first `most` records added (all of them by default) as a batch."""
         if self._failed is not None:  # stop the load now: it cannot end well
             raise self._failed
         if not self._pending:
             return
-        batch, self._pending = self._pending, []
+        most = len(self._pending) if most is None else most
+        batch, self._pending = self._pending[:most], self._pending[most:]
         if self._thread is None:
             # started after the first records, so after the load's workers are forked: a forked
             # process must not copy a thread (nor DuckDB's) that may hold a lock
@@ -93,10 +100,60 @@ class Filler:
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = db.new_database(self._database)
+            self._con = self._open_db()
         return self._con
 
     def _stop(self) -> None:
         if self._thread is not None:
             self._thread.shutdown(wait=True)
             self._thread = None
+
+
+def load_filling(
+    files: list[tuple[FilePath, str, bool]],
+    path_problems: list[Problem],
+    filler: Filler,
+    progress: Progress | None = None,
+    workers: int = 1,
+    tolerate: tuple[type[BaseException], ...] = (),
+    **load_args: Any,
+) -> tuple[LoadResult, duckdb.DuckDBPyConnection | None]:
+    """assemble(files, load_files(files, ...)), with filler's database filled on the way (the
+    records only: the caller adds the problems). Filling that fails with an error in tolerate
+    is given up (the database is None) and the load goes on; any other error ends the load.
+    load_args: load_files' cache and keys_out."""
+    assembler = Assembler(path_problems)
+    shown = iter([s for _, s, _ in files])
+    done = 0
+    live: Filler | None = filler
+
+    def each(entries: list[Entry]) -> None:
+        nonlocal done, live
+        kept = []
+        for entry in entries:
+            kept.extend(assembler.add(next(shown), entry))
+        done += len(entries)
+        if live is None:
+            return
+        try:
+            live.add(kept)
+            if done >= len(files) - 2 * CHUNK:  # the last chunks: each is a batch of its own
+                live.flush()
+        except tolerate:
+            live.close()
+            live = None
+
+    con = None
+    with gc_paused():
+        try:
+            load_files(files, progress=progress, workers=workers, each=each, **load_args)
+            if live is not None:
+                try:
+                    con = live.finish()
+                except tolerate:
+                    live.close()
+        except BaseException:
+            if live is not None:
+                live.close()
+            raise
+    return assembler.result, con

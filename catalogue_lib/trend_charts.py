@@ -95,7 +95,9 @@ def levels(df: pd.DataFrame, title: str, as_of: dt.date | None = None) -> alt.Ch
 
 
 # Okabe and Ito's eight hues, made to be told apart by colour-blind readers (no red against
-# green); a ninth group and on reuse them, their names in the tooltip and legend
+# green); the ninth to sixteenth groups reuse them dashed, the next eight dotted, so that every
+# group a legend names (LEGEND_LIMIT) has a line of its own; past them, the tooltip names it
+GROUP_DASHES = [[1, 0], [7, 3], [2, 2]]
 GROUP_HUES = [
     "#0072B2",
     "#E69F00",
@@ -108,6 +110,16 @@ GROUP_HUES = [
 ]
 
 
+def group_hues(n: int) -> list[str]:
+    """The colour of each of n groups, in order."""
+    return [GROUP_HUES[i % len(GROUP_HUES)] for i in range(n)]
+
+
+def group_dashes(n: int) -> list[list[int]]:
+    """The dash pattern of each of n groups, in order: a new pattern each time the hues repeat."""
+    return [GROUP_DASHES[i // len(GROUP_HUES) % len(GROUP_DASHES)] for i in range(n)]
+
+
 def by_group(
     df: pd.DataFrame,
     y: str,
@@ -117,22 +129,34 @@ def by_group(
     as_of: dt.date | None = None,
 ) -> alt.Chart:
     fmt = ".0%" if share else ",d"  # 65,134, as in every figure
+    groups = sorted(df["group"].dropna().unique().tolist())
+    legend = alt.Legend(
+        orient="bottom",
+        columns=LEGEND_COLUMNS,
+        labelLimit=220,
+        symbolLimit=LEGEND_LIMIT,
+        symbolType="stroke",  # a stretch of line, where a dash shows (a dashed dot does not)
+        symbolStrokeWidth=2.5,
+        symbolSize=400,
+    )
     chart = (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
             y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format=fmt)),
+            # one field, title and legend for both: Vega-Lite draws one legend of dashed lines
             color=alt.Color(
                 "group:N",
                 title=group_title,
-                scale=alt.Scale(range=GROUP_HUES),
-                legend=alt.Legend(
-                    orient="bottom",
-                    columns=LEGEND_COLUMNS,
-                    labelLimit=220,
-                    symbolLimit=LEGEND_LIMIT,
-                ),
+                scale=alt.Scale(domain=groups, range=group_hues(len(groups))),
+                legend=legend,
+            ),
+            strokeDash=alt.StrokeDash(
+                "group:N",
+                title=group_title,
+                scale=alt.Scale(domain=groups, range=group_dashes(len(groups))),
+                legend=legend,
             ),
             tooltip=[
                 alt.Tooltip("date:T", format="%Y-%m-%d"),

@@ -343,6 +343,15 @@ def _selectable(c: Any) -> bool:
     return any(_selectable(layer) for layer in (getattr(c, "layer", None) or []))
 
 
+SHARE_FORMAT = "%.1f%%"  # Streamlit's "percent" trims zeros: 9.4% beside 9.55%
+
+
+def share_column() -> dict:
+    """The column config of a share (a fraction of 1): shown as 9.4% and 9.6%, the same
+    decimals in every row (table() scales the column it shows; its CSV keeps the fraction)."""
+    return st.column_config.NumberColumn(format=SHARE_FORMAT)
+
+
 def table(
     df: pd.DataFrame,
     name: str,
@@ -359,6 +368,10 @@ def table(
     if ids is None and "id" in df.columns and "name" in df.columns:
         ids = df["id"].tolist()
     config = {present_label(k): v for k, v in (column_config or {}).items()}
+    for col, conf in config.items():  # a share is shown in percent, always to one decimal
+        share = (conf.get("type_config") or {}).get("format") == SHARE_FORMAT
+        if share and col in shown and pd.api.types.is_numeric_dtype(shown[col]):
+            shown[col] = shown[col] * 100
     for col in shown.columns:  # whole numbers with thousands separators, as in every figure
         if pd.api.types.is_integer_dtype(shown[col]) and col != "#":
             config.setdefault(col, st.column_config.NumberColumn(col, format="localized"))

@@ -54,7 +54,7 @@ ui.chart(
     key="heat",
 )
 st.subheader("Owners")
-share = st.column_config.NumberColumn(format="percent")
+share = ui.share_column()
 ui.big_table(
     "owner_risk", page_size=25, column_config={"risk_share": share, "high_criticality_share": share}
 )

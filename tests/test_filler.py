@@ -12,10 +12,10 @@ import duckdb
 import pytest
 import yaml
 
-from catalogue_lib import catalogue, db, filler, load, workers
+from catalogue_lib import db, filler, load, workers
 from catalogue_lib.catalogue import build_catalogue, open_catalogue
 from catalogue_lib.generate import synthetic_records, write_records
-from catalogue_lib.load import load_paths
+from catalogue_lib.load import catalogue_files, load_paths, read_keys
 
 from .conftest import CATALOGUE, ROOT, valid_record
 
@@ -71,7 +71,7 @@ def test_a_database_filled_while_parsing_is_the_one_filled_after(
     monkeypatch.setattr(workers, "PARALLEL_MIN", 0)
     monkeypatch.setattr(filler, "BATCH", batch)
     monkeypatch.setattr(load, "CHUNK", chunk)
-    monkeypatch.setattr(catalogue, "CHUNK", chunk)
+    monkeypatch.setattr(filler, "CHUNK", chunk)
     paths = [str(folder)]
     after = build_catalogue(load_paths(paths), paths)
     during = open_catalogue(paths, workers=parse_workers)
@@ -112,12 +112,13 @@ def test_an_interrupted_load_stops_the_filler(tmp_path, monkeypatch):
     folder = tmp_path / "gen"
     write_records(synthetic_records(60, seed=2), folder)
     monkeypatch.setattr(filler, "BATCH", 5)
+    monkeypatch.setattr(load, "CHUNK", 2)  # files read two at a time: many chunks
     real = filler.Filler.add
     added: list[int] = []
 
     def interrupted(self, records):
         added.append(len(records))
-        if len(added) == 30:
+        if len(added) == 15:  # Ctrl-C half-way, with batches sent and filling
             raise KeyboardInterrupt
         return real(self, records)
 
@@ -151,6 +152,34 @@ def test_a_database_file_holds_the_catalogue_loaded(tmp_path):
     )
 
 
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_first_start_keeps_the_snapshot_a_build_after_the_load_keeps(
+    source, tmp_path, monkeypatch
+):
+    """An app's first start (a cache, nothing kept yet) fills its snapshot while the files
+    parse; the kept file holds what dbcache.build() writes from the finished load."""
+    from catalogue_lib import dbcache
+    from catalogue_lib.cache import open_cache
+
+    folder = SOURCES[source](tmp_path)
+    monkeypatch.setattr(filler, "BATCH", 7)
+    monkeypatch.setattr(load, "CHUNK", 16)
+    streamed_dir = tmp_path / "streamed"
+    cache = open_cache(streamed_dir)
+    cat = open_catalogue([str(folder)], cache=cache)
+    cache.close()
+    (kept,) = streamed_dir.glob("database-*.duckdb")
+    key = kept.name.removeprefix("database-").removesuffix(".duckdb")
+    built_dir = tmp_path / "built"
+    keys, _, _ = read_keys(catalogue_files([str(folder)])[0])
+    assert dbcache.build(built_dir, key, load_paths([str(folder)]), keys)
+    streamed = duckdb.connect(str(kept), read_only=True)
+    built = duckdb.connect(str(built_dir / kept.name), read_only=True)
+    assert tables(streamed) == tables(built)
+    assert [p.name for p in streamed_dir.iterdir() if p.name.endswith((".tmp", ".wal"))] == []
+    cat.con.close()
+
+
 def test_an_interrupted_load_leaves_the_database_file_it_would_have_replaced(tmp_path, monkeypatch):
     """`--no-cache --db FILE` stopped by Ctrl-C while the files parse: FILE still holds the last
     catalogue written there (as before the database was filled while parsing), never a part of
@@ -163,12 +192,14 @@ def test_an_interrupted_load_leaves_the_database_file_it_would_have_replaced(tmp
     folder = tmp_path / "gen"
     write_records(synthetic_records(60, seed=2), folder)
     monkeypatch.setattr(filler, "BATCH", 5)
+    monkeypatch.setattr(load, "CHUNK", 5)
+    monkeypatch.setattr(filler, "CHUNK", 5)
     real = filler.Filler.add
     added: list[int] = []
 
-    def interrupted(self, records):
+    def interrupted(self, records):  # Ctrl-C with 10 of the 60 files parsed and filled
         added.append(len(records))
-        if len(added) == 30:
+        if len(added) == 3:
             raise KeyboardInterrupt
         return real(self, records)
 

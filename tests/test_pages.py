@@ -506,3 +506,51 @@ def test_trends_of_a_catalogue_outside_git_count_one_snapshot_in_words(monkeypat
     ]
     formats = {a.get("format") for a in axes if a.get("format")}
     assert formats and formats <= {",d", ".0%"}, formats  # 65,134, never 65134
+
+
+def test_severity_is_one_hue_darker_the_more_severe(monkeypatch):
+    """Incidents drew sev4 in light blue, the colour that means passing on every other chart.
+    Every severity scale is now one orange, darker the more severe (unknown: grey)."""
+    import colorsys
+
+    def lightness(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return colorsys.rgb_to_hls(r, g, b)[1]
+
+    scales = [
+        (page, dict(zip(domain, colours, strict=True)))
+        for page, spec in _every_page_chart(monkeypatch)
+        for field, domain, colours in _colour_scales(spec)
+        if field == "severity"
+    ]
+    assert "pages/4_Risk.py" in {page for page, _ in scales}
+    for page, mapping in scales:
+        ranked = [
+            mapping[s] for s in ("sev1", "sev2", "sev3", "sev4", "error", "warning") if s in mapping
+        ]
+        assert len(ranked) >= 2, (page, mapping)
+        for colour in ranked:
+            hue, saturation = _hue(colour)
+            assert 15 <= hue <= 40 and saturation > 0.5, (page, colour)  # orange, never blue
+        assert [lightness(c) for c in ranked] == sorted(lightness(c) for c in ranked), page
+
+
+def test_owner_shares_show_one_decimal_in_every_row(monkeypatch):
+    """The owners table showed 9.4% beside 9.55% (Streamlit's "percent" trims zeros): a share
+    is now shown in percent to one decimal in every row, its CSV still the fraction."""
+    from catalogue_lib.catalogue import open_catalogue
+
+    at = fresh(monkeypatch, ROOT / "data")
+    at.run()
+    go(at, "pages/4_Risk.py")
+    no_exception(at)
+    owners = next(d for d in at.dataframe if "Share of risk" in d.value.columns)
+    from catalogue_lib.filters import Filters
+
+    cat = open_catalogue([str(ROOT / "data")])
+    expected = cat.query("owner_risk", **Filters().sql_params()).head(len(owners.value))
+    assert owners.value["Share of risk"].tolist() == pytest.approx(
+        (expected["risk_share"] * 100).tolist()
+    )
+    config = owners.proto.columns
+    assert "%.1f%%" in config and "percent" not in config

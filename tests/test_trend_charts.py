@@ -34,3 +34,26 @@ def test_a_long_owner_legend_adds_height_instead_of_squeezing_the_lines(owners):
     assert chart.height <= tc.HEIGHT + (tc.LEGEND_LIMIT // tc.LEGEND_COLUMNS + 1) * 30 + 30
     legend = chart.to_dict()["layer"][0]["encoding"]["color"]["legend"]
     assert legend["symbolLimit"] == tc.LEGEND_LIMIT
+
+
+@pytest.mark.parametrize("owners", [1, 8, 9, 12, 24, 25, 200])
+def test_every_owner_a_legend_names_has_a_line_of_its_own(owners):
+    """The eight colour-blind-safe hues repeated from the ninth owner on: with the sample's 12
+    owners, four pairs of lines looked the same. A repeated hue is now dashed (then dotted), so
+    the owners a legend names (24) each have a colour and dash no other owner has."""
+    chart = tc.by_group(
+        _groups(owners), "share", "Owner", "t", share=True, as_of=dt.date(2026, 11, 29)
+    )
+    encoding = chart.to_dict()["layer"][0]["encoding"]
+    color, dash = encoding["color"], encoding["strokeDash"]
+    # one field and title for both channels: one legend, whose symbols show both
+    assert color["field"] == dash["field"] == "group"
+    assert color["title"] == dash["title"] == "Owner"
+    assert (
+        color["scale"]["domain"]
+        == dash["scale"]["domain"]
+        == sorted(_groups(owners)["group"].unique())
+    )
+    looks = list(zip(color["scale"]["range"], map(tuple, dash["scale"]["range"]), strict=True))
+    named = looks[: tc.LEGEND_LIMIT]
+    assert len(set(named)) == len(named) == min(owners, tc.LEGEND_LIMIT)
