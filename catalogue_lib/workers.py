@@ -116,21 +116,18 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
 
 
 def _unblock(p: Pool) -> None:
-    """Close the pipe ends this process holds but never uses. A worker stopped halfway through
-    handing back its results (a chunk's records are larger than a pipe holds) leaves the pool's
-    own thread reading the rest of them, and one stopped before reading its next task leaves
-    another writing it: each then waits for ever (and shutdown with it), unless the pipe's other
-    end is closed here. The workers are gone, so nobody else uses these ends either."""
-    for queue, end in (
-        (getattr(p, "_result_queue", None), "_writer"),
-        (getattr(p, "_call_queue", None), "_reader"),
-    ):
-        conn = getattr(queue, end, None)
-        if conn is not None:
-            try:
-                conn.close()
-            except OSError:
-                pass
+    """Close the end of the results pipe this process holds but never writes to. A worker
+    stopped halfway through handing back its results (a task's records are larger than a pipe
+    holds) leaves the pool's own thread reading the rest of them, and shutdown waiting for that
+    thread, for ever: with every writer gone it reads the pipe's end instead, finds the pool
+    broken, and stops (closing the task pipe, which frees the thread that feeds the workers)."""
+    results = getattr(p, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:
+            pass
 
 
 def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
