@@ -352,6 +352,11 @@ def share_column() -> dict:
     return st.column_config.NumberColumn(format=SHARE_FORMAT)
 
 
+def _is_share(conf: Any) -> bool:
+    """Whether a column config is share_column()'s (a config may also be None or a label)."""
+    return isinstance(conf, dict) and (conf.get("type_config") or {}).get("format") == SHARE_FORMAT
+
+
 def table(
     df: pd.DataFrame,
     name: str,
@@ -369,8 +374,7 @@ def table(
         ids = df["id"].tolist()
     config = {present_label(k): v for k, v in (column_config or {}).items()}
     for col, conf in config.items():  # a share is shown in percent, always to one decimal
-        share = (conf.get("type_config") or {}).get("format") == SHARE_FORMAT
-        if share and col in shown and pd.api.types.is_numeric_dtype(shown[col]):
+        if _is_share(conf) and col in shown and pd.api.types.is_numeric_dtype(shown[col]):
             shown[col] = shown[col] * 100
     for col in shown.columns:  # whole numbers with thousands separators, as in every figure
         if pd.api.types.is_integer_dtype(shown[col]) and col != "#":

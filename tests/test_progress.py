@@ -63,3 +63,54 @@ def test_no_bar_for_a_load_quicker_than_the_delay():
     bar(2, 2)
     bar.close()
     assert term.getvalue() == ""
+
+
+def test_a_first_page_shows_files_read_of_total_while_it_loads(tmp_path, monkeypatch):
+    """The first page of a server's first start says how many files it has read of how many,
+    chunk by chunk, instead of a blank page; the bar goes once the catalogue is built."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from catalogue_lib import ui
+    from catalogue_lib.generate import synthetic_records, write_records
+
+    from .test_app import APP
+
+    write_records(synthetic_records(23, seed=4), tmp_path / "catalogue")
+    monkeypatch.setattr(load, "CHUNK", 5)  # files read five at a time: five steps
+    monkeypatch.setenv("CATALOGUE_PATH", str(tmp_path / "catalogue"))
+    monkeypatch.setenv("CATALOGUE_CACHE", str(tmp_path / "cache"))  # a first start: nothing kept
+    shown: list[str] = []
+    emptied: list[bool] = []
+
+    class Bar:
+        def progress(self, value: float, text: str) -> None:
+            assert 0.0 <= value <= 1.0
+            shown.append(text)
+
+        def empty(self) -> None:
+            emptied.append(True)
+
+    def progress(value: float, text: str) -> Bar:
+        shown.append(text)
+        return Bar()
+
+    monkeypatch.setattr(ui.st, "progress", progress)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert shown == [
+        "Reading the catalogue...",
+        "Reading files: 0 of 23",
+        "Reading files: 5 of 23",
+        "Reading files: 10 of 23",
+        "Reading files: 15 of 23",
+        "Reading files: 20 of 23",
+        "Reading files: 23 of 23; building the catalogue...",
+    ]
+    assert emptied == [True]
+    at.run()  # the catalogue is loaded: no bar again
+    assert len(shown) == 7
+    st.cache_resource.clear()
