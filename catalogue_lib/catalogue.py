@@ -102,7 +102,11 @@ def _open_uncached(
     parse (filler.py) instead of after the last one."""
     files, path_problems = catalogue_files(paths)
     result, con = load_filling(
-        files, path_problems, Filler(partial(db.new_database, database)), progress, workers
+        files,
+        path_problems,
+        Filler(partial(db.new_database, database), at_end=str(database) != ":memory:"),
+        progress,
+        workers,
     )
     assert con is not None  # no error is tolerated: a failed fill has raised
     db.add_problems(con, result.problems)

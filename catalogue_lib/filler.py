@@ -28,8 +28,14 @@ class Filler:
     with db.load_ordered: fed in load order with add(), ended with finish(); close() abandons it
     (an error elsewhere)."""
 
-    def __init__(self, open_db: Callable[[], duckdb.DuckDBPyConnection]) -> None:
+    def __init__(
+        self, open_db: Callable[[], duckdb.DuckDBPyConnection], at_end: bool = False
+    ) -> None:
         self._open_db = open_db
+        # at_end: open and fill the database in finish() alone (a --db file is replaced only
+        # once every file is parsed, as before: a load stopped on the way, Ctrl-C, leaves the
+        # last catalogue written there, not a part of the new one)
+        self._at_end = at_end
         self._pending: list[tuple[int, Any]] = []
         self._count = 0  # records added so far: the next one's load order
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -41,13 +47,14 @@ class Filler:
         """The next kept records, in load order."""
         self._pending.extend(enumerate(records, self._count))
         self._count += len(records)
-        while len(self._pending) >= BATCH:
+        while len(self._pending) >= BATCH and not self._at_end:
             self._send(BATCH)
 
     def flush(self) -> None:
         """Send what was added, however little: near the end of a load, where the last batch
         is all that is left to fill once the last file is parsed."""
-        self._send()
+        if not self._at_end:
+            self._send()
 
     def finish(self) -> duckdb.DuckDBPyConnection:
         """The filled database: every batch is in, or the first error a batch met is raised."""

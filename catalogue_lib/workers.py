@@ -109,9 +109,25 @@ def pool(workers: int, files: int) -> Iterator[Pool | None]:
         for proc in processes:  # Ctrl-C or an error: the workers stop now, not after their tasks
             if proc.is_alive():
                 proc.terminate()
+        _unblock(p)
         p.shutdown(wait=True, cancel_futures=True)
         for proc in processes:
             proc.join()
+
+
+def _unblock(p: Pool) -> None:
+    """Close the end of the results pipe this process holds but never writes to. A worker
+    stopped halfway through handing back its results (a task's records are larger than a pipe
+    holds) leaves the pool's own thread reading the rest of them, and shutdown waiting for that
+    thread, for ever: with every writer gone it reads the pipe's end instead, finds the pool
+    broken, and stops (closing the task pipe, which frees the thread that feeds the workers)."""
+    results = getattr(p, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:
+            pass
 
 
 def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:

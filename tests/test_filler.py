@@ -140,7 +140,7 @@ def test_a_database_file_that_cannot_be_used_is_refused_as_before(tmp_path):
     assert _fill_threads() == []
 
 
-def test_a_database_file_is_filled_while_parsing_too(tmp_path):
+def test_a_database_file_holds_the_catalogue_loaded(tmp_path):
     target = tmp_path / "catalogue.duckdb"
     cat = open_catalogue([str(CATALOGUE)], database=target)
     expected = tables(build_catalogue(load_paths([str(CATALOGUE)]), [str(CATALOGUE)]).con)
@@ -178,3 +178,35 @@ def test_a_first_start_keeps_the_snapshot_a_build_after_the_load_keeps(
     assert tables(streamed) == tables(built)
     assert [p.name for p in streamed_dir.iterdir() if p.name.endswith((".tmp", ".wal"))] == []
     cat.con.close()
+
+
+def test_an_interrupted_load_leaves_the_database_file_it_would_have_replaced(tmp_path, monkeypatch):
+    """`--no-cache --db FILE` stopped by Ctrl-C while the files parse: FILE still holds the last
+    catalogue written there (as before the database was filled while parsing), never a part of
+    the new one in its place."""
+    target = tmp_path / "catalogue.duckdb"
+    open_catalogue([str(CATALOGUE)], database=target).con.close()
+    before = duckdb.connect(str(target), read_only=True)
+    kept = before.execute("SELECT id FROM integrations ORDER BY id").fetchall()
+    before.close()
+    folder = tmp_path / "gen"
+    write_records(synthetic_records(60, seed=2), folder)
+    monkeypatch.setattr(filler, "BATCH", 5)
+    monkeypatch.setattr(load, "CHUNK", 5)
+    monkeypatch.setattr(filler, "CHUNK", 5)
+    real = filler.Filler.add
+    added: list[int] = []
+
+    def interrupted(self, records):  # Ctrl-C with 10 of the 60 files parsed and filled
+        added.append(len(records))
+        if len(added) == 3:
+            raise KeyboardInterrupt
+        return real(self, records)
+
+    monkeypatch.setattr(filler.Filler, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        open_catalogue([str(folder)], database=target)
+    after = duckdb.connect(str(target), read_only=True)
+    assert after.execute("SELECT id FROM integrations ORDER BY id").fetchall() == kept
+    after.close()
+    assert _fill_threads() == []

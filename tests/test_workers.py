@@ -5,6 +5,9 @@ workers are forked only where that is safe."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -302,3 +305,48 @@ def test_ctrl_c_during_a_database_query_says_interrupted(monkeypatch, capsys):
     assert cli.main(["summary", str(ROOT / "data"), "--no-cache", "--format", "json"]) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err
+
+
+TORN = """
+import os, signal, struct, sys, time
+from pathlib import Path
+from catalogue_lib import workers
+
+marker = Path(sys.argv[1])
+
+def torn(item):
+    # a worker stopped halfway through handing back a chunk's records: the first bytes only
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:
+        frame = frame.f_back
+    pipe = frame.f_locals["result_queue"]._writer
+    os.write(pipe.fileno(), struct.pack("!i", 1 << 24) + bytes(1024))
+    marker.write_text("written")
+    signal.pause()  # the load's Ctrl-C stops it here
+
+try:
+    with workers.pool(2, workers.PARALLEL_MIN) as p:
+        results = workers.start(p, torn, list(range(8)))
+        while not marker.exists():  # a worker is halfway through its results
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_ends_a_load_while_a_worker_is_halfway_through_its_results(tmp_path):
+    """A chunk's records are larger than a pipe holds: a worker stopped while handing them back
+    left the pool's own thread waiting for the rest, and Ctrl-C hung the command for ever."""
+    script = tmp_path / "torn.py"
+    script.write_text(TORN)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "marker")],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang fails the test instead of the suite
+        env=env,
+    )
+    assert done.stdout.strip() == "interrupted"
+    assert done.returncode == 0
