@@ -169,30 +169,29 @@ def _open_cached(
         stats = stat_files(files)
     if result is None:
         loaded_keys: list[bytes | str] = []
+        pending = None
         if keys is None and in_memory:  # a first start: its snapshot fills while files parse
             result, pending = _first_start(
                 files, path_problems, cache, progress, workers, loaded_keys
             )
-            try:
-                key = dbcache.catalogue_key(loaded_keys, path_problems)
-                seen = remember(files, stats, loaded_keys)
-                dbcache.save_keys(cache.folder, paths, seen, started, key)
-                kept = pending.keep(key, result, loaded_keys, con) if pending else None
-            finally:
-                if pending is not None:
-                    pending.discard()
         else:
             result = assemble(
                 files, load_files(files, cache, progress, keys, loaded_keys, workers), path_problems
             )
+        try:
             key = dbcache.catalogue_key(loaded_keys, path_problems)
             if keys is None:
                 seen = remember(files, stats, loaded_keys)
                 dbcache.save_keys(cache.folder, paths, seen, started, key)
             kept = None
+            if pending is not None:
+                kept = pending.keep(key, result, loaded_keys, con)
             # built from the last catalogue's database where files did not change (see build)
-            if in_memory and dbcache.build(cache.folder, key, result, loaded_keys, last):
+            elif in_memory and dbcache.build(cache.folder, key, result, loaded_keys, last):
                 kept = dbcache.restore(cache.folder, key, con)
+        finally:
+            if pending is not None:
+                pending.discard()
         if kept is not None:
             result = kept
         else:
