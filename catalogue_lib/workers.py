@@ -137,7 +137,9 @@ def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callabl
     if p is None or len(items) < 2:
         done = [fn(item) for item in items]
         return lambda: done
-    try:  # small tasks: no worker waits long for the other at the end of a chunk
+    # a quarter of a chunk a task: few tasks, as the executor costs the parent time per task
+    # (a 32nd cost 0.15 s at 10,000 files), yet no worker waits long for the other at the end
+    try:
         results = p.map(fn, items, chunksize=max(1, len(items) // 4))
     except BrokenProcessPool:
         done = [fn(item) for item in items]
