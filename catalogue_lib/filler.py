@@ -42,6 +42,7 @@ class Filler:
         self._thread: ThreadPoolExecutor | None = None
         self._fills: list[Future[None]] = []
         self._failed: BaseException | None = None  # the error a batch met: the rest wait
+        self._threads: int | None = None  # DuckDB's threads, to set back once the files are parsed
 
     def add(self, records: list[Any]) -> None:
         """The next kept records, in load order."""
@@ -65,6 +66,8 @@ class Filler:
             raise self._failed
         con = self._connection()
         self._stop()
+        if self._threads is not None:  # the queries that follow use every core again
+            con.execute(f"SET threads = {self._threads}")
         return con
 
     def close(self) -> None:
@@ -101,6 +104,13 @@ class Filler:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = self._open_db()
+            if not self._at_end:
+                # one thread while the files parse: they need the other cores, and DuckDB's
+                # second thread cost more CPU than it saved (0.73 s against 0.62 s at 10,000)
+                self._threads = int(
+                    self._con.execute("SELECT current_setting('threads')").fetchone()[0]
+                )
+                self._con.execute("SET threads = 1")
         return self._con
 
     def _stop(self) -> None:

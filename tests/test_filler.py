@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from catalogue_lib import db, filler, load, workers
+from catalogue_lib.cache import open_cache
 from catalogue_lib.catalogue import build_catalogue, open_catalogue
 from catalogue_lib.generate import synthetic_records, write_records
 from catalogue_lib.load import catalogue_files, load_paths, read_keys
@@ -126,6 +127,32 @@ def test_an_interrupted_load_stops_the_filler(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         open_catalogue([str(folder)])
     assert _fill_threads() == []
+
+
+def _threads(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_duckdb_fills_on_one_thread_and_queries_on_all(tmp_path, monkeypatch, cached):
+    """While the files parse DuckDB keeps to one thread (the parsers need the other cores); the
+    catalogue it hands over queries with the threads DuckDB had, a first start's snapshot too."""
+    monkeypatch.setattr(filler, "BATCH", 10)
+    real = db.load_ordered
+    during: list[int] = []
+
+    def watched(con, records):
+        during.append(_threads(con))
+        return real(con, records)
+
+    monkeypatch.setattr(db, "load_ordered", watched)
+    before = _threads(db.new_database())
+    if before == 1:
+        pytest.skip("DuckDB runs one thread on this machine: nothing to set back")
+    cache = open_cache(tmp_path / "cache") if cached else None
+    cat = open_catalogue([str(CATALOGUE)], cache=cache)
+    assert during and set(during) == {1}
+    assert _threads(cat.con) == before
 
 
 def test_a_database_file_that_cannot_be_used_is_refused_as_before(tmp_path):
