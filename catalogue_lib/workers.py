@@ -76,6 +76,7 @@ def _cgroup_quota() -> int | None:
 def _quiet(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers say nothing
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking: _held()
     # a parent killed outright (SIGTERM, SIGKILL) takes its workers with it: an executor's
     # worker, unlike a multiprocessing.Pool's, would otherwise wait on its queue for ever
     try:
@@ -130,6 +131,22 @@ def _unblock(p: Pool) -> None:
             pass
 
 
+@contextmanager
+def _held() -> Iterator[None]:
+    """Ctrl-C held back for a moment: while the pool forks, Python runs its after-fork hooks in
+    this process (logging's lock), and a KeyboardInterrupt raised in one of them is printed as
+    "Exception ignored" and dropped, so the load went on to the end and exited 0. Held, the
+    Ctrl-C arrives as the forks are done, and stops the load as any other does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
     """Start fn over items (in the pool when there is one and items enough to share); the
     returned function gives the results, in order, waiting for them. Meanwhile this process
@@ -140,7 +157,8 @@ def start(p: Pool | None, fn: Callable[[Any], Any], items: list[Any]) -> Callabl
     # a quarter of a chunk a task: few tasks, as the executor costs the parent time per task
     # (a 32nd cost 0.15 s at 10,000 files), yet no worker waits long for the other at the end
     try:
-        results = p.map(fn, items, chunksize=max(1, len(items) // 4))
+        with _held():  # the first map forks the workers
+            results = p.map(fn, items, chunksize=max(1, len(items) // 4))
     except BrokenProcessPool:
         done = [fn(item) for item in items]
         return lambda: done

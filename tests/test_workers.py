@@ -350,3 +350,45 @@ def test_ctrl_c_ends_a_load_while_a_worker_is_halfway_through_its_results(tmp_pa
     )
     assert done.stdout.strip() == "interrupted"
     assert done.returncode == 0
+
+
+FORKING = """
+import os, signal, sys
+from catalogue_lib import workers
+from catalogue_lib.files import catalogue_files
+from catalogue_lib.load import load_files
+
+sent = []
+
+def ctrl_c_as_the_pool_forks():
+    if not sent:  # the first fork only, as a user's Ctrl-C would land on one moment
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+
+os.register_at_fork(after_in_parent=ctrl_c_as_the_pool_forks)
+files, _ = catalogue_files([sys.argv[1]])
+try:
+    entries = load_files(files, workers=2)
+    print("finished", len(entries))
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_as_the_workers_fork_stops_the_load(tmp_path):
+    """A Ctrl-C that lands while the pool forks reached Python inside its after-fork hooks,
+    which print it as "Exception ignored" and drop it: the load ran on and the command exited 0."""
+    folder = tmp_path / "gen"
+    write_records(synthetic_records(workers.PARALLEL_MIN, seed=5), folder)
+    script = tmp_path / "forking.py"
+    script.write_text(FORKING)
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.strip() == "interrupted", done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert done.returncode == 0
