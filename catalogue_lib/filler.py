@@ -15,9 +15,9 @@ from typing import Any
 
 import duckdb
 
-from . import db
+from . import db, load
 from .files import gc_paused
-from .load import CHUNK, Assembler, Entry, FilePath, Problem, Progress, load_files
+from .load import Assembler, Entry, FilePath, Problem, Progress
 from .records import LoadResult
 
 BATCH = 2_000  # records a batch: each costs about 25 ms of statements, whatever its size
@@ -147,7 +147,7 @@ def load_filling(
             return
         try:
             live.add(kept)
-            if done >= len(files) - 2 * CHUNK:  # the last chunks: each is a batch of its own
+            if done >= len(files) - 2 * load.CHUNK:  # the last chunks: each a batch of its own
                 live.flush()
         except tolerate:
             live.close()
@@ -156,7 +156,7 @@ def load_filling(
     con = None
     with gc_paused():
         try:
-            load_files(files, progress=progress, workers=workers, each=each, **load_args)
+            load.load_files(files, progress=progress, workers=workers, each=each, **load_args)
             if live is not None:
                 try:
                     con = live.finish()

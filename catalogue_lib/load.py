@@ -88,7 +88,8 @@ def load_files(
     keys: read_keys(files), when the caller has them (a cache hit then reads no file again);
     keys_out receives each file's key as loaded (see read_keys). workers: processes that may
     parse at once (workers.available()); a large load then uses every core. each(entries):
-    every chunk's entries, in order, as soon as they are ready (the next chunk is parsing)."""
+    every chunk's entries, in order, as soon as they are ready (the next chunk is parsing);
+    they are then each's alone (the list returned is empty)."""
     out: list[Entry] = []
     total = len(files)
     if progress is not None:
@@ -99,8 +100,9 @@ def load_files(
         for (i, key, _), entry in zip(misses, parsed(), strict=True):
             entries[i] = entry
             new[key] = entry
-        out.extend(entries)  # type: ignore[arg-type]
-        if each is not None:
+        if each is None:
+            out.extend(entries)  # type: ignore[arg-type]
+        else:
             each(entries)  # type: ignore[arg-type]
         if cache is not None:
             cache.put_many(new)

@@ -72,7 +72,6 @@ def test_a_database_filled_while_parsing_is_the_one_filled_after(
     monkeypatch.setattr(workers, "PARALLEL_MIN", 0)
     monkeypatch.setattr(filler, "BATCH", batch)
     monkeypatch.setattr(load, "CHUNK", chunk)
-    monkeypatch.setattr(filler, "CHUNK", chunk)
     paths = [str(folder)]
     after = build_catalogue(load_paths(paths), paths)
     during = open_catalogue(paths, workers=parse_workers)
@@ -220,7 +219,6 @@ def test_an_interrupted_load_leaves_the_database_file_it_would_have_replaced(tmp
     write_records(synthetic_records(60, seed=2), folder)
     monkeypatch.setattr(filler, "BATCH", 5)
     monkeypatch.setattr(load, "CHUNK", 5)
-    monkeypatch.setattr(filler, "CHUNK", 5)
     real = filler.Filler.add
     added: list[int] = []
 
