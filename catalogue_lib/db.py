@@ -292,12 +292,16 @@ def load_ordered(con: duckdb.DuckDBPyConnection, records: list[tuple[int, Any]])
 def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, Any]]) -> None:
     """The rows of (load order, record) pairs. The records' JSON is staged as it is and DuckDB
     reads every table's rows out of it (sql/load_records.sql); Python only works out what the
-    JSON does not say: the source's check overrides and (v1.1) derived sunsets."""
+    JSON does not say: the source's check overrides, (v1.1) derived sunsets and the planned
+    changes whose `breaking` or `done` could not be read."""
     derived: list[dict[str, Any]] = []
     overrides: list[dict[str, Any]] = []
+    unsure: list[tuple[str, int]] = []
     for _, lr in batch:
         if b'"support_months' in lr.json:  # either support window
             derived.extend(_derived(lr))
+        if any(u.startswith("lifecycle.planned_changes[") for u in getattr(lr, "unreadable", ())):
+            unsure.extend((lr.id, i) for i in _unsure_changes(lr))
         for check, state in lr.overrides.items():
             overrides.append({"integration_id": lr.id, "check_name": check, "state": state})
     script(
@@ -313,9 +317,27 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, Any]]) ->
             "derived_position": [d["position"] for d in derived],
             "derived_sunset_on": [d["sunset_on"] for d in derived],
             "derived_sunset_written": [d["sunset_written"] for d in derived],
+            "unsure_id": [rid for rid, _ in unsure],
+            "unsure_position": [i for _, i in unsure],
         },
     )
     _insert(con, "check_overrides", overrides)
+
+
+def _unsure_changes(lr: Any) -> list[int]:
+    """(v1.1) Positions of the planned changes whose unreadable `breaking` or `done` might make
+    them an open (breaking, not done) change: what they say decides nothing else."""
+    life = json.loads(lr.json).get("lifecycle") or _EMPTY
+    unreadable = set(getattr(lr, "unreadable", ()))
+    found = []
+    for i, change in enumerate(life.get("planned_changes") or []):
+        bad_breaking = f"lifecycle.planned_changes[{i}].breaking" in unreadable
+        bad_done = f"lifecycle.planned_changes[{i}].done" in unreadable
+        may_break = bad_breaking or change.get("breaking") is True
+        may_be_open = bad_done or change.get("done") is not True
+        if (bad_breaking or bad_done) and may_break and may_be_open:
+            found.append(i)
+    return found
 
 
 def _derived(lr: Any) -> list[dict[str, Any]]:

@@ -362,6 +362,41 @@ def test_an_undated_breaking_change_does_not_hide_one_still_ahead(tmp_path):
     assert check_states(cat, AS_OF)[("x", "migration_plan")] == "fail"
 
 
+# (planned changes, with a plan?, migration_plan as of AS_OF): an unreadable `breaking` or `done`
+# makes the check unknown only where that value could change it ("a check whose outcome depends
+# on the value"); a change dated before the as-of date is history whatever it says.
+UNREADABLE_FLAGS = [
+    ("{date: 2026-01-10, breaking: maybe}", False, "na"),
+    ("{date: 2026-01-10, breaking: true, done: perhaps}", False, "na"),
+    ("{date: 2027-01-10, breaking: false, done: perhaps}", False, "na"),
+    (
+        "{date: 2027-01-10, breaking: true}\n    - {date: 2027-02-10, breaking: maybe}",
+        False,
+        "fail",
+    ),
+    ("{date: 2027-01-10, breaking: true}\n    - {date: 2027-02-10, breaking: maybe}", True, "pass"),
+    ("{date: 2027-01-10, breaking: maybe}", False, "unknown"),
+    ("{date: 2027-01-10, breaking: true, done: perhaps}", False, "unknown"),
+    ("{date: 2027-01-10, breaking: maybe}", True, "unknown"),
+    ("{date: 2026-11-28, breaking: maybe}", False, "unknown"),
+    ("{date: 2026-11-27, breaking: maybe}", False, "na"),
+    ("{date: soon, breaking: maybe}", False, "unknown"),
+    ("{date: 2026-01-10, breaking: maybe, done: true}", False, "na"),
+]
+
+
+@pytest.mark.parametrize(("changes", "plan", "state"), UNREADABLE_FLAGS)
+def test_an_unreadable_breaking_or_done_is_unknown_only_where_it_could_matter(
+    tmp_path, changes, plan, state
+):
+    text = HEAD + f"lifecycle:\n  planned_changes:\n    - {changes}\n"
+    if plan:
+        text += "  migration_plan: https://wiki.example.com/plan\n"
+    cat = open_catalogue([str(write(tmp_path / "c", text))])
+    assert cat.result.errors, "the unreadable value is reported"
+    assert check_states(cat, AS_OF)[("x", "migration_plan")] == state
+
+
 def test_a_version_item_without_its_required_field_is_left_out_alone(tmp_path):
     folder = write(
         tmp_path / "c",

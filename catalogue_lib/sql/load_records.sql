@@ -1,4 +1,4 @@
--- Loader: every record table's rows from one batch of validated records' JSON (with where each was read) and their derived sunsets.
+-- Loader: every record table's rows from one batch of validated records' JSON (with where each was read), their derived sunsets and unsure planned changes.
 CREATE OR REPLACE TEMP MACRO partner_day(s) AS
     -- a partner date as stored: its first day when approximate (2027-03, 2027-Q2), else as written
     CASE
@@ -17,6 +17,10 @@ SELECT unnest($derived_id::VARCHAR[]) AS integration_id,
        unnest($derived_position::INTEGER[]) AS position,
        unnest($derived_sunset_on::VARCHAR[]) AS sunset_on,
        unnest($derived_sunset_written::VARCHAR[]) AS sunset_written;
+
+CREATE OR REPLACE TEMP TABLE _unsure AS
+SELECT unnest($unsure_id::VARCHAR[]) AS integration_id,
+       unnest($unsure_position::INTEGER[]) AS position;
 
 CREATE OR REPLACE TEMP TABLE _parsed AS
 WITH staged AS (
@@ -114,10 +118,11 @@ WITH listed AS (
            generate_subscripts(r.lifecycle.planned_changes, 1) - 1 AS position
     FROM _parsed
 )
-SELECT integration_id, position, partner_day(c.date), partner_written(c.date), c.summary,
-       c.breaking, coalesce(c.done, false), c.source
-FROM listed
-ORDER BY load_order, position;
+SELECT l.integration_id, l.position, partner_day(c.date), partner_written(c.date), c.summary,
+       c.breaking, coalesce(c.done, false), c.source, u.position IS NOT NULL
+FROM listed l
+LEFT JOIN _unsure u ON u.integration_id = l.integration_id AND u.position = l.position
+ORDER BY l.load_order, l.position;
 
 INSERT INTO credentials
 WITH listed AS (
@@ -152,3 +157,4 @@ ORDER BY load_order, position;
 
 DROP TABLE _parsed;
 DROP TABLE _derived;
+DROP TABLE _unsure;

@@ -79,7 +79,9 @@ CREATE TABLE planned_changes (
     summary VARCHAR,
     breaking BOOLEAN NOT NULL,
     done BOOLEAN NOT NULL DEFAULT FALSE,
-    source VARCHAR
+    source VARCHAR,
+    -- (v1.1) its `breaking` or `done` could not be read and might make it an open breaking change
+    unsure BOOLEAN NOT NULL DEFAULT FALSE
 );
 
 -- (v1.1) auth.credentials: each with its own expiry and rotation.
@@ -221,12 +223,14 @@ WITH facts AS (
         CASE WHEN NOT list_contains(i.direction, 'inbound') OR i.webhook_transport = 'queue' THEN 'na'
              WHEN i.webhook_signature_verification THEN 'pass' ELSE 'fail' END AS webhook_signatures,
         -- a breaking change still ahead (not done, dated on or after as_of) decides; one whose
-        -- date could not be read may be ahead: unknown
+        -- date could not be read may be ahead, and (v1.1) one not yet past whose `breaking` or
+        -- `done` could not be read may be an open breaking change: unknown
         CASE WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking
-                          AND NOT p.done AND p.date >= as_of::DATE)
+                          AND NOT p.done AND NOT p.unsure AND p.date >= as_of::DATE)
              THEN CASE WHEN i.migration_plan IS NOT NULL THEN 'pass' ELSE 'fail' END
-             WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking
-                          AND NOT p.done AND p.date IS NULL) THEN 'unknown'
+             WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id
+                          AND ((p.breaking AND NOT p.done) OR p.unsure)
+                          AND (p.date IS NULL OR p.date >= as_of::DATE)) THEN 'unknown'
              ELSE 'na' END AS migration_plan,
         CASE WHEN i.test_environment = 'not_offered' THEN 'na'
              WHEN i.test_environment IN ('sandbox', 'staging') THEN 'pass' ELSE 'fail' END AS test_environment,
