@@ -208,9 +208,12 @@ CREATE MACRO check_results(as_of) AS TABLE
 WITH facts AS (
     SELECT
         i.id AS integration_id,
+        -- a role word: the spec's Eng, PO, Ops, TBD, also spelled out or with a full stop
         CASE WHEN i.owner IS NOT NULL AND NOT regexp_full_match(
                 lower(trim(i.owner)),
-                '(\s*(eng|po|ops|tbd|tba|n/a|na|none|unknown|\?|-)\s*([/,&+]|\band\b)?)+')
+                '(\s*(eng|engineering|po|p\.o|product owner|ops|operations|tbd|tba|tbc'
+                || '|to be (decided|determined|confirmed|announced)|n/a|na|none|unknown|\?|-)'
+                || '\.?\s*([/,&+]|\band\b)?)+')
              THEN 'pass' ELSE 'fail' END AS named_owner,
         CASE WHEN i.support_contact IS NOT NULL THEN 'pass' ELSE 'fail' END AS support_contact,
         CASE WHEN i.dashboard IS NOT NULL THEN 'pass' ELSE 'fail' END AS dashboard,
