@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,14 @@ def valid_record(**changes: Any) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def fixture_catalogue() -> Catalogue:
     return open_catalogue([str(CATALOGUE)])
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt here, as in a command started from a terminal: a shell
+    starts a background job (`pytest ... &`) with SIGINT ignored, and Python then leaves it so."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

@@ -196,7 +196,7 @@ def test_checking_many_custom_checks_stops_at_the_total_time_limit(tmp_path, mon
     assert levels(cat)["x"] == "bronze"
 
 
-def test_ctrl_c_stops_a_running_custom_check(tmp_path, monkeypatch):
+def test_ctrl_c_stops_a_running_custom_check(tmp_path, monkeypatch, ctrl_c_raises):
     import signal
     import threading
 

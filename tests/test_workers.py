@@ -285,7 +285,7 @@ def test_workers_end_with_a_parent_killed_outright(tmp_path):
     assert left == []
 
 
-def test_ctrl_c_during_a_database_query_says_interrupted(monkeypatch, capsys):
+def test_ctrl_c_during_a_database_query_says_interrupted(monkeypatch, capsys, ctrl_c_raises):
     """DuckDB turns Ctrl-C during a query into RuntimeError('Query interrupted'): building,
     restoring and every figure is a query, so that too must end with 'catalogue: interrupted'
     and 130, not a traceback."""
@@ -357,6 +357,8 @@ import os, signal, sys
 from catalogue_lib import workers
 from catalogue_lib.files import catalogue_files
 from catalogue_lib.load import load_files
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal (see ctrl_c_raises)
 
 sent = []
 
