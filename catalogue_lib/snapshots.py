@@ -203,7 +203,7 @@ class Replayer:
     def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
         days = self.switches.get(record)
         if days is None:
-            dates = self._dates(record)[1] + list(self._derived(record).values())
+            dates = [*self._dates(record)[1], *self._derived(record).values(), *_rotations(record)]
             found = {
                 d + dt.timedelta(days=k) for d in dates for k in SWITCH_OFFSETS if d.year < 9999
             }
@@ -384,6 +384,21 @@ class Replayer:
                 parts.append(_only(evaluated, set(fresh), "copy_id").drop_columns(["copy_id"]))
             current = _dated(pa.concat_tables(parts).combine_chunks(), p.dc.day)
             yield p.dc.day, p.dc.commit, current, p.levels, p.errors
+
+
+def _rotations(record: LoadedRecord) -> list[dt.date]:
+    """(v1.1) The days rotations fall due (rotated_on + rotate_every_days), for `auth` and each
+    of its credentials: dates no field holds, yet they pass like any other."""
+    auth = json.loads(record.json or b"{}").get("auth") or {}
+    found = []
+    for entry in [auth, *(auth.get("credentials") or [])]:
+        if entry.get("rotated_on") and entry.get("rotate_every_days"):
+            try:
+                start = dt.date.fromisoformat(entry["rotated_on"])
+                found.append(start + dt.timedelta(days=entry["rotate_every_days"]))
+            except (ValueError, TypeError, OverflowError):
+                pass  # not a date the deadlines can use either
+    return found
 
 
 def _walk_dates(node: Any, path: tuple, out: list) -> None:

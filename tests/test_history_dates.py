@@ -49,6 +49,16 @@ CASES = {
         **_record("approx-expiry", {}),
         "auth": {"method": "token", "expires_on": "2026-03"},
     },
+    "rotation due": {
+        **_record("rotation", {}),
+        "auth": {"method": "token", "rotated_on": "2026-02-01", "rotate_every_days": 28},
+    },
+    "credential rotation due": {
+        **_record("credential-rotation", {}),
+        "auth": {
+            "credentials": [{"name": "k", "rotated_on": "2026-02-02", "rotate_every_days": 30}]
+        },
+    },
     "derived sunset": _record(
         "derived",
         {
