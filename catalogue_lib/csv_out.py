@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 from defusedcsv import csv as defused
 
+from .source_table import MARKED
+
 
 def _cell(value: Any) -> Any:
     if value is None or value is pd.NaT:
@@ -27,7 +29,9 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str):
         # a lone CR is not quoted by the csv module when rows end in LF: make it a newline
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if value[:1] in ("\t", "\n"):
+        if value[:1] in ("\t", "\n") or MARKED.match(value):
+            # an apostrophe the author typed before a formula character gets one more, so that
+            # reading the mark back (source_table.unmarked) gives the text as written
             return "'" + value
     return value
 

@@ -151,7 +151,6 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     integrations = cat.query("integration_list", **params)
     if integrations.empty:
         return None
-    levels = cat.query("levels", as_of=as_of).set_index("id")["level"]
     gaps = cat.query("gaps", **params, check="all")
     deadlines = cat.query("timeline", **params, horizon=365, status="all")
     risks = cat.query("owner_risks", **params)
@@ -160,9 +159,10 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     out = [f"# Stability digest: {_cell(owner)}", "", f"As of {as_of.isoformat()}."]
     rows = []
     for r in integrations.itertuples():
-        level = levels.get(r.id)
-        level_text = level.capitalize() if isinstance(level, str) else "none"
         needs = cat.query("integration_level", id=r.id, as_of=as_of)
+        # the level's title from the scorecard, and "No level" below the first, as every page
+        titles = needs["level"].dropna()
+        level_text = str(titles.iloc[0]) if len(titles) else "No level"
         missing = [c for c in needs["check"].dropna()]
         nxt = needs["next_level"].dropna()
         next_text = (

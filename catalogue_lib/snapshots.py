@@ -28,6 +28,7 @@ from .files import CONFIG_FILES, MAX_FILE_BYTES, RECORD_SUFFIXES
 from .gitrepo import BlobReader, Change, DayCommit, Repo, TreeEntry, first_parent_changes, ls_tree
 from .load import LoadedRecord, LoadResult, Problem, assemble, gc_paused, load_bytes
 from .snapshot_figures import facts_table
+from .values import first_day, is_approximate
 
 RECORD_TABLES = (
     ("integrations", "id"),
@@ -66,6 +67,10 @@ def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:
 # these days falls between two snapshots. A rule with another offset must add it here.
 SWITCH_OFFSETS = (1, 181)
 
+# (v1.1) The partner dates that may be approximate ("2027-03", "2027-Q2"): they count as their
+# first day, so they pass, and move with a copy's dates, like exact ones.
+PARTNER_DATE_KEYS = frozenset({"released_on", "deprecated_on", "sunset_on", "date", "expires_on"})
+
 
 def _new_database() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
@@ -97,6 +102,7 @@ class Replayer:
         self.prefetched: dict[str, bytes] = {}
         self.switches: dict[LoadedRecord, list[dt.date]] = {}
         self.date_fields: dict[LoadedRecord, tuple[list[tuple], list[dt.date]]] = {}
+        self.derived: dict[LoadedRecord, dict[int, dt.date]] = {}
         self.config_key: tuple | None = None
         self.card: Any = None
         self.owners: Any = None
@@ -197,11 +203,9 @@ class Replayer:
     def _switch_days(self, record: LoadedRecord) -> list[dt.date]:
         days = self.switches.get(record)
         if days is None:
+            dates = [*self._dates(record)[1], *self._derived(record).values(), *_rotations(record)]
             found = {
-                d + dt.timedelta(days=k)
-                for d in self._dates(record)[1]
-                for k in SWITCH_OFFSETS
-                if d.year < 9999
+                d + dt.timedelta(days=k) for d in dates for k in SWITCH_OFFSETS if d.year < 9999
             }
             days = self.switches[record] = sorted(found)
         return days
@@ -282,10 +286,22 @@ class Replayer:
             hit = self.date_fields[record] = ([p for p, _ in found], [d for _, d in found])
         return hit
 
+    def _derived(self, record: LoadedRecord) -> dict[int, dt.date]:
+        """(v1.1) Version position -> the sunset its support window derives."""
+        hit = self.derived.get(record)
+        if hit is None:
+            hit = self.derived[record] = {
+                row["position"]: dt.date.fromisoformat(row["sunset_on"])
+                for row in db._derived(record)
+            }
+        return hit
+
     def _copy_at(self, record: LoadedRecord, shift: dt.timedelta, copy_id: str) -> LoadedRecord:
         """The record under another id with every date moved by `shift`: evaluated as of
         day + shift, it answers as the record does as of day (rules compare dates with the
-        as-of day, or with each other)."""
+        as-of day, or with each other). An approximate date moves as its first day; a derived
+        sunset is written out, moved, in place of the support windows (months added to a moved
+        release can land on another day than the moved sunset)."""
         paths, _ = self._dates(record)
         data = json.loads(record.json)
         for path in paths:
@@ -293,9 +309,21 @@ class Replayer:
             for key in path[:-1]:
                 node = node[key]
             try:
-                node[path[-1]] = (dt.date.fromisoformat(node[path[-1]]) + shift).isoformat()
+                day = first_day(node[path[-1]])
+                assert day is not None  # a path of _dates() holds a date
+                node[path[-1]] = (day + shift).isoformat()
             except OverflowError:  # a date near 9999 stays where it is: no rule reaches it
                 pass
+        derived = self._derived(record)
+        if derived:
+            life = data["lifecycle"]
+            life.pop("support_months", None)
+            life.pop("support_months_after_successor", None)
+            for position, day in derived.items():
+                try:
+                    life["versions"][position]["sunset_on"] = (day + shift).isoformat()
+                except OverflowError:
+                    life["versions"][position]["sunset_on"] = day.isoformat()
         data["id"] = copy_id
         return LoadedRecord(
             json.dumps(data).encode(),
@@ -358,9 +386,26 @@ class Replayer:
             yield p.dc.day, p.dc.commit, current, p.levels, p.errors
 
 
+def _rotations(record: LoadedRecord) -> list[dt.date]:
+    """(v1.1) The days rotations fall due (rotated_on + rotate_every_days), for `auth` and each
+    of its credentials: dates no field holds, yet they pass like any other."""
+    auth = json.loads(record.json or b"{}").get("auth") or {}
+    found = []
+    for entry in [auth, *(auth.get("credentials") or [])]:
+        if entry.get("rotated_on") and entry.get("rotate_every_days"):
+            try:
+                start = dt.date.fromisoformat(entry["rotated_on"])
+                found.append(start + dt.timedelta(days=entry["rotate_every_days"]))
+            except (ValueError, TypeError, OverflowError):
+                pass  # not a date the deadlines can use either
+    return found
+
+
 def _walk_dates(node: Any, path: tuple, out: list) -> None:
     if isinstance(node, dt.date) and not isinstance(node, dt.datetime):
         out.append((path, node))
+    elif isinstance(node, str) and path and path[-1] in PARTNER_DATE_KEYS and is_approximate(node):
+        out.append((path, first_day(node)))
     elif isinstance(node, dict):
         for key, value in node.items():
             _walk_dates(value, (*path, key), out)

@@ -181,6 +181,23 @@ def row_to_record(
     return rec, problems + probs
 
 
+# A CSV cell marked as text: apostrophes before a character a spreadsheet would run
+# (defusedcsv's = + - @ | %, a pipe as defusedcsv writes it, `\|`, a tab or a line break).
+# Reading takes one apostrophe off.
+MARKED = re.compile(r"'+([=+\-@%\t\r\n]|\\?\|)")
+
+
+def unmarked(cell: str) -> str:
+    """A CSV cell without the apostrophe a spreadsheet (and our own CSV writer, csv_out) puts
+    before text that would otherwise run as a formula; defusedcsv also wrote its pipes as
+    `\\|`. The apostrophe is how the cell is shown as text, not part of the value."""
+    if not MARKED.match(cell):
+        return cell
+    cell = cell[1:]
+    formula = cell[:1] in "=+-@|%" or cell.startswith("\\|")
+    return cell.replace("\\|", "|") if formula else cell
+
+
 def _split_row(line: str) -> list[str]:
     body = line.strip()
     if body.startswith("|"):
@@ -328,7 +345,11 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
                         )
                     )
                 else:
-                    cells = {n: v for n, v in zip(normalised, row, strict=True) if n in _EXPECTED}
+                    cells = {
+                        n: unmarked(v)
+                        for n, v in zip(normalised, row, strict=True)
+                        if n in _EXPECTED
+                    }
                     rec, probs = row_to_record(cells, shown, line, "csv")
                     problems.extend(probs)
                     if rec is not None:

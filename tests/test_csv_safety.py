@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pandas as pd
@@ -81,3 +82,33 @@ def test_download_button_csv_neutralises_formulas_and_keeps_numbers():
     assert not [n for n in names if _formula(n)], names
     assert [r[1] for r in rows[1:]] == ["-3", "4", "-5", "6", "7", "8"]
     assert [r[2] for r in rows[1:]] == ["1.5", "-2.25", "3.0", "4.0", "5.0", "6.0"]
+
+
+ROUND_TRIP = [
+    "=HYPERLINK(1)",
+    "+Partner",
+    "-Team Minus",
+    "@support",
+    "|lead pipe",
+    "%Percent",
+    "=a|b|c",
+    "=a\\|b",  # a backslash before a pipe, written by hand
+    "'=already marked",  # an apostrophe the author typed stays
+    "''=two marks",
+    "'plain apostrophe",
+    "-12",  # a number-looking cell is not marked
+]
+
+
+@pytest.mark.parametrize("text", ROUND_TRIP)
+def test_a_csv_export_loads_back_with_the_text_as_written(tmp_path, capsys, text):
+    """The mark that keeps a spreadsheet from running a cell is not part of the value: an
+    exported CSV, read again as a catalogue, holds the owner, partner and contact written."""
+    folder = _catalogue(tmp_path, text)
+    assert main(["export", str(folder), "--format", "csv"]) == 0
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "export.csv").write_text(capsys.readouterr().out)
+    assert main(["export", str(again), "--format", "json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert (record["owner"], record["partner"], record["support_contact"]) == (text,) * 3

@@ -337,6 +337,24 @@ def test_digest_for_an_owner_without_gaps(tmp_path):
     assert "No deadlines." in text and "Nothing in the backlog." in text
 
 
+@pytest.mark.parametrize(
+    ("record", "scorecard", "shown"),
+    [
+        ({**BASE, "owner": "Team X"}, None, "No level"),  # the home page's words, not "none"
+        ({**BASE, **BRONZE}, None, "Bronze"),
+        (
+            {**BASE, **BRONZE},
+            {"levels": [{"name": "basic", "title": "Basic hygiene", "checks": ["named_owner"]}]},
+            "Basic hygiene",  # the scorecard's title, as the pages show it
+        ),
+    ],
+    ids=["below the first level", "default title", "custom title"],
+)
+def test_digest_names_a_level_as_the_pages_do(tmp_path, record, scorecard, shown):
+    text = digest(catalogue(tmp_path, [record], scorecard), "Team X", AS_OF)
+    assert f"| {record['name']} | {shown} |" in text
+
+
 def test_digest_command_for_an_unknown_owner(capsys):
     assert main(["digest", str(CATALOGUE), "--owner", "Nobody"]) == 1
     assert "Team Alpha" in capsys.readouterr().err
