@@ -229,8 +229,11 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     return "\n".join(out)
 
 
+NO_OWNER = "(no owner)"  # the owner filter's value for integrations without one (as the sidebar's)
+
+
 def _unknown_owner(cat: Catalogue, name: str) -> int:
-    owners = sorted({r.owner or "(no owner)" for r in cat.result.records})
+    owners = sorted({r.owner or NO_OWNER for r in cat.result.records})
     print(
         f"catalogue: error: no integration is owned by {name!r}; owners: {', '.join(owners)}",
         file=sys.stderr,
@@ -296,12 +299,20 @@ def cmd_initiatives(cat: Catalogue, args: argparse.Namespace) -> int:
 
 
 def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
-    from . import db
+    from . import db, report
 
     as_of = args.as_of or dt.date.today()
+    owners: list[str] = []
+    for name in args.owner:  # read as backlog and digest read --owner: any case, a team's aliases
+        meant = report.owner_names(cat, name)
+        if name == NO_OWNER and any(r.owner is None for r in cat.result.records):
+            meant = (NO_OWNER,)
+        if not meant:
+            return _unknown_owner(cat, name)
+        owners.extend(meant)
     f = Filters(
         types=tuple(args.type),
-        owners=tuple(args.owner),
+        owners=tuple(dict.fromkeys(owners)),
         partners=tuple(args.partner),
         criticalities=tuple(args.criticality),
         directions=tuple(args.direction),

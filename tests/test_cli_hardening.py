@@ -120,7 +120,16 @@ def test_backlog_for_an_unknown_owner_exits_1_with_the_owners(capsys):
     assert "Typo" in err and "Team Alpha" in err
 
 
-@pytest.mark.parametrize("command", ["backlog", "digest"])
+def test_figures_for_an_unknown_owner_exits_1_with_the_owners(capsys):
+    # as backlog: a typo in CI must not read as an owner with nothing to fix
+    code, out, err = run(
+        capsys, "figures", str(CATALOGUE), "--owner", "Team Alpha", "--owner", "Typo"
+    )
+    assert code == 1 and out == ""
+    assert "Typo" in err and "Team Alpha" in err
+
+
+@pytest.mark.parametrize("command", ["backlog", "digest", "figures"])
 @pytest.mark.parametrize("name", ["team alpha", "TEAM ALPHA", "alpha", "Alpha Squad"])
 def test_backlog_and_digest_accept_aliases_and_any_case(tmp_path, capsys, command, name):
     folder = tmp_path / "cat"
@@ -134,6 +143,12 @@ def test_backlog_and_digest_accept_aliases_and_any_case(tmp_path, capsys, comman
     assert code == 0, err
     if command == "digest":
         assert "| Alpha Shop |" in out
+    elif command == "figures":  # the same figures as the team's exact name, the sidebar's value
+        code, exact, _ = run(
+            capsys, command, str(folder), "--owner", "Team Alpha", "--as-of", AS_OF.isoformat()
+        )
+        assert code == 0 and out == exact
+        assert json.loads(out)["home"]["integrations"] > 0
     else:
         assert "Alpha Shop" in out
 
