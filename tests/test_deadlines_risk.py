@@ -149,3 +149,20 @@ def test_owner_concentration_on_the_fixture(fixture_catalogue):
 def test_no_risk_at_all_gives_zero_shares(tmp_path):
     (owner,) = summary(catalogue_of(tmp_path, {**BASE, "owner": "A"}), AS_OF)["owners"]
     assert owner["risk_share"] == 0
+
+
+@pytest.mark.parametrize("days", [0, 1, 7, 45, 100, 179, 180, 400, -3])
+def test_a_sunset_scores_as_the_printed_rule_says(tmp_path, days):
+    """score = criticality weight x severity x urgency, urgency 1 + 2 x max(0, 1 - d/180) to two
+    decimals (overdue 4), the score to one decimal: what the rule above every backlog says."""
+    from catalogue_lib import report
+
+    assert "to two decimals" in report.SCORING_RULE and "to one decimal" in report.SCORING_RULE
+    record = {
+        **version("deprecated", sunset_on=(DD + days * DAY).isoformat()),
+        "criticality": "high",
+    }
+    items = report.backlog(catalogue_of(tmp_path, record), DD, None, None)
+    sunset = items[items["kind"].isin(["deadline", "overdue"])].iloc[0]
+    urgency = 4.0 if days < 0 else round(1 + 2 * max(0.0, 1 - days / 180), 2)
+    assert sunset["score"] == round(3 * 3 * urgency, 1)
