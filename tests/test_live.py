@@ -77,3 +77,23 @@ def test_a_scorecard_edit_counts_as_a_change(folder, monkeypatch):
     assert v == version + 1
     assert lc.stats.files_parsed == 0  # no record file changed
     assert cat.scorecard.levels[0].checks == ["runbook"]
+
+
+def test_reading_the_catalogue_does_not_wake_the_watcher(folder):
+    """Another process reading every file (`catalogue summary` in CI, git, a backup) is no
+    change: the kernel is not even asked to tell the app's watcher, whose thread would otherwise
+    take CPU from that reader for every file it opens and closes."""
+    lc = LiveCatalogue([str(folder)], watch=True, cache=None)
+    lc.current()
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for _ in range(20):
+        for path in files:
+            path.read_bytes()
+    marker = folder / "marker.txt"  # a real change, delivered after every read before it
+    marker.write_text("written last\n")
+    wait_for(lambda: lc._events > 0)
+    assert lc._events > 0
+    # the marker's own events (created, modified, closed) only, not 2 per file read
+    assert lc.events_delivered < len(files) * 2
+    assert lc.events_delivered <= 6
+    lc.close()
