@@ -132,6 +132,19 @@ def _walk(root: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
                 continue
             if not record_like or (top and name.lower() in CONFIG_FILES):
                 continue
+            if name.lower() in CONFIG_FILES:
+                # read as a record it only gave "missing required fields 'id', 'name'..."
+                problems.append(
+                    Problem(
+                        shown(rel),
+                        None,
+                        "warning",
+                        f"{name} is configuration, read only at the top of the catalogue "
+                        "folder; this one is not read (move it there, or rename it if it "
+                        "holds records)",
+                    )
+                )
+                continue
             try:
                 # the directory entry's type says "regular file" without a stat; a link is
                 # followed and checked

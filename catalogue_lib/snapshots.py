@@ -42,7 +42,8 @@ RECORD_TABLES = (
 
 def record_entries(entries: list[TreeEntry]) -> list[TreeEntry]:
     """The files a walk of the checked-out folder would read, in the same (path) order: record
-    suffixes, no dot-files or dot-folders, no configuration file at the top."""
+    suffixes, no dot-files or dot-folders, no file named as configuration (at the top it is read
+    as such; below, it is named and not read)."""
     return sorted((e for e in entries if _is_record(e.rel)), key=lambda e: e.rel)
 
 
@@ -53,7 +54,7 @@ def _is_record(rel: str) -> bool:
         return False
     if os.path.splitext(parts[-1])[1].lower() not in RECORD_SUFFIXES:
         return False
-    return not (len(parts) == 1 and parts[0].lower() in CONFIG_FILES)
+    return parts[-1].lower() not in CONFIG_FILES  # below the top: named, not read (files.py)
 
 
 def _config_blob(entries: list[TreeEntry], stem: str) -> TreeEntry | None:

@@ -106,6 +106,38 @@ def test_config_files_at_the_top_are_not_records(tmp_path):
     assert len(res.records) == 1 and res.problems == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "scorecard.yaml",
+        "scorecard.yml",
+        "owners.yaml",
+        "owners.yml",
+        "calendar.yaml",
+        "Owners.YAML",
+    ],
+)
+def test_a_config_file_below_the_top_is_named_and_not_read_as_a_record(tmp_path, name):
+    """A team's owners.yaml in its own subfolder read as a record gave "missing required
+    fields 'id', 'name'..." (an error); it is configuration, read only at the top."""
+    (tmp_path / "payments").mkdir()
+    write(tmp_path, f"payments/{name}", "levels:\n  - name: bronze\n    checks: [runbook]\n")
+    write(tmp_path, "payments/ok.yaml", as_yaml())
+    res = load_paths([tmp_path])
+    assert [r.id for r in res.records] == ["carrier-a"]
+    (problem,) = res.problems
+    assert problem.severity == "warning" and problem.path == str(tmp_path / "payments" / name)
+    assert "read only at the top of the catalogue folder" in problem.message
+    # git history reads the same files as a walk of the folder
+    from catalogue_lib.gitrepo import TreeEntry
+    from catalogue_lib.snapshots import record_entries
+
+    entries = [TreeEntry(f"payments/{name}", "b1", 10), TreeEntry("payments/ok.yaml", "b2", 10)]
+    assert [e.rel for e in record_entries(entries)] == ["payments/ok.yaml"]
+    # named itself, or as the top of the catalogue, it is configuration as before
+    assert load_paths([tmp_path / "payments"]).problems == []
+
+
 def test_file_given_by_path_is_read_whatever_its_extension(tmp_path):
     p = write(tmp_path, "record.conf", as_yaml())
     q = write(tmp_path, "table.dat", SEED_COPY.read_text())
