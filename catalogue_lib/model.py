@@ -30,6 +30,7 @@ from .values import (  # noqa: F401 (re-exported: the record's value types)
     PartnerDate,
     RawFloat,
     RawInt,
+    SchemaAlso,
     Text,
     TextList,
     _as_list,
@@ -113,7 +114,9 @@ class Auth(_Rotation):
         "a month or quarter is approximate.",
         examples=["2027-02-01"],
     )
-    credentials: Annotated[list[Credential], BeforeValidator(none_as_empty)] = Field(
+    credentials: Annotated[
+        list[Credential], BeforeValidator(none_as_empty), SchemaAlso(null=True)
+    ] = Field(
         default_factory=list,
         description="(v1.1) Further credentials, each with its own expiry and rotation (nothing "
         "is inherited from auth).",
@@ -293,8 +296,8 @@ class TestEnvironment(Strict):
 
 
 class Lifecycle(Strict):
-    versions: Annotated[list[Version], BeforeValidator(none_as_empty)] = Field(
-        default_factory=list, description="Supported versions: current and previous."
+    versions: Annotated[list[Version], BeforeValidator(none_as_empty), SchemaAlso(null=True)] = (
+        Field(default_factory=list, description="Supported versions: current and previous.")
     )
     deprecation_policy: OptText = Field(
         None,
@@ -318,9 +321,9 @@ class Lifecycle(Strict):
         description="Link to the migration plan for breaking changes.",
         examples=["https://wiki.example.com/carrier-a/v1-to-v2"],
     )
-    planned_changes: Annotated[list[PlannedChange], BeforeValidator(none_as_empty)] = Field(
-        default_factory=list, description="Upcoming partner releases or contract shifts."
-    )
+    planned_changes: Annotated[
+        list[PlannedChange], BeforeValidator(none_as_empty), SchemaAlso(null=True)
+    ] = Field(default_factory=list, description="Upcoming partner releases or contract shifts.")
     test_environment: TestEnvironment | None = Field(
         None, description="Test environment availability."
     )
@@ -396,11 +399,11 @@ class Integration(Strict):
     name: Text = Field(description="Display name.", examples=["Carrier A"])
     type: PartnerType = Field(description="Partner type.", examples=["carrier"])
     partner: Text = Field(description="The company on the other side.", examples=["Carrier A"])
-    direction: Annotated[list[Direction], BeforeValidator(_directions), Field(min_length=1)] = (
-        Field(
-            description="inbound = partner pushes to us (webhooks); outbound = we call the partner.",
-            examples=[["outbound", "inbound"]],
-        )
+    direction: Annotated[
+        list[Direction], BeforeValidator(_directions), Field(min_length=1), SchemaAlso(one=True)
+    ] = Field(
+        description="inbound = partner pushes to us (webhooks); outbound = we call the partner.",
+        examples=[["outbound", "inbound"]],
     )
     criticality: Level3 | None = Field(
         None, description="Business criticality; missing = not yet classified.", examples=["high"]
@@ -443,11 +446,11 @@ class Integration(Strict):
     partner_links: PartnerLinks | None = Field(
         None, description="(v1.1) The partner's public pages, shown on the record page."
     )
-    risks: Annotated[list[Risk], BeforeValidator(none_as_empty)] = Field(
+    risks: Annotated[list[Risk], BeforeValidator(none_as_empty), SchemaAlso(null=True)] = Field(
         default_factory=list, description="Known risks."
     )
-    incidents: Annotated[list[Incident], BeforeValidator(none_as_empty)] = Field(
-        default_factory=list, description="Past incidents."
+    incidents: Annotated[list[Incident], BeforeValidator(none_as_empty), SchemaAlso(null=True)] = (
+        Field(default_factory=list, description="Past incidents.")
     )
 
 

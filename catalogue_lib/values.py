@@ -37,6 +37,22 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+class SchemaAlso:
+    """JSON Schema: a list that also takes what its BeforeValidator reads as one (a single item,
+    as _as_list reads it; nothing, as none_as_empty and _as_list read it), so an editor checking
+    the schema (docs/record.schema.json) accepts what the loader accepts without a word."""
+
+    def __init__(self, one: bool = False, null: bool = False) -> None:
+        self.one, self.null = one, null
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        listed = handler(core_schema)
+        options = [listed["items"], listed] if self.one else [listed]
+        if self.null:
+            options.append({"type": "null"})
+        return {"anyOf": options}
+
+
 def none_as_empty(value: Any) -> Any:
     """A list key with nothing under it (`credentials:`) is an empty list, as for text lists."""
     return [] if value is None else value
@@ -104,7 +120,7 @@ Link = Annotated[
     AfterValidator(_check_link),
     WithJsonSchema({"anyOf": [_LINK_SCHEMA, {"type": "null"}]}),
 ]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+TextList = Annotated[list[Text], BeforeValidator(_as_list), SchemaAlso(one=True, null=True)]
 
 
 # ASCII digits, as the JSON Schema's pattern (ECMA \d) and the database's partner_day read them

@@ -625,6 +625,8 @@ def _text_paths(schema: dict, node: dict, path: tuple = ()) -> list[tuple]:
     out: list[tuple] = []
     for name, spec in node.get("properties", {}).items():
         options = spec.get("anyOf", [spec])
+        if any(o.get("type") == "array" for o in options):  # a list, which also takes one item
+            options = [o for o in options if o.get("type") == "array"]
         for option in options:
             if "$ref" in option:
                 target = schema["$defs"][option["$ref"].split("/")[-1]]
@@ -792,3 +794,32 @@ def test_a_support_window_that_ends_after_year_9999_derives_no_sunset(tmp_path):
         (1, None, None, False),  # its successor's 9999-Q4 + 3 months is past 9999
         (2, dt.date(9999, 1, 1), "9999-01", True),  # the later of its 12 and successor's 3
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "valid"),
+    [
+        ({"direction": "inbound"}, True),
+        ({"direction": ["outbound", "inbound"]}, True),
+        ({"direction": "sideways"}, False),
+        ({"direction": []}, False),
+        ({"direction": None}, False),
+        ({"critical_flows": "label create"}, True),
+        ({"customers_impacted": None}, True),
+        ({"critical_flows": ""}, False),
+        ({"contract": {"endpoints": "POST /v2/labels"}}, True),
+        ({"operations": {"alert_rules": None}}, True),
+        ({"operations": {"alert_rules": ["5xx > 2%", ""]}}, False),
+        ({"auth": {"credentials": None}}, True),
+        ({"lifecycle": {"versions": None, "planned_changes": None}}, True),
+        ({"risks": None, "incidents": None}, True),
+        ({"risks": {"category": "other"}}, False),
+    ],
+    ids=lambda v: json.dumps(v) if isinstance(v, dict) else str(v),
+)
+def test_the_json_schema_and_the_loader_agree_on_lists(tmp_path, fields, valid):
+    """The schema said a list where the loader also reads a single value (`direction: inbound`)
+    or nothing (`alert_rules:`) without a word: an editor flagged a record that loads cleanly."""
+    record = _minimal_record(**fields)
+    assert (_schema_errors(record) == []) is valid
+    assert (_loader_errors(tmp_path, record) == []) is valid
