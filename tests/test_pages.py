@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -556,3 +558,64 @@ def test_owner_shares_show_one_decimal_in_every_row(monkeypatch):
     )
     config = owners.proto.columns
     assert "%.1f%%" in config and "percent" not in config
+
+
+def _charts_with_data(at: AppTest) -> list[tuple[dict, list[pd.DataFrame]]]:
+    """Every chart's spec with the data frames Streamlit sends beside it."""
+    found: list = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "vega_lite_chart":
+                frames = [
+                    pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in child.proto.datasets
+                ]
+                if child.proto.data.data:
+                    frames.append(pa.ipc.open_stream(child.proto.data.data).read_all().to_pandas())
+                found.append((json.loads(child.proto.spec), frames))
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _bars_of_nothing(spec: dict, frames: list[pd.DataFrame]) -> bool:
+    """A bar chart whose every bar has length 0: an empty frame that says nothing."""
+    measured = {
+        enc["field"]
+        for p in _parts(spec)
+        if _mark(p) in ("bar", "rect")
+        for key, enc in (p.get("encoding") or {}).items()
+        if key in ("x", "y") and enc.get("type") == "quantitative" and "field" in enc
+    }
+    values = [f[c].to_numpy() for f in frames for c in measured if c in f.columns]
+    return bool(measured) and not any(v.any() for v in values)
+
+
+MINIMAL = {"id": "m", "name": "Minimal", "type": "shop", "partner": "P", "direction": ["inbound"]}
+
+
+@pytest.mark.parametrize("view", ["no match", "one record without risks"])
+def test_a_view_with_nothing_to_judge_shows_no_verdict_and_no_empty_chart(
+    monkeypatch, tmp_path, view
+):
+    if view == "no match":
+        at = fresh(monkeypatch, CATALOGUE)
+        at.query_params["q"] = "no-such-integration-anywhere"
+    else:
+        (tmp_path / "m.json").write_text(json.dumps(MINIMAL))
+        at = fresh(monkeypatch, tmp_path)
+    at.run()
+    if view == "no match":  # a share of no integrations is no share, and neither on nor off target
+        for label in ("Passing the must-haves", "At Silver or above"):
+            assert metric(at, label) == "—", label
+            assert "target ·" not in delta(at, label), label
+    for page in ALL_PAGES:
+        if page != "app.py":
+            go(at, page)
+        no_exception(at)
+        titles = [
+            json.dumps(s.get("title")) for s, d in _charts_with_data(at) if _bars_of_nothing(s, d)
+        ]
+        assert titles == [], page
