@@ -619,3 +619,77 @@ def test_a_view_with_nothing_to_judge_shows_no_verdict_and_no_empty_chart(
             json.dumps(s.get("title")) for s, d in _charts_with_data(at) if _bars_of_nothing(s, d)
         ]
         assert titles == [], page
+
+
+# the one-page record's field beside the check that reads it
+FIELD_CHECKS = {
+    "Dashboard": "Dashboard",
+    "Alert rules": "Alert rules",
+    "Runbook": "Runbook",
+    "On-call": "On-call",
+    "SLO targets": "SLO defined",
+    "Idempotency": "Idempotency",
+    "Webhooks": "Webhook signatures",
+    "Migration plan": "Migration plan",
+    "Test environment": "Test environment",
+    "Criticality": "Criticality set",
+    "Reviewed on": "Reviewed recently",
+}
+
+
+def _record_fields(at: AppTest) -> dict[str, str]:
+    fields = {}
+    for m in at.markdown:
+        for line in m.value.splitlines():
+            if line.startswith("- **") and ":** " in line:
+                label, text = line[4:].split(":** ", 1)
+                fields[label] = text
+    return fields
+
+
+BAD_VALUES = {  # v1.1: the record loads without each value, and the checks reading it are unknown
+    **MINIMAL,
+    "direction": ["inbound", "outbound"],
+    "criticality": "urgent",
+    "reviewed_on": "2026-13-01",
+    "operations": {"runbook": "wiki/runbook", "dashboard": "grafana-123"},
+    "lifecycle": {"test_environment": {"kind": "sandboxy"}},
+    "contract": {"webhooks": {"signature_verification": "perhaps"}},
+}
+
+
+@pytest.mark.parametrize("source", ["template", "csv export", "sample", "bad values"])
+def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passes(
+    monkeypatch, tmp_path, capsys, source
+):
+    """A dash means missing; a fact the source could not state, or stated in a way that could
+    not be read, is shown as unknown."""
+    if source == "csv export":
+        assert main(["export", str(ROOT / "data"), "--format", "csv"]) == 0
+        (tmp_path / "catalogue.csv").write_text(capsys.readouterr().out)
+        catalogue = tmp_path
+    elif source == "bad values":
+        (tmp_path / "bad.json").write_text(json.dumps(BAD_VALUES))
+        catalogue = tmp_path
+    else:
+        catalogue = SEED_COPY if source == "template" else ROOT / "data"
+    at = fresh(monkeypatch, catalogue)
+    at.run()
+    go(at, "pages/5_Integration.py")
+    wrong = []
+    for rid in [r.id for r in open_catalogue([str(catalogue)]).result.records]:
+        at.query_params["id"] = rid
+        at.run()
+        no_exception(at)
+        fields = _record_fields(at)
+        checks = next(d.value for d in at.dataframe if "Weight" in d.value.columns)
+        states = dict(zip(checks["Check"], checks["State"], strict=True))
+        wrong += [
+            (rid, label, states[check])
+            for label, check in FIELD_CHECKS.items()
+            if fields[label] == "—" and states.get(check) in ("unknown", "pass")
+        ]
+        tile = metric(at, "Criticality")  # the headline figure says what the field below says
+        if states["Criticality set"] == "unknown" and tile != "unknown":
+            wrong.append((rid, "Criticality tile", tile))
+    assert wrong == []
