@@ -202,9 +202,10 @@ def page(title: str, question: str) -> Filters:
         )
     errors = len(cat.result.errors)
     if errors and title != "Data quality":
-        st.page_link(
+        st.page_link(  # a link's label is one line: a long one was cut off on a phone
             PAGES["quality"],
-            label=f"{plural(errors, 'catalogue error')}: some records or values did not load. See Data quality",
+            label=f"{plural(errors, 'catalogue error')}: see Data quality",
+            help="Some records or values did not load",
         )
     if not cat.result.records:
         where = ", ".join(cat.paths)
