@@ -239,3 +239,18 @@ def test_nothing_is_cut_off_on_a_phone(broken_server, browser, path, title, char
         assert measure(pg)["clipped"] == []  # the link to Data quality too, at 390 px
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_no_chart_text_is_cut_off_on_a_phone(server, browser, path, title, charts):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        open_page(pg, f"{server}/{path}")
+        cut = pg.evaluate(
+            """() => Array.from(document.querySelectorAll('svg text'))
+                .map(t => t.textContent).filter(t => t.includes('\\u2026'))"""
+        )
+        assert cut == []  # Vega ends a title too wide for its chart with an ellipsis
+    finally:
+        context.close()

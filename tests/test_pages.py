@@ -693,3 +693,20 @@ def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passe
         if states["Criticality set"] == "unknown" and tile != "unknown":
             wrong.append((rid, "Criticality tile", tile))
     assert wrong == []
+
+
+def test_every_chart_title_fits_a_phone(monkeypatch):
+    """Vega cuts a title wider than its chart off with an ellipsis: at 390 px a chart holds
+    44 to 47 characters of title (the browser test measures it), so a longer title goes on as a
+    title and a subtitle."""
+    too_long = []
+    for page, spec in _every_page_chart(monkeypatch):
+        title = spec.get("title") or next((p["title"] for p in _parts(spec) if "title" in p), "")
+        if isinstance(title, str):
+            title = {"text": title}
+        for key in ("text", "subtitle"):
+            lines = title.get(key) or []
+            for line in [lines] if isinstance(lines, str) else lines:
+                if len(line) > 47:
+                    too_long.append((page, line))
+    assert too_long == []
