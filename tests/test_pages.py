@@ -710,3 +710,32 @@ def test_every_chart_title_fits_a_phone(monkeypatch):
                 if len(line) > 47:
                     too_long.append((page, line))
     assert too_long == []
+
+
+def _chart_data(at: AppTest, title: str) -> pd.DataFrame:
+    for spec, frames in _charts_with_data(at):
+        titles = [p.get("title") for p in _parts(spec)]
+        texts = [t.get("text") if isinstance(t, dict) else t for t in titles]
+        if any(" ".join(t) == title if isinstance(t, list) else t == title for t in texts):
+            return pd.concat(frames) if frames else pd.DataFrame()
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_trends_draw_no_share_for_integrations_that_are_not_there(monkeypatch, tmp_path):
+    """An owner whose only integration is retired has no must-haves share (not 0%), and a view
+    that matches nothing has none either."""
+    retired = {**MINIMAL, "id": "old", "name": "Old", "owner": "Team Legacy", "stage": "retired"}
+    (tmp_path / "m.json").write_text(json.dumps([MINIMAL, retired]))
+    at = fresh(monkeypatch, tmp_path)
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    by_owner = _chart_data(at, "Must-haves share by owner")
+    assert "Team Legacy" not in set(by_owner.get("group", [])), by_owner
+    at = fresh(monkeypatch, tmp_path)
+    at.query_params["q"] = "no-such-integration-anywhere"
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    share = _chart_data(at, "Share of active integrations passing the must-haves")
+    assert share["must_haves_share"].isna().all()
