@@ -294,15 +294,28 @@ def _load_markdown(
     return records, problems
 
 
+def _delimiter(text: str) -> str:
+    """The cell separator of the header row: a comma, or the semicolon European Excel writes,
+    or the tab of Excel's "Unicode text", whichever makes the template's twelve headers."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    for sep in (",", ";", "\t"):
+        if set(_EXPECTED) <= set(_norm_header_cells(next(csv.reader([first], delimiter=sep)))):
+            return sep
+    return ","
+
+
 def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     if not text.strip():
         return [], [Problem(shown, None, "warning", "empty file: no record in it")]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except csv.Error as exc:
         return [], [Problem(shown, 1, "error", f"invalid CSV: {exc}")]
     normalised = _norm_header_cells(header)
+    # A column without a header (a spreadsheet's trailing empty columns) is no column: its
+    # cells are ignored, with a warning on a row that has something in one.
+    unnamed = [i for i, n in enumerate(normalised) if not n]
     missing = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n not in normalised]
     if missing:
         return [], [
@@ -313,7 +326,9 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
                 "CSV header is not the template's: missing column(s) " + ", ".join(missing),
             )
         ]
-    twice = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
+    twice = sorted(
+        {h for h, n in zip(header, normalised, strict=True) if n and normalised.count(n) > 1}
+    )
     if twice:
         return [], [
             Problem(
@@ -325,7 +340,7 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
             )
         ]
     problems: list[Problem] = []
-    extra = [h for h, n in zip(header, normalised, strict=True) if n not in _EXPECTED]
+    extra = [h for h, n in zip(header, normalised, strict=True) if n and n not in _EXPECTED]
     if extra:
         problems.append(
             Problem(shown, 1, "warning", "unknown column(s) ignored: " + ", ".join(extra))
@@ -334,7 +349,18 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
     line = reader.line_num + 1
     try:
         for row in reader:
+            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+                row = row[: len(header)]  # a spreadsheet's trailing empty cells
             if any(c.strip() for c in row):
+                if any(row[i].strip() for i in unnamed if i < len(row)):
+                    problems.append(
+                        Problem(
+                            shown,
+                            line,
+                            "warning",
+                            "a cell in a column without a header is ignored",
+                        )
+                    )
                 if len(row) != len(header):
                     problems.append(
                         Problem(
