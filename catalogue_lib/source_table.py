@@ -208,14 +208,44 @@ def _split_row(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in cells]
 
 
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _header_cells(lines: list[str], i: int) -> list[str] | None:
+    """The normalised cells of a table header at line i holding all twelve of the template's
+    headers (any order, other columns beside them), or None. A header without a leading pipe
+    (GFM allows leaving the outer pipes off) counts only with its delimiter row under it."""
+    line = lines[i]
+    if "|" not in line:
+        return None
+    cells = _norm_header_cells(_split_row(line))
+    if not set(_EXPECTED) <= set(cells):
+        return None
+    if line.lstrip().startswith("|") or (i + 1 < len(lines) and _is_separator(lines[i + 1])):
+        return cells
+    return None
+
+
 def _find_table_header(lines: list[str], start: int = 0, stop: int | None = None) -> int | None:
     for i in range(start, len(lines) if stop is None else min(stop, len(lines))):
-        if (
-            lines[i].lstrip().startswith("|")
-            and _norm_header_cells(_split_row(lines[i])) == _EXPECTED
-        ):
+        if _header_cells(lines, i) is not None:
             return i
     return None
+
+
+def _near_miss(lines: list[str], start: int, stop: int) -> tuple[int, list[str]] | None:
+    """A table header (with its delimiter row) naming most but not all of the template's
+    columns, and which are missing: a catalogue table someone trimmed, not prose."""
+    for i in range(start, min(stop, len(lines)) - 1):
+        if "|" in lines[i] and _is_separator(lines[i + 1]):
+            cells = set(_norm_header_cells(_split_row(lines[i])))
+            have = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n in cells]
+            if len(have) >= _NEAR_MISS and len(have) < len(TABLE_HEADERS):
+                return i, [h for h in TABLE_HEADERS if h not in have]
+    return None
+
+
+_NEAR_MISS = 8  # of the template's 12 headers
 
 
 def _is_separator(line: str) -> bool:
@@ -259,29 +289,61 @@ def _load_markdown(
     found = False
     for first, stop in _paragraphs(text):
         header = _find_table_header(lines, first, stop)
+        if header is None and (miss := _near_miss(lines, first, stop)) is not None:
+            problems.append(
+                Problem(
+                    shown,
+                    miss[0] + 1,
+                    "warning",
+                    "this table looks like the catalogue table but lacks the template's "
+                    f"column(s) {', '.join(miss[1])}; its rows are not read",
+                )
+            )
         while header is not None:
             found = True
+            names = _header_cells(lines, header) or []
+            raw = _split_row(lines[header])
+            twice = sorted({h for h, n in zip(raw, names, strict=True) if names.count(n) > 1})
+            extra = [h for h, n in zip(raw, names, strict=True) if n not in _EXPECTED]
+            if twice:
+                problems.append(
+                    Problem(
+                        shown,
+                        header + 1,
+                        "error",
+                        f"column(s) {', '.join(twice)} appear twice in the table header; it is "
+                        "not clear which to read, so no row of this table is loaded",
+                    )
+                )
+            elif extra:
+                problems.append(
+                    Problem(
+                        shown,
+                        header + 1,
+                        "warning",
+                        "unknown column(s) ignored: " + ", ".join(extra),
+                    )
+                )
             i = header + 1
             if i < stop and _is_separator(lines[i]):
                 i += 1
-            while i < stop and lines[i].lstrip().startswith("|"):
+            while i < stop and _PIPE.search(lines[i]):
                 cells = _split_row(lines[i])
-                if all(not c for c in cells):
+                if twice or all(not c for c in cells):
                     i += 1
                     continue
-                if len(cells) != len(TABLE_HEADERS):
+                if len(cells) != len(names):
                     problems.append(
                         Problem(
                             shown,
                             i + 1,
                             "error",
-                            f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+                            f"table row has {len(cells)} cells, the header has {len(names)}",
                         )
                     )
                 else:
-                    rec, probs = row_to_record(
-                        dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
-                    )
+                    row = {n: c for n, c in zip(names, cells, strict=True) if n in _EXPECTED}
+                    rec, probs = row_to_record(row, shown, i + 1, "markdown")
                     problems.extend(probs)
                     if rec is not None:
                         records.append(rec)

@@ -93,3 +93,65 @@ def test_an_unnamed_column_with_something_in_it_is_said(tmp_path):
     assert [r.id for r in res.records] == ["carrier-a"] and res.errors == []
     assert [(p.line, p.severity) for p in res.problems] == [(2, "warning")]
     assert "column without a header" in res.problems[0].message
+
+
+MD_HEAD = " | ".join(TABLE_HEADERS)
+MD_ROW = "Carrier A | Carrier | Carrier A | Outbound | labels | API key | v2 | 99.5% | Team Fulfilment | portal | Dashboard + alerts | rate limits"
+MD_TABLES = {
+    "without outer pipes": f"# Catalogue\n\n{MD_HEAD}\n" + "---|" * 11 + f"---\n{MD_ROW}\n",
+    "outer pipes on the rows only": f"| {MD_HEAD} |\n|" + "---|" * 12 + f"\n{MD_ROW}\n",
+    "alignment colons": f"| {MD_HEAD} |\n|:---|" + ":---:|" * 10 + f"---:|\n| {MD_ROW} |\n",
+    "an extra column": f"| {MD_HEAD} | Notes |\n|" + "---|" * 13 + f"\n| {MD_ROW} | see ticket |\n",
+    "columns in another order": "| Known risks | "
+    + " | ".join(TABLE_HEADERS[:-1])
+    + " |\n|"
+    + "---|" * 12
+    + "\n| rate limits | "
+    + MD_ROW.rsplit(" | ", 1)[0]
+    + " |\n",
+}
+
+
+@pytest.mark.parametrize("text", MD_TABLES.values(), ids=MD_TABLES.keys())
+def test_a_markdown_table_a_renderer_shows_loads_its_rows(tmp_path, text):
+    (tmp_path / "catalogue.md").write_text(text)
+    res = load_paths([tmp_path])
+    assert res.errors == [], [str(p) for p in res.problems]
+    assert [r.id for r in res.records] == ["carrier-a"]
+    rec = res.records[0].record
+    assert (rec.owner, rec.support_contact) == ("Team Fulfilment", "portal")
+    assert [r.category for r in rec.risks] == ["rate_limiting"]
+    assert (
+        res.records[0].line
+        == text.splitlines().index(
+            next(line for line in text.splitlines() if "Team Fulfilment" in line)
+        )
+        + 1
+    )
+
+
+def test_an_extra_markdown_column_is_named_as_ignored(tmp_path):
+    (tmp_path / "catalogue.md").write_text(MD_TABLES["an extra column"])
+    res = load_paths([tmp_path])
+    assert [(p.line, p.severity, p.message) for p in res.problems] == [
+        (1, "warning", "unknown column(s) ignored: Notes")
+    ]
+
+
+def test_a_markdown_header_naming_a_column_twice_is_an_error(tmp_path):
+    text = f"| {MD_HEAD} | Owner |\n|" + "---|" * 13 + f"\n| {MD_ROW} | Team B |\n"
+    (tmp_path / "catalogue.md").write_text(text)
+    res = load_paths([tmp_path])
+    assert res.records == []
+    assert [(p.line, p.severity) for p in res.problems] == [(1, "error")]
+    assert "Owner" in res.problems[0].message
+
+
+def test_a_table_missing_a_template_column_is_not_silently_skipped(tmp_path):
+    head = " | ".join(h for h in TABLE_HEADERS if h != "Known risks")
+    row = MD_ROW.rsplit(" | ", 1)[0]
+    (tmp_path / "catalogue.md").write_text(f"| {head} |\n|" + "---|" * 11 + f"\n| {row} |\n")
+    res = load_paths([tmp_path])
+    assert res.records == []
+    assert [(p.line, p.severity) for p in res.problems] == [(1, "warning")]
+    assert "Known risks" in res.problems[0].message
