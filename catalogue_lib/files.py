@@ -279,7 +279,11 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _FileProblem(f"not UTF-8 text (bad byte at offset {exc.start})", line) from None
+        raise _FileProblem(
+            f"not UTF-8 text (bad byte 0x{data[exc.start]:02X} at offset {exc.start}); a "
+            "spreadsheet or editor saved it in another encoding: save it as UTF-8",
+            line,
+        ) from None
 
 
 def read_text(path: Path) -> str:

@@ -356,24 +356,34 @@ def _load_markdown(
     return records, problems
 
 
-def _delimiter(text: str) -> str:
-    """The cell separator of the header row: a comma, or the semicolon European Excel writes,
-    or the tab of Excel's "Unicode text", whichever makes the template's twelve headers."""
+_SEP_LINE = re.compile(r"sep=(.)\r?$")
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The cell separator, and whether the first line only names it: Excel's `sep=;` line,
+    else whichever of a comma, European Excel's semicolon or the tab of Excel's "Unicode
+    text" makes the header row hold the template's twelve headers."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if named := _SEP_LINE.match(first):
+        return named.group(1), True
     for sep in (",", ";", "\t"):
         if set(_EXPECTED) <= set(_norm_header_cells(next(csv.reader([first], delimiter=sep)))):
-            return sep
-    return ","
+            return sep, False
+    return ",", False
 
 
 def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     if not text.strip():
         return [], [Problem(shown, None, "warning", "empty file: no record in it")]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    sep, sep_line = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    head = 2 if sep_line else 1  # the header row's line
     try:
-        header = next(reader)
+        if sep_line:
+            next(reader)
+        header = next(reader, [])
     except csv.Error as exc:
-        return [], [Problem(shown, 1, "error", f"invalid CSV: {exc}")]
+        return [], [Problem(shown, head, "error", f"invalid CSV: {exc}")]
     normalised = _norm_header_cells(header)
     # A column without a header (a spreadsheet's trailing empty columns) is no column: its
     # cells are ignored, with a warning on a row that has something in one.
@@ -383,7 +393,7 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
         return [], [
             Problem(
                 shown,
-                1,
+                head,
                 "error",
                 "CSV header is not the template's: missing column(s) " + ", ".join(missing),
             )
@@ -395,7 +405,7 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
         return [], [
             Problem(
                 shown,
-                1,
+                head,
                 "error",
                 f"column(s) {', '.join(twice)} appear twice in the CSV header; it is not clear "
                 "which to read, so no row is loaded",
@@ -405,7 +415,7 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
     extra = [h for h, n in zip(header, normalised, strict=True) if n and n not in _EXPECTED]
     if extra:
         problems.append(
-            Problem(shown, 1, "warning", "unknown column(s) ignored: " + ", ".join(extra))
+            Problem(shown, head, "warning", "unknown column(s) ignored: " + ", ".join(extra))
         )
     records: list[LoadedRecord] = []
     line = reader.line_num + 1

@@ -155,3 +155,27 @@ def test_a_table_missing_a_template_column_is_not_silently_skipped(tmp_path):
     assert res.records == []
     assert [(p.line, p.severity) for p in res.problems] == [(1, "warning")]
     assert "Known risks" in res.problems[0].message
+
+
+def test_excels_sep_line_names_the_separator(tmp_path):
+    text = "sep=;\n" + _semicolons("\n".join([HEADER, *CSV_ROWS]))
+    (tmp_path / "c.csv").write_text(text)
+    res = load_paths([tmp_path])
+    assert res.problems == [] and sorted(r.id for r in res.records) == ["cafe-connect", "carrier-a"]
+    assert [r.line for r in res.records] == [3, 4]
+
+
+def test_a_header_problem_after_a_sep_line_names_the_header_line(tmp_path):
+    (tmp_path / "c.csv").write_text("sep=,\n" + HEADER + ",Owner\n")
+    res = load_paths([tmp_path])
+    assert [(p.line, p.severity) for p in res.problems] == [(2, "error")]
+
+
+def test_a_windows_1252_export_is_named_with_its_line_and_what_to_do(tmp_path):
+    text = "\n".join([HEADER, CSV_ROWS[1].replace("Ä", "A"), CSV_ROWS[0]])
+    (tmp_path / "c.csv").write_bytes(text.encode("cp1252"))
+    res = load_paths([tmp_path])
+    assert res.records == []
+    [problem] = res.problems
+    assert (problem.line, problem.severity) == (4, "error")
+    assert "0xE9" in problem.message and "save it as UTF-8" in problem.message
