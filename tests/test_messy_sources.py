@@ -179,3 +179,23 @@ def test_a_windows_1252_export_is_named_with_its_line_and_what_to_do(tmp_path):
     [problem] = res.problems
     assert (problem.line, problem.severity) == (4, "error")
     assert "0xE9" in problem.message and "save it as UTF-8" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("id: tabs\nname: Tabs\ntype: shop\npartner: T\ndirection:\n\t- inbound\n", 6),
+        (
+            "id: tabs\nname: Tabs\ntype: shop\npartner: T\nauth:\n\tmethod: oauth\ndirection: [inbound]\n",
+            6,
+        ),
+    ],
+    ids=["list item", "mapping"],
+)
+def test_a_tab_indent_in_yaml_is_named_as_a_tab(tmp_path, text, line):
+    (tmp_path / "r.yaml").write_text(text)
+    res = load_paths([tmp_path])
+    assert res.records == []
+    [problem] = res.problems
+    assert (problem.line, problem.severity) == (line, "error")
+    assert "a tab: YAML indents with spaces only" in problem.message
