@@ -349,7 +349,18 @@ def _load_markdown(
                         records.append(rec)
                 i += 1
             header = _find_table_header(lines, i, stop)
-    if not found and explicit:
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if not found and first is not None and (sep := _separator_of(lines[first])):
+        problems.append(
+            Problem(
+                shown,
+                first + 1,
+                "warning",
+                f"the template's columns separated by {_SEPARATORS[sep]}: a spreadsheet "
+                "export, not a Markdown table; its rows are not read (save it as .csv)",
+            )
+        )
+    elif not found and explicit:
         problems.append(
             Problem(shown, None, "warning", "no catalogue table (the template's 12 columns) found")
         )
@@ -366,10 +377,19 @@ def _delimiter(text: str) -> tuple[str, bool]:
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if named := _SEP_LINE.match(first):
         return named.group(1), True
-    for sep in (",", ";", "\t"):
-        if set(_EXPECTED) <= set(_norm_header_cells(next(csv.reader([first], delimiter=sep)))):
-            return sep, False
-    return ",", False
+    return _separator_of(first) or ",", False
+
+
+_SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _separator_of(line: str) -> str | None:
+    """The separator that makes this line a header row holding the template's twelve
+    headers, or None."""
+    for sep in _SEPARATORS:
+        if set(_EXPECTED) <= set(_norm_header_cells(next(csv.reader([line], delimiter=sep)))):
+            return sep
+    return None
 
 
 def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:

@@ -199,3 +199,12 @@ def test_a_tab_indent_in_yaml_is_named_as_a_tab(tmp_path, text, line):
     [problem] = res.problems
     assert (problem.line, problem.severity) == (line, "error")
     assert "a tab: YAML indents with spaces only" in problem.message
+
+
+def test_excels_unicode_text_saved_as_txt_is_not_skipped_silently(tmp_path):
+    # Excel's "Unicode Text (*.txt)": UTF-16, tab-separated, under a name the Markdown form owns
+    (tmp_path / "catalogue.txt").write_bytes(_tabs("\n".join([HEADER, *CSV_ROWS])).encode("utf-16"))
+    res = load_paths([tmp_path])
+    assert res.records == []
+    assert [(p.line, p.severity) for p in res.problems] == [(1, "warning")]
+    assert "save it as .csv" in res.problems[0].message
