@@ -205,7 +205,20 @@ SELECT * FROM integrations WHERE coalesce(stage, 'live') <> 'retired';
 
 -- Each governance check per active integration as pass / fail / na / unknown, as of a date.
 CREATE MACRO check_results(as_of) AS TABLE
-WITH facts AS (
+WITH changes AS (  -- per integration: a breaking change still ahead; one that may be (unreadable)
+    SELECT integration_id,
+           bool_or(breaking AND NOT done AND NOT unsure AND date >= as_of::DATE) AS open_breaking,
+           bool_or(((breaking AND NOT done) OR unsure) AND (date IS NULL OR date >= as_of::DATE))
+               AS maybe_open
+    FROM planned_changes
+    GROUP BY integration_id
+),
+listed AS (  -- per integration with versions listed: whether one is current
+    SELECT integration_id, bool_or(status = 'current') AS has_current
+    FROM versions
+    GROUP BY integration_id
+),
+facts AS (
     SELECT
         i.id AS integration_id,
         -- a role word: the spec's Eng, PO, Ops, TBD, also spelled out or with a full stop
@@ -228,22 +241,21 @@ WITH facts AS (
         -- a breaking change still ahead (not done, dated on or after as_of) decides; one whose
         -- date could not be read may be ahead, and (v1.1) one not yet past whose `breaking` or
         -- `done` could not be read may be an open breaking change: unknown
-        CASE WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id AND p.breaking
-                          AND NOT p.done AND NOT p.unsure AND p.date >= as_of::DATE)
+        CASE WHEN coalesce(c.open_breaking, FALSE)
              THEN CASE WHEN i.migration_plan IS NOT NULL THEN 'pass' ELSE 'fail' END
-             WHEN EXISTS (SELECT 1 FROM planned_changes p WHERE p.integration_id = i.id
-                          AND ((p.breaking AND NOT p.done) OR p.unsure)
-                          AND (p.date IS NULL OR p.date >= as_of::DATE)) THEN 'unknown'
+             WHEN coalesce(c.maybe_open, FALSE) THEN 'unknown'
              ELSE 'na' END AS migration_plan,
         CASE WHEN i.test_environment = 'not_offered' THEN 'na'
              WHEN i.test_environment IN ('sandbox', 'staging') THEN 'pass' ELSE 'fail' END AS test_environment,
-        CASE WHEN NOT EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id) THEN 'na'
-             WHEN EXISTS (SELECT 1 FROM versions v WHERE v.integration_id = i.id AND v.status = 'current') THEN 'pass'
+        CASE WHEN v.integration_id IS NULL THEN 'na'
+             WHEN coalesce(v.has_current, FALSE) THEN 'pass'
              ELSE 'fail' END AS current_version,
         CASE WHEN i.criticality IS NOT NULL THEN 'pass' ELSE 'fail' END AS criticality_set,
         CASE WHEN i.reviewed_on IS NOT NULL AND (as_of::DATE - i.reviewed_on) <= 180
              THEN 'pass' ELSE 'fail' END AS reviewed_recently
     FROM active_integrations i
+    LEFT JOIN changes c ON c.integration_id = i.id
+    LEFT JOIN listed v ON v.integration_id = i.id
 ),
 long AS (
     UNPIVOT facts ON COLUMNS(* EXCLUDE (integration_id)) INTO NAME check_name VALUE computed
