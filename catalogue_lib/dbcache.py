@@ -301,7 +301,7 @@ def open_snapshot(tmp: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(os.path.abspath(tmp), config=_NO_EXTENSIONS)
     try:
         con.execute("BEGIN")
-        db.create_schema(con)
+        db.create_schema(con, scorecard=False)  # configuration is never kept
     except BaseException:
         con.close()
         raise

@@ -76,7 +76,6 @@ PARTNER_DATE_KEYS = frozenset({"released_on", "deprecated_on", "sunset_on", "dat
 def _new_database() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     db.create_schema(con)
-    con.execute(db.sql("scorecard"))
     return con
 
 

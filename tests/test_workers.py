@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from catalogue_lib import cli, workers
-from catalogue_lib.files import catalogue_files
+from catalogue_lib.files import MAX_FILE_BYTES, catalogue_files
 from catalogue_lib.generate import synthetic_records, write_records
-from catalogue_lib.load import load_files
+from catalogue_lib.load import _parse_one, load_files
 
 from .conftest import FIXTURES, ROOT
 
@@ -61,6 +61,20 @@ def test_two_workers_load_what_one_process_loads(source, tmp_path, always_parall
     files, _ = catalogue_files([str(path)])
     assert files
     assert view(load_files(files, workers=2)) == view(load_files(files, workers=1))
+
+
+def test_files_a_worker_cannot_read_give_the_problems_one_process_gives(tmp_path, always_parallel):
+    """Without a cache the workers read the files themselves: a file deleted after the walk and
+    an over-large file are each named with the same problem, in the same place."""
+    folder = generated(tmp_path)
+    (folder / "huge.yaml").write_bytes(b"#" * (MAX_FILE_BYTES + 10))
+    (folder / "gone.yaml").write_text("id: gone\n")
+    files, _ = catalogue_files([str(folder)])
+    (folder / "gone.yaml").unlink()
+    parallel, single = view(load_files(files, workers=2)), view(load_files(files, workers=1))
+    assert parallel == single
+    problems = [p for _, probs in single for p in probs]
+    assert len(problems) == 2 and all(": error: " in p for p in problems), problems
 
 
 def test_a_load_uses_the_workers_it_is_given(tmp_path, always_parallel, monkeypatch):
@@ -219,11 +233,9 @@ class _Dying:
 def _dying(args):  # at module level: a worker is handed it by name
     import os
 
-    from catalogue_lib import load
-
     if os.getpid() != _Dying.parent and str(args[2]).endswith("alpha-shop.yaml"):
         os._exit(9)
-    return load._parse(*args)
+    return _parse_one(args)
 
 
 def multiprocessing_children():
@@ -235,7 +247,7 @@ def multiprocessing_children():
 ORPHAN_SCRIPT = """
 import os, sys, time
 from catalogue_lib import load, workers
-from catalogue_lib.files import catalogue_files
+from catalogue_lib.files import MAX_FILE_BYTES, catalogue_files
 workers.PARALLEL_MIN = 0
 def slow(args):
     os.write(1, f"{os.getpid()}\\n".encode())  # one write: two workers' lines never mix
@@ -355,7 +367,7 @@ def test_ctrl_c_ends_a_load_while_a_worker_is_halfway_through_its_results(tmp_pa
 FORKING = """
 import os, signal, sys
 from catalogue_lib import workers
-from catalogue_lib.files import catalogue_files
+from catalogue_lib.files import MAX_FILE_BYTES, catalogue_files
 from catalogue_lib.load import load_files
 
 signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal (see ctrl_c_raises)
