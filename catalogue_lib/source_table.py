@@ -392,6 +392,19 @@ def _separator_of(line: str) -> str | None:
     return None
 
 
+_HEADER_SEARCH = 10  # lines below the first where a misplaced header row is looked for
+
+
+def _header_below(text: str, head: int) -> int | None:
+    """The line (1-based) of a row holding the template's headers among the few below line
+    `head`, as a spreadsheet's title rows above the header push it down; None if none does."""
+    lines = text.lstrip("\ufeff").split("\n", head + _HEADER_SEARCH)[: head + _HEADER_SEARCH]
+    for n, line in enumerate(lines[head:], head + 1):
+        if _separator_of(line.rstrip("\r")):
+            return n
+    return None
+
+
 def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     if not text.strip():
         return [], [Problem(shown, None, "warning", "empty file: no record in it")]
@@ -410,14 +423,14 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
     unnamed = [i for i, n in enumerate(normalised) if not n]
     missing = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n not in normalised]
     if missing:
-        return [], [
-            Problem(
-                shown,
-                head,
-                "error",
-                "CSV header is not the template's: missing column(s) " + ", ".join(missing),
-            )
-        ]
+        later = _header_below(text, head)
+        message = (
+            f"the CSV's header row is line {later}, not line {head}: delete the line(s) above "
+            "it (a title?) so that the template's headers come first"
+            if later
+            else "CSV header is not the template's: missing column(s) " + ", ".join(missing)
+        )
+        return [], [Problem(shown, head, "error", message)]
     twice = sorted(
         {h for h, n in zip(header, normalised, strict=True) if n and normalised.count(n) > 1}
     )

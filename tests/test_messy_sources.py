@@ -171,6 +171,23 @@ def test_a_header_problem_after_a_sep_line_names_the_header_line(tmp_path):
     assert [(p.line, p.severity) for p in res.problems] == [(2, "error")]
 
 
+@pytest.mark.parametrize("above", [["Catalogue export 2026-11-28"], ["Title", "", ""]])
+def test_a_title_above_a_csv_header_says_where_the_header_is(tmp_path, above):
+    """A report's title rows above the header used to give "missing column(s)" naming all twelve
+    headers that are plainly there, two lines down."""
+    (tmp_path / "c.csv").write_text("\n".join([*above, HEADER, *CSV_ROWS]) + "\n")
+    (problem,) = load_paths([tmp_path]).problems
+    assert (problem.line, problem.severity) == (1, "error")
+    assert f"header row is line {len(above) + 1}, not line 1" in problem.message
+    assert "missing column" not in problem.message
+
+
+def test_a_csv_without_the_templates_header_still_names_the_missing_columns(tmp_path):
+    (tmp_path / "c.csv").write_text("Name,Owner\nX,Team A\n")
+    (problem,) = load_paths([tmp_path]).problems
+    assert "missing column(s) Integration, Type, Partner" in problem.message
+
+
 def test_a_windows_1252_export_is_named_with_its_line_and_what_to_do(tmp_path):
     text = "\n".join([HEADER, CSV_ROWS[1].replace("Ä", "A"), CSV_ROWS[0]])
     (tmp_path / "c.csv").write_bytes(text.encode("cp1252"))
