@@ -20,7 +20,7 @@ from .source_table import MARKED
 
 
 def _cell(value: Any) -> Any:
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:  # pd.NA: a nullable column's gap
         return None
     if isinstance(value, float) and math.isnan(value):
         return None

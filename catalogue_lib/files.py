@@ -262,13 +262,28 @@ def decode_text(data: bytes) -> str:
         raise _FileProblem(
             f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})"
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte order mark: what Excel's "Unicode text" and some Windows
+        # editors save. Its NUL bytes are text; a NUL character after decoding is not.
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise _FileProblem(f"not UTF-16 text (bad bytes at offset {exc.start})", line) from None
+        if "\x00" in text:
+            raise _FileProblem("binary file (contains NUL characters), not a catalogue record")
+        return text
     if b"\x00" in data:
         raise _FileProblem("binary file (contains NUL bytes), not a catalogue record")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _FileProblem(f"not UTF-8 text (bad byte at offset {exc.start})", line) from None
+        raise _FileProblem(
+            f"not UTF-8 text (bad byte 0x{data[exc.start]:02X} at offset {exc.start}); a "
+            "spreadsheet or editor saved it in another encoding: save it as UTF-8",
+            line,
+        ) from None
 
 
 def read_text(path: Path) -> str:

@@ -208,14 +208,44 @@ def _split_row(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in cells]
 
 
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _header_cells(lines: list[str], i: int) -> list[str] | None:
+    """The normalised cells of a table header at line i holding all twelve of the template's
+    headers (any order, other columns beside them), or None. A header without a leading pipe
+    (GFM allows leaving the outer pipes off) counts only with its delimiter row under it."""
+    line = lines[i]
+    if "|" not in line:
+        return None
+    cells = _norm_header_cells(_split_row(line))
+    if not set(_EXPECTED) <= set(cells):
+        return None
+    if line.lstrip().startswith("|") or (i + 1 < len(lines) and _is_separator(lines[i + 1])):
+        return cells
+    return None
+
+
 def _find_table_header(lines: list[str], start: int = 0, stop: int | None = None) -> int | None:
     for i in range(start, len(lines) if stop is None else min(stop, len(lines))):
-        if (
-            lines[i].lstrip().startswith("|")
-            and _norm_header_cells(_split_row(lines[i])) == _EXPECTED
-        ):
+        if _header_cells(lines, i) is not None:
             return i
     return None
+
+
+def _near_miss(lines: list[str], start: int, stop: int) -> tuple[int, list[str]] | None:
+    """A table header (with its delimiter row) naming most but not all of the template's
+    columns, and which are missing: a catalogue table someone trimmed, not prose."""
+    for i in range(start, min(stop, len(lines)) - 1):
+        if "|" in lines[i] and _is_separator(lines[i + 1]):
+            cells = set(_norm_header_cells(_split_row(lines[i])))
+            have = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n in cells]
+            if len(have) >= _NEAR_MISS and len(have) < len(TABLE_HEADERS):
+                return i, [h for h in TABLE_HEADERS if h not in have]
+    return None
+
+
+_NEAR_MISS = 8  # of the template's 12 headers
 
 
 def _is_separator(line: str) -> bool:
@@ -259,82 +289,183 @@ def _load_markdown(
     found = False
     for first, stop in _paragraphs(text):
         header = _find_table_header(lines, first, stop)
+        if header is None and (miss := _near_miss(lines, first, stop)) is not None:
+            problems.append(
+                Problem(
+                    shown,
+                    miss[0] + 1,
+                    "warning",
+                    "this table looks like the catalogue table but lacks the template's "
+                    f"column(s) {', '.join(miss[1])}; its rows are not read",
+                )
+            )
         while header is not None:
             found = True
+            names = _header_cells(lines, header) or []
+            raw = _split_row(lines[header])
+            twice = sorted({h for h, n in zip(raw, names, strict=True) if names.count(n) > 1})
+            extra = [h for h, n in zip(raw, names, strict=True) if n not in _EXPECTED]
+            if twice:
+                problems.append(
+                    Problem(
+                        shown,
+                        header + 1,
+                        "error",
+                        f"column(s) {', '.join(twice)} appear twice in the table header; it is "
+                        "not clear which to read, so no row of this table is loaded",
+                    )
+                )
+            elif extra:
+                problems.append(
+                    Problem(
+                        shown,
+                        header + 1,
+                        "warning",
+                        "unknown column(s) ignored: " + ", ".join(extra),
+                    )
+                )
             i = header + 1
             if i < stop and _is_separator(lines[i]):
                 i += 1
-            while i < stop and lines[i].lstrip().startswith("|"):
+            while i < stop and _PIPE.search(lines[i]):
                 cells = _split_row(lines[i])
-                if all(not c for c in cells):
+                if twice or all(not c for c in cells):
                     i += 1
                     continue
-                if len(cells) != len(TABLE_HEADERS):
+                if len(cells) != len(names):
                     problems.append(
                         Problem(
                             shown,
                             i + 1,
                             "error",
-                            f"table row has {len(cells)} cells, the template has {len(TABLE_HEADERS)}",
+                            f"table row has {len(cells)} cells, the header has {len(names)}",
                         )
                     )
                 else:
-                    rec, probs = row_to_record(
-                        dict(zip(_EXPECTED, cells, strict=True)), shown, i + 1, "markdown"
-                    )
+                    row = {n: c for n, c in zip(names, cells, strict=True) if n in _EXPECTED}
+                    rec, probs = row_to_record(row, shown, i + 1, "markdown")
                     problems.extend(probs)
                     if rec is not None:
                         records.append(rec)
                 i += 1
             header = _find_table_header(lines, i, stop)
-    if not found and explicit:
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if not found and first is not None and (sep := _separator_of(lines[first])):
+        problems.append(
+            Problem(
+                shown,
+                first + 1,
+                "warning",
+                f"the template's columns separated by {_SEPARATORS[sep]}: a spreadsheet "
+                "export, not a Markdown table; its rows are not read (save it as .csv)",
+            )
+        )
+    elif not found and explicit:
         problems.append(
             Problem(shown, None, "warning", "no catalogue table (the template's 12 columns) found")
         )
     return records, problems
 
 
+_SEP_LINE = re.compile(r"sep=(.)\r?$")
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The cell separator, and whether the first line only names it: Excel's `sep=;` line,
+    else whichever of a comma, European Excel's semicolon or the tab of Excel's "Unicode
+    text" makes the header row hold the template's twelve headers."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if named := _SEP_LINE.match(first):
+        return named.group(1), True
+    return _separator_of(first) or ",", False
+
+
+_SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _separator_of(line: str) -> str | None:
+    """The separator that makes this line a header row holding the template's twelve
+    headers, or None."""
+    for sep in _SEPARATORS:
+        if set(_EXPECTED) <= set(_norm_header_cells(next(csv.reader([line], delimiter=sep)))):
+            return sep
+    return None
+
+
+_HEADER_SEARCH = 10  # lines below the first where a misplaced header row is looked for
+
+
+def _header_below(text: str, head: int) -> int | None:
+    """The line (1-based) of a row holding the template's headers among the few below line
+    `head`, as a spreadsheet's title rows above the header push it down; None if none does."""
+    lines = text.lstrip("\ufeff").split("\n", head + _HEADER_SEARCH)[: head + _HEADER_SEARCH]
+    for n, line in enumerate(lines[head:], head + 1):
+        if _separator_of(line.rstrip("\r")):
+            return n
+    return None
+
+
 def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]:
     if not text.strip():
         return [], [Problem(shown, None, "warning", "empty file: no record in it")]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    sep, sep_line = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    head = 2 if sep_line else 1  # the header row's line
     try:
-        header = next(reader)
+        if sep_line:
+            next(reader)
+        header = next(reader, [])
     except csv.Error as exc:
-        return [], [Problem(shown, 1, "error", f"invalid CSV: {exc}")]
+        return [], [Problem(shown, head, "error", f"invalid CSV: {exc}")]
     normalised = _norm_header_cells(header)
+    # A column without a header (a spreadsheet's trailing empty columns) is no column: its
+    # cells are ignored, with a warning on a row that has something in one.
+    unnamed = [i for i, n in enumerate(normalised) if not n]
     missing = [h for h, n in zip(TABLE_HEADERS, _EXPECTED, strict=True) if n not in normalised]
     if missing:
-        return [], [
-            Problem(
-                shown,
-                1,
-                "error",
-                "CSV header is not the template's: missing column(s) " + ", ".join(missing),
-            )
-        ]
-    twice = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
+        later = _header_below(text, head)
+        message = (
+            f"the CSV's header row is line {later}, not line {head}: delete the line(s) above "
+            "it (a title?) so that the template's headers come first"
+            if later
+            else "CSV header is not the template's: missing column(s) " + ", ".join(missing)
+        )
+        return [], [Problem(shown, head, "error", message)]
+    twice = sorted(
+        {h for h, n in zip(header, normalised, strict=True) if n and normalised.count(n) > 1}
+    )
     if twice:
         return [], [
             Problem(
                 shown,
-                1,
+                head,
                 "error",
                 f"column(s) {', '.join(twice)} appear twice in the CSV header; it is not clear "
                 "which to read, so no row is loaded",
             )
         ]
     problems: list[Problem] = []
-    extra = [h for h, n in zip(header, normalised, strict=True) if n not in _EXPECTED]
+    extra = [h for h, n in zip(header, normalised, strict=True) if n and n not in _EXPECTED]
     if extra:
         problems.append(
-            Problem(shown, 1, "warning", "unknown column(s) ignored: " + ", ".join(extra))
+            Problem(shown, head, "warning", "unknown column(s) ignored: " + ", ".join(extra))
         )
     records: list[LoadedRecord] = []
     line = reader.line_num + 1
     try:
         for row in reader:
+            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+                row = row[: len(header)]  # a spreadsheet's trailing empty cells
             if any(c.strip() for c in row):
+                if any(row[i].strip() for i in unnamed if i < len(row)):
+                    problems.append(
+                        Problem(
+                            shown,
+                            line,
+                            "warning",
+                            "a cell in a column without a header is ignored",
+                        )
+                    )
                 if len(row) != len(header):
                     problems.append(
                         Problem(

@@ -178,7 +178,7 @@ def _load_yaml(
                     break
                 node = loader.get_node()
             except yaml.YAMLError as exc:
-                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc)))
+                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc, text)))
                 break
             if node is None:
                 continue
@@ -194,7 +194,7 @@ def _load_yaml(
                     loader.construct_document if suspicious else partial(_fast_construct, loader)
                 )(node)
             except yaml.YAMLError as exc:
-                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc)))
+                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc, text)))
                 continue
             for item, line, item_lines in _split_records(data, node):
                 rec, probs = build_record(item, shown, item_lines, "yaml", line=line)
@@ -208,12 +208,26 @@ def _load_yaml(
     return records, problems
 
 
-def _yaml_message(exc: yaml.YAMLError) -> str:
+def _yaml_message(exc: yaml.YAMLError, source: str | None = None) -> str:
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     text = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
     if "could not determine a constructor" in text:
         text = "YAML tags that construct objects are not allowed: " + text
+    if source is not None and _at_tab(exc, source):
+        text += " (a tab: YAML indents with spaces only)"
     return f"invalid YAML: {text}"
+
+
+def _at_tab(exc: yaml.YAMLError, source: str) -> bool:
+    """Whether the error points at a tab, which an editor shows as spaces: the usual cause of
+    'found character that cannot start any token' in a hand-edited file."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return False
+    lines = source.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return False
+    return lines[mark.line][mark.column : mark.column + 1] == "\t"
 
 
 def _split_records(
