@@ -132,7 +132,7 @@ def _today(as_of: dt.date) -> alt.Chart:
 def level_bars(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
     """Integrations per scorecard level as one stacked bar per group (rows: group, level,
     level_position, integrations), each segment labelled with its count."""
-    if df.empty:
+    if df.empty or not (df["integrations"] > 0).any():  # zero rows of every level: no bars
         return empty(title, filtered)
     levels = df.sort_values("level_position")["level"].drop_duplicates().tolist()
     ramp = ["#c6dbf2", "#9cc0e8", "#7fa9dc", "#5a8fd0", "#3f7cc2", BLUE]
@@ -522,7 +522,7 @@ def version_matrix(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.
 def owner_share(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
     """Each owner's share of the catalogue's risk score (top owners, the rest grouped), with
     the 30% line; bars over the line are orange."""
-    if df.empty:
+    if df.empty or not (df["risk_score"] > 0).any():  # no risk to share: every bar would be 0%
         return empty(title, filtered)
     owners = df["owner"].tolist()
     df = df.assign(over=df["risk_share"] > 0.3)

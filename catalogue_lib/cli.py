@@ -331,7 +331,8 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
         for page, values in figs.items():
             print(f"\n{page}")
             for k, v in values.items():
-                print(f"  {k:<34} {v:.1%}" if isinstance(v, float) else f"  {k:<34} {v}")
+                shown = f"{v:.1%}" if isinstance(v, float) else "-" if v is None else v
+                print(f"  {k:<34} {shown}")
     return 0
 
 

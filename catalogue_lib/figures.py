@@ -31,12 +31,13 @@ def home(run: Run) -> dict[str, Any]:
     second = total.loc[total["level_position"] == 1, "level"]
     return {
         **h,
-        "must_have_share": h["must_haves_passing"] / active if active else 0.0,
+        # a share of no integrations is no share: None, shown as a dash and judged by no target
+        "must_have_share": h["must_haves_passing"] / active if active else None,
         "levels": {r.level: int(r.integrations) for r in total.itertuples()},
         "second_level": second.iloc[0] if len(second) else None,
         "at_second_level_or_above": int(above["integrations"].sum()),
         "at_second_level_or_above_share": (
-            int(above["integrations"].sum()) / active if active else 0.0
+            int(above["integrations"].sum()) / active if active else None
         ),
     }
 
@@ -85,8 +86,17 @@ def all_figures(run: Run, horizon: int = 90) -> dict[str, dict[str, Any]]:
 
 # figure -> (what the target is, a judge returning good | warn | bad); the same targets on every
 # page and in `catalogue figures`.
-def _at_least(name: str, good: float, near: float) -> Callable[[dict[str, Any]], str]:
-    return lambda f: "good" if f[name] >= good else "warn" if f[name] >= near else "bad"
+def _at_least(name: str, good: float, near: float) -> Callable[[dict[str, Any]], str | None]:
+    """None for a share of nothing: with no active integrations there is nothing to judge."""
+    return lambda f: (
+        None
+        if f[name] is None
+        else "good"
+        if f[name] >= good
+        else "warn"
+        if f[name] >= near
+        else "bad"
+    )
 
 
 def _none(name: str, otherwise: str = "bad") -> Callable[[dict[str, Any]], str]:
@@ -99,7 +109,7 @@ def _high_risks(f: dict[str, Any]) -> str:
     return "good" if n * 10 <= active else "warn" if n * 5 <= active else "bad"
 
 
-TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str | None]]] = {
     "must_have_share": ("aim ≥ 90%", _at_least("must_have_share", 0.9, 0.7)),
     "at_second_level_or_above_share": (
         "aim ≥ 50%",
@@ -112,8 +122,9 @@ TARGETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 }
 
 
-def judged(figures: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each targeted figure's target text and status (good, warn or bad)."""
+def judged(figures: dict[str, Any]) -> dict[str, dict[str, str | None]]:
+    """Each targeted figure's target text and status (good, warn or bad; None when there is
+    nothing to judge)."""
     return {
         name: {"target": text, "status": judge(figures)}
         for name, (text, judge) in TARGETS.items()
@@ -121,8 +132,8 @@ def judged(figures: dict[str, Any]) -> dict[str, dict[str, str]]:
     }
 
 
-def percent(share: float) -> str:
-    return f"{share:.0%}"
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
 
 
 def count(n: int) -> str:

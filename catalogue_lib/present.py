@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -273,9 +274,90 @@ def _joined(parts: list[str]) -> str:
     return "; ".join(kept) if kept else DASH
 
 
-def record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
+# The one-page record's fields a row of the template's table has a column for; on a table row
+# every other field is unknown (the table cannot say), not missing.
+TABLE_STATES = {
+    "Partner",
+    "Partner type",
+    "Direction",
+    "Critical flows",
+    "Owner",
+    "Support contact",
+    "Auth",
+    "SLA/SLO notes",
+    "Monitoring notes",
+}
+# fields the Monitoring cell speaks to by a word (the spec's table-form rule), and the state its
+# absence means: a cell without "dashboard" or "alert" fails, one without "runbook" is unknown
+TABLE_UNKNOWN = "unknown (not in the table)"
+MONITORING_WORDS = {
+    "Dashboard": ("dashboard", DASH),
+    "Alert rules": ("alert", DASH),
+    "Runbook": ("runbook", TABLE_UNKNOWN),
+}
+
+
+def _as_table_row(
+    sections: list[tuple[str, list[tuple[str, str]]]], monitoring: str
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A table row's record: what the table cannot state is unknown, and a monitoring word
+    says a dashboard, alert rules or a runbook exists without giving it."""
+
+    def shown(label: str, text: str) -> str:
+        if label in TABLE_STATES or text != DASH:
+            return text
+        word, absent = MONITORING_WORDS.get(label, ("", TABLE_UNKNOWN))
+        if word and word in monitoring.lower():
+            return "named in the monitoring notes (no link in the table)"
+        return absent
+
+    return [(heading, [(k, shown(k, t)) for k, t in pairs]) for heading, pairs in sections]
+
+
+# the one-page record's fields and the check that reads each
+FIELD_CHECKS = {
+    "Owner": "named_owner",
+    "Support contact": "support_contact",
+    "Criticality": "criticality_set",
+    "Reviewed on": "reviewed_recently",
+    "Idempotency": "idempotency",
+    "Webhooks": "webhook_signatures",
+    "SLO targets": "slo_defined",
+    "Dashboard": "dashboard",
+    "Alert rules": "alert_rules",
+    "Runbook": "runbook",
+    "On-call": "on_call",
+    "Migration plan": "migration_plan",
+    "Test environment": "test_environment",
+}
+UNREAD = "unknown (a value could not be read: see Data quality)"
+
+
+def record_sections(
+    r: pd.Series, unknown_checks: Collection[str] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """The template's one-page record (sections 3.1 to 3.4) as (heading, [(label, text)]):
-    every value inert, a dash for every missing one, links only when http(s)."""
+    every value inert, a dash for every missing one, links only when http(s). What the source
+    could not state is unknown, not a dash: on a row of a Markdown or CSV table every field the
+    table has no column for, and a field whose check (`unknown_checks`, by name) is unknown
+    because its value could not be read."""
+    sections = _record_sections(r)
+    if r.get("source_form") in ("markdown", "csv"):
+        monitoring = r.get("monitoring")
+        sections = _as_table_row(sections, monitoring if isinstance(monitoring, str) else "")
+    return [
+        (
+            heading,
+            [
+                (k, UNREAD if t == DASH and FIELD_CHECKS.get(k) in unknown_checks else t)
+                for k, t in pairs
+            ],
+        )
+        for heading, pairs in sections
+    ]
+
+
+def _record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
     v = {k: r.get(k) for k in r.index}
 
     def t(key: str) -> str:

@@ -169,6 +169,8 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
         next_text = (
             f"{nxt.iloc[0]}: " + ", ".join(missing) if len(nxt) and missing else "top level reached"
         )
+        if needs.empty:  # retired: out of the checks, so neither a level nor a next one
+            level_text, next_text = "retired", "—"
         rows.append({"name": r.name, "level": level_text, "next": next_text})
     out += [
         "",

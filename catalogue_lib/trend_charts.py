@@ -7,7 +7,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from .charts import BLUE, GREY, LEVEL_COLORS, ORANGE, _today
+from .charts import BLUE, GREY, LEVEL_COLORS, ORANGE, _today, empty
 
 HEIGHT = 240
 LEGEND_COLUMNS = 4
@@ -127,7 +127,10 @@ def by_group(
     title: str,
     share: bool = False,
     as_of: dt.date | None = None,
+    filtered: bool = False,
 ) -> alt.Chart:
+    if df.empty:  # no group with an active integration (all retired, or filtered away)
+        return empty(title, filtered)
     fmt = ".0%" if share else ",d"  # 65,134, as in every figure
     groups = sorted(df["group"].dropna().unique().tolist())
     legend = alt.Legend(

@@ -36,7 +36,8 @@ def figures_frame(hist: History, filters: Filters | None = None) -> pd.DataFrame
                 "integrations": r["integrations"],
                 "active": r["active"],
                 "must_haves_passing": r["must_haves_passing"],
-                "must_haves_share": r["must_haves_passing"] / r["active"] if r["active"] else 0.0,
+                # no active integration: no share (a gap in the line, not a point at 0%)
+                "must_haves_share": r["must_haves_passing"] / r["active"] if r["active"] else None,
                 "overdue": r["overdue"],
                 "risk_score": r["risk_score"],
                 "errors": len(r["errors"]),
@@ -94,9 +95,10 @@ def readable_changes(df: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
 def by_group(hist: History, group: str, filters: Filters | None = None) -> pd.DataFrame:
     """Per snapshot and per owner (group='owner') or partner type (group='type')."""
     df = hist.query("trend_by_group", group=group, **(filters or Filters()).sql_params())
-    df["must_haves_share"] = (
-        df["must_haves_passing"] / df["active"].where(df["active"] > 0)
-    ).fillna(0.0)
+    # a group with no active integration that day (an owner of retired ones only) has no share,
+    # and its overdue deadlines and risk are those of no integration: it is not drawn at 0%
+    df = df[df["active"] > 0].reset_index(drop=True)
+    df["must_haves_share"] = df["must_haves_passing"] / df["active"]
     return df
 
 

@@ -40,14 +40,16 @@ cols[0].metric(
 )
 cols[1].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
 cols[2].metric("Risk score", f"{int(score['risk_score'].iloc[0]) if len(score) else 0:,}")
-cols[3].metric("Criticality", r["criticality"] if isinstance(r["criticality"], str) else "not set")
+unknown = set(checks.loc[checks["state"] == "unknown", "check_name"])
+crit = r["criticality"] if isinstance(r["criticality"], str) else "not set"
+cols[3].metric("Criticality", "unknown" if "criticality_set" in unknown else crit)
 cols[4].metric("Stage", r["stage"] if isinstance(r["stage"], str) else "live")
 if r["source_form"] in ("markdown", "csv"):
     st.info(
         "This integration comes from a table row: facts the table cannot state are shown as unknown."
     )
 
-ui.record_sections(record_sections(r))
+ui.record_sections(record_sections(r, unknown))
 needs = level.dropna(subset=["check"])
 if len(level) and level["next_level"].notna().any():
     st.subheader(f"What {md(level['next_level'].dropna().iloc[0])} needs")
@@ -68,7 +70,7 @@ for title, name in [
     if rows.empty:
         st.caption("None recorded.")
     else:
-        ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}")
+        ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}", hide=("check_name",))
 staleness.ensure(ui.current()[0])
 st.caption(staleness.caption(ui.query("integration_staleness", id=chosen)))
 line = r["source_line"]

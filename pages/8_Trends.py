@@ -97,6 +97,7 @@ ui.chart(
         f"{figure.capitalize()} by {group}",
         share=column == "must_haves_share",
         as_of=ui.as_of(),
+        filtered=ui.filtered(),
     ),
     key="t_group_chart",
 )

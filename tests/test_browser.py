@@ -208,3 +208,49 @@ def test_a_backlog_card_names_its_integration_as_a_link_to_its_record(server, pa
     page.wait_for_url("**/Integration?id=*", timeout=GENEROUS_MS)
     support_wait(page)
     assert page.locator('[data-testid="stMain"] h2').first.inner_text().strip() == name
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory) -> Iterator[str]:
+    """A catalogue with load errors, so every page carries the link to Data quality."""
+    _need_browser()
+    folder = tmp_path_factory.mktemp("broken")
+    (folder / "good.yaml").write_text(
+        "id: good\nname: Good\ntype: shop\npartner: P\ndirection: [inbound]\n"
+    )
+    (folder / "bad-value.yaml").write_text(
+        "id: bad\nname: Bad\ntype: shop\npartner: P\ndirection: [inbound]\ncriticality: urgent\n"
+    )
+    (folder / "broken.yaml").write_text("id: [unclosed\n")
+    proc, url = start_server(folder)
+    yield url
+    stop_server(proc)
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_nothing_is_cut_off_on_a_phone(broken_server, browser, path, title, charts):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        open_page(pg, f"{broken_server}/{path}")
+        assert "catalogue error" in pg.locator('[data-testid="stMain"]').inner_text() or (
+            title == "Data quality"
+        )
+        assert measure(pg)["clipped"] == []  # the link to Data quality too, at 390 px
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_no_chart_text_is_cut_off_on_a_phone(server, browser, path, title, charts):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        open_page(pg, f"{server}/{path}")
+        cut = pg.evaluate(
+            """() => Array.from(document.querySelectorAll('svg text'))
+                .map(t => t.textContent).filter(t => t.includes('\\u2026'))"""
+        )
+        assert cut == []  # Vega ends a title too wide for its chart with an ellipsis
+    finally:
+        context.close()

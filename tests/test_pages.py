@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -137,9 +139,9 @@ def test_the_list_behind_high_risks_has_as_many_rows(monkeypatch):
     assert n(len(table)) == high
 
 
-@pytest.mark.parametrize("source", ["sample", "template"])
+@pytest.mark.parametrize("source", ["sample", "template", "fixture"])
 def test_every_record_page_renders(monkeypatch, source):
-    catalogue = ROOT / "data" if source == "sample" else SEED_COPY
+    catalogue = {"sample": ROOT / "data", "template": SEED_COPY, "fixture": CATALOGUE}[source]
     at = fresh(monkeypatch, catalogue)
     at.run()
     go(at, "pages/5_Integration.py")
@@ -159,8 +161,10 @@ def test_every_record_page_renders(monkeypatch, source):
         at.run()
         no_exception(at)
         assert at.header, rid
-        want = "retired" if rid in retired else (levels[rid] or "no level").capitalize()
+        want = ("retired" if rid in retired else levels[rid] or "no level").capitalize()
         assert metric(at, "Scorecard level").capitalize() == want, rid  # "No level", not "none"
+        if rid in retired:  # out of the checks: no next level to reach, no empty list of needs
+            assert not [s.value for s in at.subheader if s.value.endswith(" needs")], rid
         text = " ".join(m.value for m in at.markdown)
         assert "NaT" not in text and "None" not in text, rid
 
@@ -554,3 +558,184 @@ def test_owner_shares_show_one_decimal_in_every_row(monkeypatch):
     )
     config = owners.proto.columns
     assert "%.1f%%" in config and "percent" not in config
+
+
+def _charts_with_data(at: AppTest) -> list[tuple[dict, list[pd.DataFrame]]]:
+    """Every chart's spec with the data frames Streamlit sends beside it."""
+    found: list = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "vega_lite_chart":
+                frames = [
+                    pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in child.proto.datasets
+                ]
+                if child.proto.data.data:
+                    frames.append(pa.ipc.open_stream(child.proto.data.data).read_all().to_pandas())
+                found.append((json.loads(child.proto.spec), frames))
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _bars_of_nothing(spec: dict, frames: list[pd.DataFrame]) -> bool:
+    """A bar chart whose every bar has length 0: an empty frame that says nothing."""
+    measured = {
+        enc["field"]
+        for p in _parts(spec)
+        if _mark(p) in ("bar", "rect")
+        for key, enc in (p.get("encoding") or {}).items()
+        if key in ("x", "y") and enc.get("type") == "quantitative" and "field" in enc
+    }
+    values = [f[c].to_numpy() for f in frames for c in measured if c in f.columns]
+    return bool(measured) and not any(v.any() for v in values)
+
+
+MINIMAL = {"id": "m", "name": "Minimal", "type": "shop", "partner": "P", "direction": ["inbound"]}
+
+
+@pytest.mark.parametrize("view", ["no match", "one record without risks"])
+def test_a_view_with_nothing_to_judge_shows_no_verdict_and_no_empty_chart(
+    monkeypatch, tmp_path, view
+):
+    if view == "no match":
+        at = fresh(monkeypatch, CATALOGUE)
+        at.query_params["q"] = "no-such-integration-anywhere"
+    else:
+        (tmp_path / "m.json").write_text(json.dumps(MINIMAL))
+        at = fresh(monkeypatch, tmp_path)
+    at.run()
+    if view == "no match":  # a share of no integrations is no share, and neither on nor off target
+        for label in ("Passing the must-haves", "At Silver or above"):
+            assert metric(at, label) == "—", label
+            assert "target ·" not in delta(at, label), label
+    for page in ALL_PAGES:
+        if page != "app.py":
+            go(at, page)
+        no_exception(at)
+        titles = [
+            json.dumps(s.get("title")) for s, d in _charts_with_data(at) if _bars_of_nothing(s, d)
+        ]
+        assert titles == [], page
+
+
+# the one-page record's field beside the check that reads it
+FIELD_CHECKS = {
+    "Dashboard": "Dashboard",
+    "Alert rules": "Alert rules",
+    "Runbook": "Runbook",
+    "On-call": "On-call",
+    "SLO targets": "SLO defined",
+    "Idempotency": "Idempotency",
+    "Webhooks": "Webhook signatures",
+    "Migration plan": "Migration plan",
+    "Test environment": "Test environment",
+    "Criticality": "Criticality set",
+    "Reviewed on": "Reviewed recently",
+}
+
+
+def _record_fields(at: AppTest) -> dict[str, str]:
+    fields = {}
+    for m in at.markdown:
+        for line in m.value.splitlines():
+            if line.startswith("- **") and ":** " in line:
+                label, text = line[4:].split(":** ", 1)
+                fields[label] = text
+    return fields
+
+
+BAD_VALUES = {  # v1.1: the record loads without each value, and the checks reading it are unknown
+    **MINIMAL,
+    "direction": ["inbound", "outbound"],
+    "criticality": "urgent",
+    "reviewed_on": "2026-13-01",
+    "operations": {"runbook": "wiki/runbook", "dashboard": "grafana-123"},
+    "lifecycle": {"test_environment": {"kind": "sandboxy"}},
+    "contract": {"webhooks": {"signature_verification": "perhaps"}},
+}
+
+
+@pytest.mark.parametrize("source", ["template", "csv export", "sample", "bad values"])
+def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passes(
+    monkeypatch, tmp_path, capsys, source
+):
+    """A dash means missing; a fact the source could not state, or stated in a way that could
+    not be read, is shown as unknown."""
+    if source == "csv export":
+        assert main(["export", str(ROOT / "data"), "--format", "csv"]) == 0
+        (tmp_path / "catalogue.csv").write_text(capsys.readouterr().out)
+        catalogue = tmp_path
+    elif source == "bad values":
+        (tmp_path / "bad.json").write_text(json.dumps(BAD_VALUES))
+        catalogue = tmp_path
+    else:
+        catalogue = SEED_COPY if source == "template" else ROOT / "data"
+    at = fresh(monkeypatch, catalogue)
+    at.run()
+    go(at, "pages/5_Integration.py")
+    wrong = []
+    for rid in [r.id for r in open_catalogue([str(catalogue)]).result.records]:
+        at.query_params["id"] = rid
+        at.run()
+        no_exception(at)
+        fields = _record_fields(at)
+        checks = next(d.value for d in at.dataframe if "Weight" in d.value.columns)
+        states = dict(zip(checks["Check"], checks["State"], strict=True))
+        wrong += [
+            (rid, label, states[check])
+            for label, check in FIELD_CHECKS.items()
+            if fields[label] == "—" and states.get(check) in ("unknown", "pass")
+        ]
+        tile = metric(at, "Criticality")  # the headline figure says what the field below says
+        if states["Criticality set"] == "unknown" and tile != "unknown":
+            wrong.append((rid, "Criticality tile", tile))
+    assert wrong == []
+
+
+def test_every_chart_title_fits_a_phone(monkeypatch):
+    """Vega cuts a title wider than its chart off with an ellipsis: at 390 px a chart holds
+    44 to 47 characters of title (the browser test measures it), so a longer title goes on as a
+    title and a subtitle."""
+    too_long = []
+    for page, spec in _every_page_chart(monkeypatch):
+        title = spec.get("title") or next((p["title"] for p in _parts(spec) if "title" in p), "")
+        if isinstance(title, str):
+            title = {"text": title}
+        for key in ("text", "subtitle"):
+            lines = title.get(key) or []
+            for line in [lines] if isinstance(lines, str) else lines:
+                if len(line) > 47:
+                    too_long.append((page, line))
+    assert too_long == []
+
+
+def _chart_data(at: AppTest, title: str) -> pd.DataFrame:
+    for spec, frames in _charts_with_data(at):
+        titles = [p.get("title") for p in _parts(spec)]
+        texts = [t.get("text") if isinstance(t, dict) else t for t in titles]
+        if any(" ".join(t) == title if isinstance(t, list) else t == title for t in texts):
+            return pd.concat(frames) if frames else pd.DataFrame()
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_trends_draw_no_share_for_integrations_that_are_not_there(monkeypatch, tmp_path):
+    """An owner whose only integration is retired has no must-haves share (not 0%), and a view
+    that matches nothing has none either."""
+    retired = {**MINIMAL, "id": "old", "name": "Old", "owner": "Team Legacy", "stage": "retired"}
+    (tmp_path / "m.json").write_text(json.dumps([MINIMAL, retired]))
+    at = fresh(monkeypatch, tmp_path)
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    by_owner = _chart_data(at, "Must-haves share by owner")
+    assert "Team Legacy" not in set(by_owner.get("group", [])), by_owner
+    at = fresh(monkeypatch, tmp_path)
+    at.query_params["q"] = "no-such-integration-anywhere"
+    at.run()
+    go(at, "pages/8_Trends.py")
+    no_exception(at)
+    share = _chart_data(at, "Share of active integrations passing the must-haves")
+    assert share["must_haves_share"].isna().all()

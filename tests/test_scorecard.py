@@ -355,6 +355,12 @@ def test_digest_names_a_level_as_the_pages_do(tmp_path, record, scorecard, shown
     assert f"| {record['name']} | {shown} |" in text
 
 
+def test_digest_calls_a_retired_integration_retired_not_top_level(tmp_path):
+    retired = {**BASE, "owner": "Team X", "stage": "retired"}
+    text = digest(catalogue(tmp_path, [retired]), "Team X", AS_OF)
+    assert f"| {retired['name']} | retired | — |" in text  # not "No level | top level reached"
+
+
 def test_digest_command_for_an_unknown_owner(capsys):
     assert main(["digest", str(CATALOGUE), "--owner", "Nobody"]) == 1
     assert "Team Alpha" in capsys.readouterr().err

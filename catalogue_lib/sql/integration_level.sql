@@ -1,5 +1,8 @@
--- One integration's level and, for the next level up, the checks it still needs (one row each).
-WITH cur AS (SELECT * FROM integration_levels($as_of) WHERE integration_id = $id),
+-- One active integration's level and, for the next level up, the checks it still needs (one row each); no row for a retired one.
+WITH cur AS (
+    SELECT * FROM integration_levels($as_of)
+    WHERE integration_id = $id AND integration_id IN (SELECT id FROM active_integrations)
+),
 nxt AS (
     SELECT sl.level, sl.title FROM scorecard_levels sl, cur
     WHERE sl.position > coalesce(cur.level_position, -1)
