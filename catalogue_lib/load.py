@@ -113,17 +113,6 @@ def load_files(
         waiting: tuple | None = None  # the chunk being parsed while the next one is read
         for start in range(0, total, CHUNK):
             chunk = files[start : start + CHUNK]
-            if parsers is not None and keys is None and cache is None and keys_out is None:
-                # nothing here needs a file's bytes (no cache, no keys): each worker reads the
-                # files it parses, and this process, which also fills the database, reads none
-                entries: list[Entry | None] = [None] * len(chunk)
-                misses: list[tuple[int, bytes | str, tuple[bytes | None, FilePath, str, bool]]]
-                misses = [(i, "", (None, *file)) for i, file in enumerate(chunk)]
-                parsing = start_parsing(parsers, _parse_one, [args for *_, args in misses])
-                if waiting is not None:
-                    finish(*waiting)
-                waiting = (entries, misses, parsing, start + len(chunk))
-                continue
             if keys is None:
                 raw: list[bytes | Entry | None] = [_read(f, shown) for f, shown, _ in chunk]
                 known = (
@@ -139,8 +128,8 @@ def load_files(
                 known = keys[start : start + len(chunk)]
             wanted = (k for k in known if isinstance(k, bytes))
             hits = cache.get_many(wanted) if cache is not None else {}
-            entries = []
-            misses = []
+            entries: list[Entry | None] = []
+            misses: list[tuple[int, bytes | str, tuple[bytes, FilePath, str, bool]]] = []
             for (f, shown, explicit), data, key in zip(chunk, raw, known, strict=True):
                 if isinstance(key, bytes) and key in hits:
                     entries.append(hits[key])
@@ -345,15 +334,8 @@ def load_bytes(
     return entry
 
 
-def _parse_one(args: tuple[bytes | None, FilePath, str, bool]) -> Entry:
-    """One file's entry from its bytes, or (None) from reading it first."""
-    data, path, shown, explicit = args
-    if data is None:
-        read = _read(path, shown)
-        if not isinstance(read, bytes):
-            return read  # it cannot be read: its problem
-        data = read
-    return _parse(data, path, shown, explicit)
+def _parse_one(args: tuple[bytes, FilePath, str, bool]) -> Entry:
+    return _parse(*args)
 
 
 def _parse(data: bytes, path: FilePath, shown: str, explicit: bool) -> Entry:
