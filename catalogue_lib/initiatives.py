@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue, _jsonable
+from .filters import Filters
 from .gitrepo import GitError
 
 Report = dict[str, Any]
@@ -44,11 +45,18 @@ def expected_on(day: dt.date, start: dt.date, start_met: int, due: dt.date, tota
     return round(start_met + (total - start_met) * share, 2)
 
 
-def report(cat: Catalogue, as_of: dt.date, hist: Any = None) -> Report:
+def report(
+    cat: Catalogue, as_of: dt.date, hist: Any = None, filters: Filters | None = None
+) -> Report:
+    """Every initiative's progress, short list and burn-up; with filters (the sidebar's), only
+    the integrations in scope that the filters keep (in the burn-up, as Trends keeps them: by
+    what each day's records said)."""
+    filters = filters or Filters()
     card = cat.scorecard
     level_checks = card.level_checks() if card is not None else {}
-    progress = cat.query("initiative_progress", as_of=as_of)
-    short = cat.query("initiative_short", as_of=as_of)
+    params = filters.sql_params()
+    progress = cat.query("initiative_progress", as_of=as_of, **params)
+    short = cat.query("initiative_short", as_of=as_of, **params)
     out = []
     for r in progress.to_dict("records"):
         name = r["initiative"]
@@ -65,7 +73,7 @@ def report(cat: Catalogue, as_of: dt.date, hist: Any = None) -> Report:
             "ids": _list(r["scope_ids"]),
         }
         in_scope, met = int(r["in_scope"]), int(r["met"])
-        burnup = _burnup(hist, scope, wanted, as_of)
+        burnup = _burnup(hist, scope, wanted, as_of, filters)
         if burnup:
             start = dt.date.fromisoformat(burnup[0]["date"])
             for point in burnup:
@@ -111,17 +119,26 @@ def report(cat: Catalogue, as_of: dt.date, hist: Any = None) -> Report:
     return {"as_of": as_of.isoformat(), "initiatives": out}
 
 
-def _burnup(hist: Any, scope: dict[str, list[str]], wanted: list[str], as_of: dt.date) -> list:
+def _burnup(
+    hist: Any,
+    scope: dict[str, list[str]],
+    wanted: list[str],
+    as_of: dt.date,
+    filters: Filters,
+) -> list:
+    """Per snapshot: in scope (and in the filters, as that day's records say) and meeting the
+    target."""
     if hist is None or not wanted:
         return []
     df = hist.query(
         "initiative_burnup",
         wanted=wanted,
-        types=scope["type"],
-        criticalities=scope["criticality"],
-        owners=scope["owner"],
-        ids=scope["ids"],
+        scope_types=scope["type"],
+        scope_criticalities=scope["criticality"],
+        scope_owners=scope["owner"],
+        scope_ids=scope["ids"],
         as_of=as_of,
+        **filters.sql_params(),
     )
     return [
         {"date": _jsonable(r["date"]), "in_scope": int(r["in_scope"]), "met": int(r["met"])}

@@ -13,7 +13,7 @@ f = ui.page(
     "burn-up against the straight line to the due date, and who still needs what.",
 )
 cat, _, _ = ui.current()
-data = initiatives.report(cat, f.as_of_date(), ui.history())
+data = initiatives.report(cat, f.as_of_date(), ui.history(), f)
 if not data["initiatives"]:
     st.info("No initiatives yet: add an `initiatives:` section to scorecard.yaml (see the README).")
     ui.done()

@@ -13,6 +13,7 @@ import yaml
 from catalogue_lib.catalogue import open_catalogue
 from catalogue_lib.cli import main
 from catalogue_lib.config import load_scorecard
+from catalogue_lib.filters import Filters
 from catalogue_lib.history import open_history
 from catalogue_lib.initiatives import expected_on, report
 
@@ -176,3 +177,56 @@ def test_burnup_follows_history_and_the_command_prints_the_report(tmp_path, caps
     args = ["initiatives", str(g.dir), "--as-of", "2026-11-28", "--format", "json"]
     assert main([*args, "--cache", str(tmp_path / "cache")]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(data))
+
+
+def _two_teams() -> list[dict]:
+    """Three carriers in scope, owned by two teams, and a shop out of it; the second of each
+    team's carriers lacks its runbook."""
+    a_good, a_short = _record("a-good", owner="Team A"), _record("a-short", owner="Team A")
+    b_short = _record("b-short", owner="Team B")
+    for rec in (a_short, b_short):
+        rec["operations"] = {k: v for k, v in rec["operations"].items() if k != "runbook"}
+    return [a_good, a_short, b_short, _record("shop-x", type="shop", owner="Team B")]
+
+
+@pytest.mark.parametrize(
+    ("filters", "in_scope", "met", "short"),
+    [
+        (Filters(), 3, 1, ["a-short", "b-short"]),
+        (Filters(owners=("Team A",)), 2, 1, ["a-short"]),
+        (Filters(owners=("Team B",)), 1, 0, ["b-short"]),
+        (Filters(types=("shop",)), 0, 0, []),
+        (Filters(search="b-short"), 1, 0, ["b-short"]),
+    ],
+    ids=["none", "team-a", "team-b", "shops-only", "search"],
+)
+def test_the_sidebar_filters_narrow_every_initiative(tmp_path, filters, in_scope, met, short):
+    """The page said "filtered to Team A" over the whole initiative's figures and short list."""
+    cat = open_catalogue([str(_folder(tmp_path, [INITIATIVE], _two_teams()))])
+    n = report(cat, AS_OF, None, filters)["initiatives"][0]
+    assert (n["in_scope"], n["met"]) == (in_scope, met)
+    assert [s["id"] for s in n["short"]] == short
+
+
+def test_the_burnup_follows_the_filters_through_history(tmp_path):
+    g = GitCatalogue(tmp_path / "repo")
+    (g.dir / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": [INITIATIVE]}))
+    records = _two_teams()
+    for rec in records:
+        g.write(f"{rec['id']}.yaml", rec)
+    g.commit(dt.date(2026, 11, 2), "two teams")
+    g.write("b-short.yaml", _record("b-short", owner="Team B"))
+    g.commit(dt.date(2026, 11, 20), "Team B's runbook")
+    hist = open_history(g.dir, cache=tmp_path / "cache")
+    cat = open_catalogue([str(g.dir)])
+    points = {
+        who: [
+            (p["date"], p["met"], p["in_scope"])
+            for p in report(cat, AS_OF, hist, Filters(owners=(who,)))["initiatives"][0]["burnup"]
+        ]
+        for who in ("Team A", "Team B")
+    }
+    assert points == {
+        "Team A": [("2026-11-02", 1, 2), ("2026-11-20", 1, 2)],
+        "Team B": [("2026-11-02", 0, 1), ("2026-11-20", 1, 1)],
+    }

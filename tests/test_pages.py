@@ -739,3 +739,31 @@ def test_trends_draw_no_share_for_integrations_that_are_not_there(monkeypatch, t
     no_exception(at)
     share = _chart_data(at, "Share of active integrations passing the must-haves")
     assert share["must_haves_share"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"type": "carrier"}, {"owner": "Team Fulfilment"}, {"criticality": "high"}],
+    ids=["none", "type", "owner", "criticality"],
+)
+def test_the_initiatives_page_counts_what_its_filters_keep(monkeypatch, query):
+    """Its caption said "filtered to ..." over every initiative's unfiltered figures."""
+    from catalogue_lib.filters import Filters
+    from catalogue_lib.initiatives import report
+
+    as_of = dt.date(2026, 11, 28)
+    keys = {"type": "types", "owner": "owners", "criticality": "criticalities"}
+    filters = Filters(**{keys[k]: (v,) for k, v in query.items()})
+    want = report(open_catalogue([str(ROOT / "data")]), as_of, None, filters)["initiatives"]
+    at = fresh(monkeypatch, ROOT / "data")
+    at.query_params["as_of"] = as_of.isoformat()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    go(at, "pages/9_Initiatives.py")
+    no_exception(at)
+    shown = [m.value for m in at.metric if m.label == "Meeting the target"]
+    assert shown == [f"{n['met']} of {n['in_scope']}" for n in want]
+    if query:
+        whole = report(open_catalogue([str(ROOT / "data")]), as_of)["initiatives"]
+        assert [n["in_scope"] for n in want] != [n["in_scope"] for n in whole]
