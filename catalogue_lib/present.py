@@ -16,6 +16,10 @@ from typing import Any
 import pandas as pd
 
 from .csv_out import dataframe_csv
+from .source_table import AUTH_LABELS
+
+# an auth method in words, as the template writes it (sql/schema.sql auth_label says the same)
+AUTH_SHOWN = {**AUTH_LABELS, "none": "no authentication"}
 
 DASH = "—"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -375,9 +379,10 @@ def _record_sections(r: pd.Series) -> list[tuple[str, list[tuple[str, str]]]]:
         else "",
     ]
     slo_text = md(", ".join(s for s in slo if s)) if any(slo) else DASH
+    method = v.get("auth_method")
     auth = _joined(
         [
-            t("auth_method"),
+            md(AUTH_SHOWN[method]) if method in AUTH_SHOWN else t("auth_method"),  # API key
             f"expires {t('auth_expires_written')} (approximate)"
             if t("auth_expires_written") != DASH
             else (f"expires {t('auth_expires_on')}" if t("auth_expires_on") != DASH else DASH),

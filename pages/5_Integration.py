@@ -68,7 +68,8 @@ for title, name in [
     st.subheader(title)
     rows = checks if name == "integration_checks" else ui.query(name, id=chosen)
     if rows.empty:
-        st.caption("None recorded.")
+        retired = name == "integration_checks" and r["stage"] == "retired"
+        st.caption("Retired: out of the checks." if retired else "None recorded.")
     else:
         ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}", hide=("check_name",))
 staleness.ensure(ui.current()[0])

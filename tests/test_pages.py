@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pyarrow as pa
@@ -165,8 +166,16 @@ def test_every_record_page_renders(monkeypatch, source):
         assert metric(at, "Scorecard level").capitalize() == want, rid  # "No level", not "none"
         if rid in retired:  # out of the checks: no next level to reach, no empty list of needs
             assert not [s.value for s in at.subheader if s.value.endswith(" needs")], rid
+            assert "Retired: out of the checks." in [c.value for c in at.caption], rid
         text = " ".join(m.value for m in at.markdown)
         assert "NaT" not in text and "None" not in text, rid
+        # an auth method in words (API key, mTLS), never the record's token
+        assert not re.search(r"\b(api_key|mtls|oauth)\b", text), rid
+        for table in at.dataframe:  # what happens at a sunset, only beside a sunset date
+            v = table.value
+            if "On sunset" in v.columns:
+                no_sunset = v["Sunset"].fillna("—") == "—"
+                assert (v.loc[no_sunset, "On sunset"].fillna("—") == "—").all(), rid
 
 
 def test_the_integration_page_opens_on_a_sortable_list(monkeypatch):

@@ -112,3 +112,23 @@ def test_targets_at_their_boundaries(figure, values, status):
     from catalogue_lib.figures import judged
 
     assert judged(values)[figure]["status"] == status
+
+
+def test_every_auth_method_is_shown_in_the_same_words_on_the_record_and_in_its_tables():
+    """The record page's Auth and its Credentials table (from SQL) showed the record's token
+    (api_key, mtls): both now say it in words, the same words."""
+    import typing
+
+    import duckdb
+
+    from catalogue_lib import db
+    from catalogue_lib.model import Auth
+    from catalogue_lib.present import AUTH_SHOWN
+
+    con = duckdb.connect()
+    db.create_schema(con)
+    methods = list(typing.get_args(typing.get_args(Auth.model_fields["method"].annotation)[0]))
+    assert set(methods) == set(AUTH_SHOWN)  # every method the model allows has its words
+    for method in methods:
+        (shown,) = con.execute("SELECT auth_label(?)", [method]).fetchone()
+        assert shown == AUTH_SHOWN[method] and shown != method and shown != "None", method

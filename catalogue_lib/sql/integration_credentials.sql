@@ -11,6 +11,6 @@ WITH listed AS (
            rotate_every_days, rotated_on
     FROM credentials WHERE integration_id = $id
 )
-SELECT credential, method, expires_on, rotate_every_days, rotated_on,
+SELECT credential, auth_label(method) AS method, expires_on, rotate_every_days, rotated_on,
        rotated_on + rotate_every_days AS next_rotation
 FROM listed ORDER BY position;

@@ -199,6 +199,12 @@ SELECT integration_id, 'auth_rotation', rotated_on + rotate_every_days, NULL, NU
        FALSE, NULL, FALSE, NULL, name
 FROM credentials WHERE rotated_on IS NOT NULL AND rotate_every_days IS NOT NULL;
 
+-- An auth method in words, as the template writes it (present.AUTH_SHOWN says the same).
+CREATE MACRO auth_label(m) AS CASE m
+    WHEN 'oauth' THEN 'OAuth' WHEN 'api_key' THEN 'API key' WHEN 'mtls' THEN 'mTLS'
+    WHEN 'token' THEN 'Token' WHEN 'basic' THEN 'Basic' WHEN 'none' THEN 'no authentication'
+    ELSE m END;
+
 -- Integrations the checks, deadlines and risk figures speak of (retired ones stay in the catalogue only).
 CREATE VIEW active_integrations AS
 SELECT * FROM integrations WHERE coalesce(stage, 'live') <> 'retired';
