@@ -42,5 +42,13 @@ for i, n in enumerate(data["initiatives"]):
             tc.burnup(n["burnup"], n["due"], None, f.as_of_date()),
             key=f"burnup_{i}",
         )
-    ui.table(initiatives.short_table(n, checks), f"initiative-{i}-short")
+    short = initiatives.short_table(n, checks)
+    if len(short):
+        ui.table(short, f"initiative-{i}-short")
+    elif n["in_scope"]:
+        st.success("Every integration in scope meets the target.")
+    else:
+        st.caption(
+            "No active integration is in scope" + (" in this view." if f.narrowed() else ".")
+        )
 ui.done()

@@ -776,3 +776,20 @@ def test_the_initiatives_page_counts_what_its_filters_keep(monkeypatch, query):
     if query:
         whole = report(open_catalogue([str(ROOT / "data")]), as_of)["initiatives"]
         assert [n["in_scope"] for n in want] != [n["in_scope"] for n in whole]
+
+
+def test_an_initiative_nobody_is_short_of_says_so_instead_of_an_empty_table(monkeypatch):
+    """Filtered to one team, an initiative its integrations all meet showed an empty table
+    and "Download 0 rows as CSV"."""
+    at = fresh(monkeypatch, ROOT / "data")
+    at.query_params["as_of"] = "2026-11-28"
+    at.query_params["owner"] = "Team Fulfilment"
+    at.run()
+    go(at, "pages/9_Initiatives.py")
+    no_exception(at)
+    met = [m.value for m in at.metric if m.label == "Meeting the target"]
+    done = [v for v in met if v.split(" of ")[0] == v.split(" of ")[1] != "0"]
+    assert done  # the sample's first initiative, for this team
+    assert len(at.success) == len(done)
+    assert all(s.value == "Every integration in scope meets the target." for s in at.success)
+    assert not [d for d in at.dataframe if d.value.empty]
