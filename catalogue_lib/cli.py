@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="LEVEL",
-        help="high, medium, low or 'not set'",
+        help="high, medium, low, 'not set' or 'unknown' (a table row's)",
     )
     p.add_argument("--direction", action="append", default=[], metavar="DIR")
     p.add_argument("--search", default="", metavar="TEXT")

@@ -15,7 +15,8 @@ LIST_KEYS = {
     "criticalities": "criticality",
     "directions": "direction",
 }
-NOT_SET = "not set"
+NOT_SET = "not set"  # a record without criticality
+UNKNOWN = "unknown"  # a table row: no column states its criticality
 
 
 def strict_date(text: str) -> dt.date | None:

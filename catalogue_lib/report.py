@@ -32,7 +32,7 @@ BACKLOG_COLUMNS = [
 ]
 
 SCORING_RULE = (
-    "score = criticality weight (high 3, medium or not set 2, low 1) x severity x urgency. "
+    "score = criticality weight (high 3, medium, not set or unknown 2, low 1) x severity x urgency. "
     "Severity: a failing check's weight from the scorecard (must-haves 3); a sunset by what "
     "happens that day (on_sunset): stops working 3, falls forward to a newer version 2, keeps "
     "working unsupported 1; a credential expiry or rotation 3, a deprecation 2, a breaking change "

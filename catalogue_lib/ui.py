@@ -18,7 +18,7 @@ import streamlit as st
 
 from . import db
 from .catalogue import REPO_DATA, Catalogue, default_paths
-from .filters import LIST_KEYS, NOT_SET, Filters
+from .filters import LIST_KEYS, NOT_SET, UNKNOWN, Filters
 from .live import LiveCatalogue
 from .load import Problem
 from .present import csv_of, display_frame, is_missing, md, plural, shown_date
@@ -250,7 +250,9 @@ def _options() -> dict[str, list[str]]:
         "types": ["shop", "carrier"],
         "owners": sorted(v for v in df["owner"].dropna().unique()),
         "partners": sorted(v for v in df["partner"].dropna().unique()),
-        "criticalities": ["high", "medium", "low", NOT_SET],
+        # "unknown" only where there are table rows: it is what their criticality is
+        "criticalities": ["high", "medium", "low", NOT_SET]
+        + ([UNKNOWN] if (df["criticality"] == UNKNOWN).any() else []),
         "directions": ["inbound", "outbound"],
     }
 

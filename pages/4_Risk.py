@@ -7,7 +7,7 @@ from catalogue_lib import charts, figures, ui
 f = ui.page(
     "Risk",
     "Where does risk concentrate? Risk score = sum of likelihood x impact (high 3, medium 2, "
-    "low 1; unknown = medium), times the integration's criticality weight (not set = medium).",
+    "low 1; unknown = medium), times the integration's criticality weight (not set or unknown = medium).",
 )
 r = figures.risk(ui.query)
 owners = ui.query("owner_risk_top", top=15)

@@ -206,7 +206,8 @@ def test_integration_page_queries(fixture_catalogue):
         (Filters(types=("shop",)), {"alpha-shop", "epsilon-shop"}),
         (Filters(owners=("(no owner)",)), {"beta-carrier"}),
         (Filters(partners=("Gamma Post",)), {"gamma-carrier"}),
-        (Filters(criticalities=("not set",)), {"beta-carrier", "epsilon-shop", "zeta-carrier"}),
+        (Filters(criticalities=("not set",)), {"beta-carrier"}),
+        (Filters(criticalities=("unknown",)), {"epsilon-shop", "zeta-carrier"}),  # table rows
         (Filters(directions=("inbound",)), {"alpha-shop", "gamma-carrier", "epsilon-shop"}),
         (Filters(search="TEAM alpha"), {"alpha-shop", "epsilon-shop"}),
         (Filters(search="100%_"), set()),  # searched literally, not as a LIKE pattern

@@ -1,2 +1,4 @@
--- Owners and partners present in the catalogue, for the sidebar filters.
-SELECT DISTINCT coalesce(owner, '(no owner)') AS owner, partner FROM integrations;
+-- Owners, partners and criticalities (as shown) present in the catalogue, for the sidebar filters.
+SELECT DISTINCT coalesce(owner, '(no owner)') AS owner, partner,
+       criticality_shown(criticality, source_form) AS criticality
+FROM integrations;

@@ -1,8 +1,13 @@
--- One integration's versions in record order (approximate dates as written, derived sunsets marked; what happens at the sunset only where there is one).
-SELECT version, status,
-       coalesce(released_written || ' (approximate)', strftime(released_on, '%Y-%m-%d')) AS released_on,
-       coalesce(deprecated_written || ' (approximate)', strftime(deprecated_on, '%Y-%m-%d')) AS deprecated_on,
-       coalesce(sunset_written || ' (approximate)', strftime(sunset_on, '%Y-%m-%d'))
-         || CASE WHEN sunset_derived THEN ' (derived)' ELSE '' END AS sunset_on,
-       CASE WHEN sunset_on IS NOT NULL THEN on_sunset END AS on_sunset, source
-FROM versions WHERE integration_id = $id ORDER BY position;
+-- One integration's versions in record order (approximate dates as written, derived sunsets marked; what happens at the sunset only where there is one; a table row's dates unknown).
+SELECT v.version, v.status,
+       or_table_unknown(coalesce(v.released_written || ' (approximate)', strftime(v.released_on, '%Y-%m-%d')),
+                        i.source_form) AS released_on,
+       or_table_unknown(coalesce(v.deprecated_written || ' (approximate)', strftime(v.deprecated_on, '%Y-%m-%d')),
+                        i.source_form) AS deprecated_on,
+       or_table_unknown(coalesce(v.sunset_written || ' (approximate)', strftime(v.sunset_on, '%Y-%m-%d'))
+                          || CASE WHEN v.sunset_derived THEN ' (derived)' ELSE '' END,
+                        i.source_form) AS sunset_on,
+       CASE WHEN v.sunset_on IS NOT NULL THEN v.on_sunset END AS on_sunset,
+       or_table_unknown(v.source, i.source_form) AS source
+FROM versions v JOIN integrations i ON i.id = v.integration_id
+WHERE v.integration_id = $id ORDER BY v.position;

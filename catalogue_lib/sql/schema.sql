@@ -146,6 +146,16 @@ CREATE TABLE checks (
     must_have BOOLEAN NOT NULL      -- the template's section 4 must-haves
 );
 
+-- Criticality as shown and filtered: as written; else 'unknown' for a table row (no column states
+-- it, so criticality_set is unknown), else 'not set'.
+CREATE MACRO criticality_shown(criticality, source_form) AS
+    coalesce(criticality, CASE WHEN source_form IN ('markdown', 'csv') THEN 'unknown' ELSE 'not set' END);
+
+-- A value a table row cannot state, as text: as given; else, for a table row, that it is unknown
+-- (present.TABLE_UNKNOWN, which a test holds equal); else NULL (shown as a dash).
+CREATE MACRO or_table_unknown(v, source_form) AS
+    coalesce(v, CASE WHEN source_form IN ('markdown', 'csv') THEN 'unknown (not in the table)' END);
+
 -- Integrations narrowed by the dashboard's filters (an empty list means "any").
 CREATE MACRO filtered_integrations(types, owners, partners, criticalities, directions, search) AS TABLE
 SELECT i.*
@@ -154,7 +164,7 @@ WHERE (len(types::VARCHAR[]) = 0 OR list_contains(types::VARCHAR[], i.type))
   AND (len(owners::VARCHAR[]) = 0 OR list_contains(owners::VARCHAR[], coalesce(i.owner, '(no owner)')))
   AND (len(partners::VARCHAR[]) = 0 OR list_contains(partners::VARCHAR[], i.partner))
   AND (len(criticalities::VARCHAR[]) = 0
-       OR list_contains(criticalities::VARCHAR[], coalesce(i.criticality, 'not set')))
+       OR list_contains(criticalities::VARCHAR[], criticality_shown(i.criticality, i.source_form)))
   AND (len(directions::VARCHAR[]) = 0 OR len(list_intersect(directions::VARCHAR[], i.direction)) > 0)
   AND (search::VARCHAR IS NULL OR contains(
         lower(concat_ws(' ', i.id, i.name, i.partner, i.owner, i.business_purpose,

@@ -101,7 +101,7 @@ WITH initiative_due AS (  -- a gap an initiative needs takes the initiative's (e
     FROM initiative_needs(as_of) GROUP BY ALL
 ),
 crit AS (
-    SELECT id, coalesce(criticality, 'not set') AS criticality,
+    SELECT id, criticality_shown(criticality, source_form) AS criticality,
            level_weight(criticality) AS cw
     FROM active_integrations
 ),
@@ -197,7 +197,7 @@ SELECT it.integration_id, i.name, coalesce(i.owner, '(no owner)') AS owner, i.ty
        it.kind, it.item, it.action, it.due, it.days, it.due_by, it.approximate, it.written, it.derived,
        round(c.cw * it.severity * it.urgency, 1) AS score,
        format('{} (x{}) x severity {} x urgency {}: {}',
-              CASE c.criticality WHEN 'not set' THEN 'criticality not set' ELSE c.criticality || ' criticality' END,
+              CASE WHEN c.criticality IN ('not set', 'unknown') THEN 'criticality ' || c.criticality ELSE c.criticality || ' criticality' END,
               c.cw, num(it.severity), num(it.urgency), it.reason) AS why
 FROM items it
 JOIN crit c ON c.id = it.integration_id
