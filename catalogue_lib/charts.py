@@ -10,6 +10,7 @@ queries), and a rule marking today on every time axis.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -73,6 +74,38 @@ def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None =
 
 
 COL_PX = 24  # heatmap columns: a fixed step, so labels never pile up on a narrow screen
+
+
+# Vega cuts a title longer than its chart is wide off with an ellipsis: at 390 px a chart holds
+# about this many characters of title
+TITLE_FITS = 44
+
+
+def fitting_title(title: Any) -> Any:
+    """A long chart title as a title and a subtitle, split at its parenthesis or its colon
+    ("Share of the risk score per owner" + "15 highest; line: 30%"), else as two lines, so that
+    nothing is cut off on a phone."""
+    if not isinstance(title, str) or len(title) <= TITLE_FITS:
+        return title
+    if title.endswith(")") and " (" in title:
+        head, tail = title[:-1].split(" (", 1)
+        return alt.TitleParams(head, subtitle=tail)
+    if ": " in title:
+        head, tail = title.split(": ", 1)
+        return alt.TitleParams(head, subtitle=tail)
+    cut = title.rfind(" ", 0, TITLE_FITS + 1)
+    return alt.TitleParams([title[:cut], title[cut + 1 :]]) if cut > 0 else title
+
+
+def fit_title(c: Any) -> Any:
+    """The chart with its title (on it or on its first layer) made to fit a phone's width."""
+    parts = [c, *(getattr(c, "layer", None) or [])[:1]]
+    for part in parts:
+        title = getattr(part, "title", alt.Undefined)
+        if isinstance(title, str):
+            part.title = fitting_title(title)  # the chart is built for this call only
+            break
+    return c
 
 
 def _cols_x(field: str, sort: list[str] | None = None, angle: int = -45) -> alt.X:

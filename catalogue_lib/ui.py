@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import db
+from . import charts, db
 from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, UNKNOWN, Filters
 from .live import LiveCatalogue
@@ -321,42 +321,10 @@ def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = Non
 # --------------------------------------------------------------------------- widgets
 
 
-# Vega cuts a title longer than its chart is wide off with an ellipsis: at 390 px a chart holds
-# about this many characters of title
-TITLE_FITS = 44
-
-
-def fitting_title(title: Any) -> Any:
-    """A long chart title as a title and a subtitle, split at its parenthesis or its colon
-    ("Share of the risk score per owner" + "15 highest; line: 30%"), else as two lines, so that
-    nothing is cut off on a phone."""
-    if not isinstance(title, str) or len(title) <= TITLE_FITS:
-        return title
-    if title.endswith(")") and " (" in title:
-        head, tail = title[:-1].split(" (", 1)
-        return alt.TitleParams(head, subtitle=tail)
-    if ": " in title:
-        head, tail = title.split(": ", 1)
-        return alt.TitleParams(head, subtitle=tail)
-    cut = title.rfind(" ", 0, TITLE_FITS + 1)
-    return alt.TitleParams([title[:cut], title[cut + 1 :]]) if cut > 0 else title
-
-
-def _fit_title(c: Any) -> Any:
-    """The chart with its title (on it or on its first layer) made to fit a phone's width."""
-    parts = [c, *(getattr(c, "layer", None) or [])[:1]]
-    for part in parts:
-        title = getattr(part, "title", alt.Undefined)
-        if isinstance(title, str):
-            part.title = fitting_title(title)  # the chart is built for this call only
-            break
-    return c
-
-
 def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
     """An Altair chart; with opens_record, a click on a mark opens that integration's record.
     A chart whose columns have a fixed step (the heatmaps) keeps its own width."""
-    c = _fit_title(c)
+    c = charts.fit_title(c)
     width = "content" if _stepped(c) else "stretch"
     if not opens_record or not _selectable(c):
         st.altair_chart(c, key=key, width=width)
