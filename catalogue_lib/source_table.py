@@ -279,6 +279,39 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     ]
 
 
+_UNNAMED_CELL = "a cell in a column without a header is ignored"
+
+
+def _odd_columns(raw: list[str], names: list[str]) -> tuple[list[str], list[str]]:
+    """(columns named twice, unknown columns) of a table's header, as written: raw cells and
+    their normalised names. A blank header cell (a spreadsheet's trailing empty column, an
+    editor's padding) is no column: its cells are ignored, with a warning where one holds
+    something, in both table forms."""
+    twice = sorted({h for h, n in zip(raw, names, strict=True) if n and names.count(n) > 1})
+    extra = [h for h, n in zip(raw, names, strict=True) if n and n not in _EXPECTED]
+    return twice, extra
+
+
+def _header_problems(
+    shown: str, line: int, twice: list[str], extra: list[str], what: str
+) -> list[Problem]:
+    """A header naming a column twice is an error (no row is read: which to read is unclear);
+    else unknown columns are a warning (they are ignored)."""
+    if twice:
+        return [
+            Problem(
+                shown,
+                line,
+                "error",
+                f"column(s) {', '.join(twice)} appear twice in the {what}; it is not clear "
+                "which to read, so no row of this table is loaded",
+            )
+        ]
+    if extra:
+        return [Problem(shown, line, "warning", "unknown column(s) ignored: " + ", ".join(extra))]
+    return []
+
+
 def _load_markdown(
     text: str, shown: str, explicit: bool = False
 ) -> tuple[list[LoadedRecord], list[Problem]]:
@@ -303,27 +336,9 @@ def _load_markdown(
             found = True
             names = _header_cells(lines, header) or []
             raw = _split_row(lines[header])
-            twice = sorted({h for h, n in zip(raw, names, strict=True) if names.count(n) > 1})
-            extra = [h for h, n in zip(raw, names, strict=True) if n not in _EXPECTED]
-            if twice:
-                problems.append(
-                    Problem(
-                        shown,
-                        header + 1,
-                        "error",
-                        f"column(s) {', '.join(twice)} appear twice in the table header; it is "
-                        "not clear which to read, so no row of this table is loaded",
-                    )
-                )
-            elif extra:
-                problems.append(
-                    Problem(
-                        shown,
-                        header + 1,
-                        "warning",
-                        "unknown column(s) ignored: " + ", ".join(extra),
-                    )
-                )
+            twice, extra = _odd_columns(raw, names)
+            unnamed = [k for k, n in enumerate(names) if not n]
+            problems.extend(_header_problems(shown, header + 1, twice, extra, "table header"))
             i = header + 1
             if i < stop and _is_separator(lines[i]):
                 i += 1
@@ -342,6 +357,8 @@ def _load_markdown(
                         )
                     )
                 else:
+                    if any(cells[k] for k in unnamed):
+                        problems.append(Problem(shown, i + 1, "warning", _UNNAMED_CELL))
                     row = {n: c for n, c in zip(names, cells, strict=True) if n in _EXPECTED}
                     rec, probs = row_to_record(row, shown, i + 1, "markdown")
                     problems.extend(probs)
@@ -431,25 +448,10 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
             else "CSV header is not the template's: missing column(s) " + ", ".join(missing)
         )
         return [], [Problem(shown, head, "error", message)]
-    twice = sorted(
-        {h for h, n in zip(header, normalised, strict=True) if n and normalised.count(n) > 1}
-    )
+    twice, extra = _odd_columns(header, normalised)
+    problems = _header_problems(shown, head, twice, extra, "CSV header")
     if twice:
-        return [], [
-            Problem(
-                shown,
-                head,
-                "error",
-                f"column(s) {', '.join(twice)} appear twice in the CSV header; it is not clear "
-                "which to read, so no row is loaded",
-            )
-        ]
-    problems: list[Problem] = []
-    extra = [h for h, n in zip(header, normalised, strict=True) if n and n not in _EXPECTED]
-    if extra:
-        problems.append(
-            Problem(shown, head, "warning", "unknown column(s) ignored: " + ", ".join(extra))
-        )
+        return [], problems
     records: list[LoadedRecord] = []
     line = reader.line_num + 1
     try:
@@ -458,14 +460,7 @@ def _load_csv(text: str, shown: str) -> tuple[list[LoadedRecord], list[Problem]]
                 row = row[: len(header)]  # a spreadsheet's trailing empty cells
             if any(c.strip() for c in row):
                 if any(row[i].strip() for i in unnamed if i < len(row)):
-                    problems.append(
-                        Problem(
-                            shown,
-                            line,
-                            "warning",
-                            "a cell in a column without a header is ignored",
-                        )
-                    )
+                    problems.append(Problem(shown, line, "warning", _UNNAMED_CELL))
                 if len(row) != len(header):
                     problems.append(
                         Problem(

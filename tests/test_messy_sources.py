@@ -225,3 +225,45 @@ def test_excels_unicode_text_saved_as_txt_is_not_skipped_silently(tmp_path):
     assert res.records == []
     assert [(p.line, p.severity) for p in res.problems] == [(1, "warning")]
     assert "save it as .csv" in res.problems[0].message
+
+
+def _table(form: str, header: list[str], rows: list[list[str]]) -> tuple[str, str]:
+    """(file name, text) of a table in the given form: Markdown with outer pipes, or CSV."""
+    if form == "csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header, *rows])
+        return "c.csv", buf.getvalue()
+    lines = [header, ["---"] * len(header), *rows]
+    return "c.md", "".join("| " + " | ".join(cells) + " |\n" for cells in lines)
+
+
+ROW = [c.strip() for c in MD_ROW.split("|")]
+
+HEADER_CASES = {
+    # name: (extra header cells, extra row cells, rows read, [(severity, words)])
+    "two blank header cells (an editor's padding)": (["", ""], ["", ""], 1, []),
+    "a blank header cell over something": (
+        [""],
+        ["see ticket 42"],
+        1,
+        [("warning", "without a header")],
+    ),
+    "an unknown column": (["Notes"], ["x"], 1, [("warning", "ignored: Notes")]),
+    "a column named twice": (["owner"], ["Team B"], 0, [("error", "owner appear twice")]),
+}
+
+
+@pytest.mark.parametrize("form", ["markdown", "csv"])
+@pytest.mark.parametrize("case", HEADER_CASES.values(), ids=HEADER_CASES.keys())
+def test_both_table_forms_read_an_odd_header_alike(tmp_path, form, case):
+    """A blank header cell is no column in either form. The Markdown reader used to count two
+    blank cells as a column named twice, so "column(s)  appear twice" dropped every row."""
+    head_extra, row_extra, read, expected = case
+    name, text = _table(form, [*TABLE_HEADERS, *head_extra], [[*ROW, *row_extra]])
+    (tmp_path / name).write_text(text)
+    res = load_paths([tmp_path])
+    assert len(res.records) == read
+    got = [(p.severity, p.message) for p in res.problems]
+    assert len(got) == len(expected), got
+    for (severity, message), (want_severity, words) in zip(got, expected, strict=True):
+        assert severity == want_severity and words in message, message
