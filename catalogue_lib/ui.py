@@ -321,11 +321,26 @@ def keep_in_url(wanted: dict[str, str | list[str]], owned: set[str] | None = Non
 # --------------------------------------------------------------------------- widgets
 
 
+# A box a heatmap scrolls sideways in, when its fixed-width columns are wider than the screen (a
+# phone): without it the whole page scrolled sideways, title and tables with it. Static CSS only.
+WIDE_BOX = "scroll-x-"
+_WIDE_CSS = f'<style>div[class*="st-key-{WIDE_BOX}"] {{ overflow-x: auto; }}</style>'
+
+
 def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
     """An Altair chart; with opens_record, a click on a mark opens that integration's record.
-    A chart whose columns have a fixed step (the heatmaps) keeps its own width."""
+    A chart whose columns have a fixed step (the heatmaps) keeps its own width, in a box of its
+    own that scrolls sideways where the screen is narrower."""
     c = charts.fit_title(c)
-    width = "content" if _stepped(c) else "stretch"
+    if not _stepped(c):
+        _draw(c, key, opens_record, "stretch")
+        return
+    st.html(_WIDE_CSS)
+    with st.container(key=f"{WIDE_BOX}{key}"):
+        _draw(c, key, opens_record, "content")
+
+
+def _draw(c: alt.Chart, key: str, opens_record: bool, width: str) -> None:
     if not opens_record or not _selectable(c):
         st.altair_chart(c, key=key, width=width)
         return

@@ -254,3 +254,31 @@ def test_no_chart_text_is_cut_off_on_a_phone(server, browser, path, title, chart
         assert cut == []  # Vega ends a title too wide for its chart with an ellipsis
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("path", "title", "charts"), PAGES, ids=[p[1] for p in PAGES])
+def test_a_heatmap_wider_than_a_phone_scrolls_in_its_own_box(server, browser, path, title, charts):
+    """The heatmaps keep a fixed width per column, wider than a phone: the whole page used to
+    scroll sideways with them, title, figures and tables too. Now only the chart's box does."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        open_page(pg, f"{server}/{path}")
+        got = pg.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                const charts = [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+                const wide = charts.filter(c => c.scrollWidth > main.clientWidth);
+                return {
+                    page: main.scrollWidth - main.clientWidth,
+                    unboxed: wide.filter(c => !c.closest('div[class*="st-key-scroll-x-"]')).length,
+                    boxes: [...main.querySelectorAll('div[class*="st-key-scroll-x-"]')]
+                        .map(b => getComputedStyle(b).overflowX),
+                };
+            }"""
+        )
+        assert got["page"] <= 1, got  # the page does not scroll sideways
+        assert got["unboxed"] == 0, got
+        assert set(got["boxes"]) <= {"auto"}, got
+    finally:
+        context.close()
