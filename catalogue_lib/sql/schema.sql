@@ -146,15 +146,19 @@ CREATE TABLE checks (
     must_have BOOLEAN NOT NULL      -- the template's section 4 must-haves
 );
 
+-- Whether a record came from a table row (the template's Markdown table or a CSV), which cannot
+-- state most facts: they are unknown.
+CREATE MACRO table_row(source_form) AS source_form IN ('markdown', 'csv');
+
 -- Criticality as shown and filtered: as written; else 'unknown' for a table row (no column states
 -- it, so criticality_set is unknown), else 'not set'.
 CREATE MACRO criticality_shown(criticality, source_form) AS
-    coalesce(criticality, CASE WHEN source_form IN ('markdown', 'csv') THEN 'unknown' ELSE 'not set' END);
+    coalesce(criticality, CASE WHEN table_row(source_form) THEN 'unknown' ELSE 'not set' END);
 
 -- A value a table row cannot state, as text: as given; else, for a table row, that it is unknown
 -- (present.TABLE_UNKNOWN, which a test holds equal); else NULL (shown as a dash).
 CREATE MACRO or_table_unknown(v, source_form) AS
-    coalesce(v, CASE WHEN source_form IN ('markdown', 'csv') THEN 'unknown (not in the table)' END);
+    coalesce(v, CASE WHEN table_row(source_form) THEN 'unknown (not in the table)' END);
 
 -- Integrations narrowed by the dashboard's filters (an empty list means "any").
 CREATE MACRO filtered_integrations(types, owners, partners, criticalities, directions, search) AS TABLE

@@ -120,7 +120,7 @@ gaps AS (
                 ELSE round(1 + 2 * greatest(0, 1 - (n.due - as_of::DATE) / 180.0), 2) END AS urgency,
            format('{} check {} (weight {})', r.title,
                   CASE WHEN r.final_state <> 'unknown' THEN 'fails'
-                       WHEN i.source_form IN ('markdown', 'csv') THEN 'cannot be confirmed from a table row'
+                       WHEN table_row(i.source_form) THEN 'cannot be confirmed from a table row'
                        ELSE 'is unknown: the record holds a value that could not be read' END,
                   num(r.weight))
            || coalesce(format('; initiative ''{}'' needs it by {}', n.initiative, n.due), '') AS reason
