@@ -8,7 +8,7 @@ WITH listed AS (
                         OR auth_rotated_on IS NOT NULL OR auth_rotate_every_days IS NOT NULL)
     UNION ALL
     SELECT position, name, method, coalesce(expires_written || ' (approximate)', strftime(expires_on, '%Y-%m-%d')),
-           rotate_every_days, rotated_on, 'yaml'
+           rotate_every_days, rotated_on, NULL  -- auth.credentials: a record's, never a table row's
     FROM credentials WHERE integration_id = $id
 ),
 shown AS (
