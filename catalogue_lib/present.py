@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import pandas as pd
@@ -58,6 +58,16 @@ def is_missing(value: object) -> bool:
 def plural(n: int, one: str, many: str | None = None) -> str:
     """'1 row', '2 rows', '1,234 rows'."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+OTHERS = "(others)"  # the owners past a chart's top n, grouped (sql: backlog_by_owner, ...)
+
+
+def top_title(title: str, owners: Iterable[Any], top: int, note: str = "") -> str:
+    """A per-owner chart's title: "(12 highest)" only where owners past the top 12 are grouped
+    as "(others)" (with two owners, "12 highest" read as if some were left out), then the note."""
+    parts = ([f"{top} highest"] if OTHERS in set(owners) else []) + ([note] if note else [])
+    return f"{title} ({'; '.join(parts)})" if parts else title
 
 
 # --------------------------------------------------------------------------- vocabulary

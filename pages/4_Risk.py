@@ -3,6 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import charts, figures, ui
+from catalogue_lib.present import top_title
 
 f = ui.page(
     "Risk",
@@ -38,7 +39,9 @@ left, right = st.columns(2)
 with left:
     ui.chart(
         charts.owner_share(
-            owners, "Share of the risk score per owner (15 highest; line: 30%)", ui.filtered()
+            owners,
+            top_title("Share of the risk score per owner", owners["owner"], 15, "line: 30%"),
+            ui.filtered(),
         ),
         key="owners",
     )
@@ -49,7 +52,9 @@ with right:
     )
 ui.chart(
     charts.risk_heatmap(
-        heat, "Risk score per owner and category (15 highest owners)", ui.filtered()
+        heat,
+        top_title("Risk score per owner and category", heat["owner"], 15),
+        ui.filtered(),
     ),
     key="heat",
 )

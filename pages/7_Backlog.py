@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import charts, figures, ui
-from catalogue_lib.present import BACKLOG_KIND_LABELS
+from catalogue_lib.present import BACKLOG_KIND_LABELS, top_title
 from catalogue_lib.report import SCORING_RULE, TIE_BREAK
 
 f = ui.page("Backlog", "What stability work comes next, and why does it rank where it does?")
@@ -34,7 +34,9 @@ st.caption(TIE_BREAK)
 ui.ranked_items(top)
 ui.chart(
     charts.backlog_by_owner(
-        by_owner, "Where the work sits: backlog score per owner (12 highest)", ui.filtered()
+        by_owner,
+        top_title("Where the work sits: backlog score per owner", by_owner["owner"], 12),
+        ui.filtered(),
     ),
     key="by_owner",
 )

@@ -132,3 +132,44 @@ def test_every_auth_method_is_shown_in_the_same_words_on_the_record_and_in_its_t
     for method in methods:
         (shown,) = con.execute("SELECT auth_label(?)", [method]).fetchone()
         assert shown == AUTH_SHOWN[method] and shown != method and shown != "None", method
+
+
+@pytest.fixture(scope="module")
+def many_owners(tmp_path_factory) -> Path:
+    """20 integrations, each with an owner of its own and a risk: more owners than a chart's top."""
+    import yaml
+
+    out = tmp_path_factory.mktemp("owners20")
+    risk = {"category": "peak_load", "summary": "s", "likelihood": "high", "impact": "high"}
+    for i in range(20):
+        rec = {
+            **{"id": f"i{i}", "name": f"I{i}", "type": "shop", "partner": "P"},
+            **{"direction": ["inbound"], "owner": f"Team {i:02d}", "risks": [risk]},
+        }
+        (out / f"i{i}.yaml").write_text(yaml.safe_dump(rec))
+    return out
+
+
+@pytest.mark.parametrize("source", ["sample", "template", "generated", "many owners"])
+@pytest.mark.parametrize(("query", "top"), [("owner_risk_top", 15), ("backlog_by_owner", 12)])
+def test_a_per_owner_title_says_top_n_only_where_owners_were_left_out(
+    source, generated, many_owners, query, top
+):
+    """'(12 highest)' over a chart of two owners read as if some had been left out."""
+    from catalogue_lib.filters import Filters
+    from catalogue_lib.present import OTHERS, top_title
+
+    paths = {**_catalogues(generated), "many owners": [str(many_owners)]}[source]
+    cat = open_catalogue(paths)
+    df = cat.query(
+        query, **Filters().sql_params(), as_of=pd.Timestamp("2026-11-29").date(), top=top
+    )
+    owners = set(
+        cat.con.execute("SELECT coalesce(owner, '(no owner)') FROM integrations").fetchall()
+    )
+    title = top_title("Per owner", df["owner"], top, "line: 30%")
+    if len(owners) > top:
+        assert OTHERS in set(df["owner"]) and title == f"Per owner ({top} highest; line: 30%)"
+    else:
+        assert title == "Per owner (line: 30%)"
+    assert top_title("Per owner", [], top) == "Per owner"
