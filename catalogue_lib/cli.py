@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import figures
-from .filters import Filters, strict_date
+from .filters import NO_OWNER, Filters, strict_date
 from .paths import default_paths
 
 if TYPE_CHECKING:
@@ -229,9 +229,6 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
     return "\n".join(out)
 
 
-NO_OWNER = "(no owner)"  # the owner filter's value for integrations without one (as the sidebar's)
-
-
 def _unknown_owner(cat: Catalogue, name: str) -> int:
     owners = sorted({r.owner or NO_OWNER for r in cat.result.records})
     print(
@@ -305,8 +302,6 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
     owners: list[str] = []
     for name in args.owner:  # read as backlog and digest read --owner: any case, a team's aliases
         meant = report.owner_names(cat, name)
-        if name == NO_OWNER and any(r.owner is None for r in cat.result.records):
-            meant = (NO_OWNER,)
         if not meant:
             return _unknown_owner(cat, name)
         owners.extend(meant)

@@ -17,6 +17,7 @@ LIST_KEYS = {
 }
 NOT_SET = "not set"  # a record without criticality
 UNKNOWN = "unknown"  # a table row: no column states its criticality
+NO_OWNER = "(no owner)"  # the owner value of integrations without one (the sidebar's)
 
 
 def strict_date(text: str) -> dt.date | None:

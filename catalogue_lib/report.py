@@ -9,7 +9,7 @@ import pandas as pd
 
 from .catalogue import Catalogue, _jsonable
 from .csv_out import dataframe_csv
-from .filters import Filters
+from .filters import NO_OWNER, Filters
 
 BACKLOG_COLUMNS = [
     "rank",
@@ -61,15 +61,18 @@ def backlog(
 
 def owner_names(cat: Catalogue, name: str) -> tuple[str, ...]:
     """The owner values in the records that `name` means: the same name in any case, or, with an
-    owners.yaml, every name (team or alias) of the team that has `name` as its team or alias."""
+    owners.yaml, every name (team or alias) of the team that has `name` as its team or alias.
+    "(no owner)", in any case, means the integrations without one, as the sidebar and the error
+    listing the owners call them."""
     wanted = {name.casefold()}
     for team in cat.owners or ():
         names = {n.casefold() for n in (team.team, *team.aliases)}
         if name.casefold() in names:
             wanted |= names
-    return tuple(
-        sorted({r.owner for r in cat.result.records if r.owner and r.owner.casefold() in wanted})
-    )
+    found = {r.owner for r in cat.result.records if r.owner and r.owner.casefold() in wanted}
+    if NO_OWNER in wanted and any(r.owner is None for r in cat.result.records):
+        found.add(NO_OWNER)
+    return tuple(sorted(found))
 
 
 def _records(df: pd.DataFrame) -> list[dict]:

@@ -252,3 +252,31 @@ def test_a_database_failure_without_db_names_no_file(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "cannot use the in-memory database: ConversionException" in err
     assert "None" not in err and "/srv/secret" not in err
+
+
+@pytest.mark.parametrize("command", ["backlog", "digest", "figures"])
+@pytest.mark.parametrize("name", ["(no owner)", "(No Owner)"])
+def test_no_owner_as_listed_is_an_owner_name_for_every_command(tmp_path, capsys, command, name):
+    # the error for an unknown owner lists "(no owner)": asking for it must give those records
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(valid_record(id="owned", name="Owned")))
+    (folder / "b.yaml").write_text(
+        yaml.safe_dump(valid_record(id="orphan", name="Orphan Shop", owner=None))
+    )
+    args = [command, str(folder), "--owner", name, "--as-of", AS_OF.isoformat()]
+    code, out, err = run(capsys, *args, *([] if command == "digest" else ["--format", "json"]))
+    assert code == 0, err
+    if command == "backlog":
+        items = json.loads(out)["items"]
+        assert items and {i["integration_id"] for i in items} == {"orphan"}
+    elif command == "digest":
+        assert "| Orphan Shop |" in out and "| Owned |" not in out
+    else:
+        assert json.loads(out)["home"]["integrations"] == 1
+
+
+def test_no_owner_is_unknown_when_every_integration_has_one(tmp_path, capsys):
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(valid_record()))
+    code, out, err = run(capsys, "backlog", str(tmp_path), "--owner", "(no owner)")
+    assert code == 1 and out == "" and "(no owner)" in err
