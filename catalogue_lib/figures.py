@@ -45,7 +45,9 @@ def home(run: Run) -> dict[str, Any]:
 def coverage(run: Run) -> dict[str, Any]:
     row = run("coverage_headline").iloc[0]
     out = _ints(row.drop("share_passing"))
-    out["share_passing"] = float(row["share_passing"])
+    share = row["share_passing"]
+    # as the home page's shares: 0 of 0 checks is no share (None), not 0%
+    out["share_passing"] = None if share is None or share != share else float(share)
     return out
 
 

@@ -280,3 +280,32 @@ def test_no_owner_is_unknown_when_every_integration_has_one(tmp_path, capsys):
     (tmp_path / "a.yaml").write_text(yaml.safe_dump(valid_record()))
     code, out, err = run(capsys, "backlog", str(tmp_path), "--owner", "(no owner)")
     assert code == 1 and out == "" and "(no owner)" in err
+
+
+SHARES = [("home", "must_have_share"), ("home", "at_second_level_or_above_share")]
+
+
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        ["--search", "no-such-integration-anywhere"],
+        ["--type", "shop", "--criticality", "low"],
+    ],
+    ids=["search", "filters"],
+)
+def test_figures_of_an_empty_view_have_no_shares(capsys, narrowing):
+    # 0 of 0 is no share: null, on Coverage as on the home page, never a 0% to judge
+    code, out, err = run(
+        capsys, "figures", str(CATALOGUE), "--as-of", AS_OF.isoformat(), *narrowing
+    )
+    assert code == 0, err
+    figs = json.loads(out)
+    assert figs["home"]["active"] == 0 and figs["coverage"]["active"] == 0
+    assert [figs[page][name] for page, name in SHARES] == [None, None]
+    assert figs["coverage"]["share_passing"] is None
+
+
+def test_figures_share_passing_is_a_share_when_the_view_holds_integrations(capsys):
+    code, out, _ = run(capsys, "figures", str(CATALOGUE), "--as-of", AS_OF.isoformat())
+    share = json.loads(out)["coverage"]["share_passing"]
+    assert code == 0 and isinstance(share, float) and 0 < share < 1
