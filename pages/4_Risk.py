@@ -23,11 +23,12 @@ cols[1].metric(
 cols[2].metric(
     "Owners over 30% of the risk",
     f"{r['owners_over_30']:,}",
-    help="Counted only with at least four owners: with three or fewer someone always holds a third",
+    help="Shares of the whole catalogue's risk score, counted only where the catalogue has at "
+    "least four owners: with three or fewer someone always holds a third",
     border=True,
 )
 cols[3].metric("Incidents, last 90 days", f"{r['incidents_90d']:,}", border=True)
-if r["owners"] >= 4:  # with three owners or fewer, someone always holds a third
+if r["owners_over_30"]:  # none where the catalogue has three owners or fewer (see the help)
     for row in owners[(owners["risk_share"] > 0.3) & (owners["owner"] != "(others)")].itertuples():
         st.warning(
             f"**{ui.md(row.owner)}** holds {row.risk_share:.0%} of the catalogue's risk score."

@@ -166,3 +166,36 @@ def test_a_sunset_scores_as_the_printed_rule_says(tmp_path, days):
     sunset = items[items["kind"].isin(["deadline", "overdue"])].iloc[0]
     urgency = 4.0 if days < 0 else round(1 + 2 * max(0.0, 1 - days / 180), 2)
     assert sunset["score"] == round(3 * 3 * urgency, 1)
+
+
+def _owned(rid: str, owner: str, risks: int) -> dict:
+    risk = {"category": "peak_load", "summary": "s", "likelihood": "medium", "impact": "medium"}
+    return {**BASE, "id": rid, "name": rid, "owner": owner, "risks": [risk] * risks}
+
+
+@pytest.mark.parametrize(
+    ("owners", "team_a", "expected"),
+    [
+        # Team A holds 4 of 10 risks (40% of the catalogue's score) among four owners
+        ((4, 2, 2, 2), ("Team A",), 1),  # filtered to Team A alone: still 40% of the whole
+        ((4, 2, 2, 2), (), 1),
+        ((4, 2, 2, 2), ("Team B",), 0),  # 20%
+        # three owners in the whole catalogue: someone always holds a third, never called out
+        ((5, 3, 2), ("Team A",), 0),
+        ((5, 3, 2), (), 0),
+    ],
+)
+def test_owners_over_30_measure_the_whole_catalogue_however_few_owners_the_view_has(
+    tmp_path, owners, team_a, expected
+):
+    """A filter to one team used to report 0: the four-owner gate counted the view's owners while
+    the share is of the whole catalogue's score (the spec's risk concentration)."""
+    from catalogue_lib.filters import Filters
+
+    names = [f"Team {chr(65 + i)}" for i in range(len(owners))]
+    cat = catalogue_of(
+        tmp_path,
+        *(_owned(f"i{i}", n, k) for i, (n, k) in enumerate(zip(names, owners, strict=True))),
+    )
+    row = cat.query("risk_headline", **Filters(owners=team_a).sql_params(), as_of=AS_OF).iloc[0]
+    assert row["owners_over_30"] == expected
