@@ -15,7 +15,14 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .present import CATEGORY_LABELS, KIND_LABELS, STATE_LABELS, is_missing, shown_date
+from .present import (
+    CATEGORY_LABELS,
+    KIND_LABELS,
+    OTHERS,
+    STATE_LABELS,
+    is_missing,
+    shown_date,
+)
 
 BLUE = "#2b6cb0"
 LIGHT_BLUE = "#90b8e8"
@@ -656,8 +663,8 @@ def backlog_by_owner(df: pd.DataFrame, title: str, filtered: bool = False) -> al
 
     df = df.assign(kind_label=df["kind"].map(BACKLOG_KIND_LABELS).fillna(df["kind"]))
     owners = df.groupby("owner")["score"].sum().sort_values(ascending=False).index.tolist()
-    if "(others)" in owners:
-        owners = [o for o in owners if o != "(others)"] + ["(others)"]
+    if OTHERS in owners:
+        owners = [o for o in owners if o != OTHERS] + [OTHERS]
     return (
         alt.Chart(df, title=title)
         .mark_bar()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import charts, figures, ui
-from catalogue_lib.present import top_title
+from catalogue_lib.present import OTHERS, top_title
 
 f = ui.page(
     "Risk",
@@ -29,7 +29,7 @@ cols[2].metric(
 )
 cols[3].metric("Incidents, last 90 days", f"{r['incidents_90d']:,}", border=True)
 if r["owners_over_30"]:  # none where the catalogue has three owners or fewer (see the help)
-    for row in owners[(owners["risk_share"] > 0.3) & (owners["owner"] != "(others)")].itertuples():
+    for row in owners[(owners["risk_share"] > 0.3) & (owners["owner"] != OTHERS)].itertuples():
         st.warning(
             f"**{ui.md(row.owner)}** holds {row.risk_share:.0%} of the catalogue's risk score."
         )
