@@ -6,6 +6,7 @@ say they are not in the table rather than a dash (nothing recorded)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,7 +20,8 @@ AS_OF = dt.date(2026, 6, 1)
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
-    """Three records: a YAML one with criticality high, a YAML one without, a table row."""
+    """Four records: a YAML one with criticality high, one without, one whose criticality cannot
+    be read (it weighs as not set, and its check is unknown), and a table row."""
     folder = tmp_path_factory.mktemp("mixed")
     base = {
         "type": "shop",
@@ -28,7 +30,12 @@ def mixed(tmp_path_factory):
         "owner": "Team A",
         "auth": {"method": "oauth", "expires_on": "2026-07-01"},
     }
-    for rid, extra in (("set-high", {"criticality": "high"}), ("yaml-unset", {})):
+    cases = (
+        ("set-high", {"criticality": "high"}),
+        ("yaml-unset", {}),
+        ("yaml-bad", {"criticality": "urgent"}),
+    )
+    for rid, extra in cases:
         (folder / f"{rid}.yaml").write_text(
             yaml.safe_dump({"id": rid, "name": rid, **base, **extra})
         )
@@ -41,7 +48,9 @@ def mixed(tmp_path_factory):
         "initiatives:\n  - name: Shops at Silver\n    target: silver\n    due: 2026-12-31\n"
     )
     cat = open_catalogue([str(folder)])
-    assert cat.result.errors == []
+    assert [(Path(p.path).name, p.severity) for p in cat.result.errors] == [
+        ("yaml-bad.yaml", "error")
+    ]
     yield cat
     cat.con.close()
 
@@ -53,7 +62,7 @@ def q(cat, name, filters: Filters = NO_FILTERS, **extra):
     return cat.query(name, **filters.sql_params(), as_of=AS_OF, **extra)
 
 
-SHOWN = {"set-high": "high", "yaml-unset": NOT_SET, "table-row": UNKNOWN}
+SHOWN = {"set-high": "high", "yaml-unset": NOT_SET, "yaml-bad": UNKNOWN, "table-row": UNKNOWN}
 
 
 @pytest.mark.parametrize(
@@ -77,7 +86,11 @@ def test_every_table_shows_each_records_criticality_as_what_it_is(mixed, query, 
 
 @pytest.mark.parametrize(
     ("wanted", "ids"),
-    [((NOT_SET,), {"yaml-unset"}), ((UNKNOWN,), {"table-row"}), (("high",), {"set-high"})],
+    [
+        ((NOT_SET,), {"yaml-unset"}),
+        ((UNKNOWN,), {"table-row", "yaml-bad"}),
+        (("high",), {"set-high"}),
+    ],
 )
 def test_criticality_filter_tells_unset_from_unknown(mixed, wanted, ids):
     assert set(q(mixed, "integration_list", Filters(criticalities=wanted))["id"]) == ids
@@ -88,6 +101,7 @@ def test_backlog_says_why_in_the_same_words_and_weighs_both_as_medium(mixed):
     why = dict(zip(df["integration_id"], df["why"], strict=False))
     assert why["table-row"].startswith("criticality unknown (x2)")
     assert why["yaml-unset"].startswith("criticality not set (x2)")
+    assert why["yaml-bad"].startswith("criticality unknown (x2)")  # weighs as not set
     assert why["set-high"].startswith("high criticality (x3)")
 
 

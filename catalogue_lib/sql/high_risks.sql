@@ -3,7 +3,7 @@ WITH f AS (SELECT * FROM filtered_integrations($types, $owners, $partners, $crit
 SELECT f.name, k.category, k.summary,
        coalesce(k.likelihood, 'unknown') AS likelihood, coalesce(k.impact, 'unknown') AS impact,
        risk_points(k.likelihood, k.impact) AS score,
-       coalesce(f.owner, '(no owner)') AS owner, criticality_shown(f.criticality, f.source_form) AS criticality,
+       coalesce(f.owner, '(no owner)') AS owner, criticality_shown(f.criticality, f.id) AS criticality,
        f.id AS integration_id
 FROM risks k JOIN f ON f.id = k.integration_id
 WHERE risk_points(k.likelihood, k.impact) >= 6

@@ -13,7 +13,7 @@ next AS (
 ),
 rows AS (
     SELECT f.id AS integration_id, f.name, f.partner, f.type, coalesce(f.owner, '(no owner)') AS owner,
-           criticality_shown(f.criticality, f.source_form) AS criticality, coalesce(f.stage, 'live') AS stage,
+           criticality_shown(f.criticality, f.id) AS criticality, coalesce(f.stage, 'live') AS stage,
            CASE WHEN coalesce(f.stage, 'live') = 'retired' THEN 'retired' ELSE coalesce(l.level_title, 'No level') END AS level,
            g.gaps, r.risk_score, n.overdue, n.next_deadline, n.next_day
     FROM f

@@ -150,10 +150,14 @@ CREATE TABLE checks (
 -- state most facts: they are unknown.
 CREATE MACRO table_row(source_form) AS source_form IN ('markdown', 'csv');
 
--- Criticality as shown and filtered: as written; else 'unknown' for a table row (no column states
--- it, so criticality_set is unknown), else 'not set'.
-CREATE MACRO criticality_shown(criticality, source_form) AS
-    coalesce(criticality, CASE WHEN table_row(source_form) THEN 'unknown' ELSE 'not set' END);
+-- Criticality as shown and filtered: as written; else 'unknown' where the source could not say
+-- (its criticality_set check is forced unknown: a table row, which has no column for it, or an
+-- unreadable value, which weighs as not set), else 'not set' (never classified).
+CREATE MACRO criticality_shown(criticality, for_id) AS
+    coalesce(criticality, CASE WHEN for_id IN (
+        SELECT integration_id FROM check_overrides
+        WHERE check_name = 'criticality_set' AND state IN ('unknown', 'unknown_if_fail')
+    ) THEN 'unknown' ELSE 'not set' END);
 
 -- A value a table row cannot state, as text: as given; else, for a table row, that it is unknown
 -- (present.TABLE_UNKNOWN, which a test holds equal); else NULL (shown as a dash).
@@ -168,7 +172,7 @@ WHERE (len(types::VARCHAR[]) = 0 OR list_contains(types::VARCHAR[], i.type))
   AND (len(owners::VARCHAR[]) = 0 OR list_contains(owners::VARCHAR[], coalesce(i.owner, '(no owner)')))
   AND (len(partners::VARCHAR[]) = 0 OR list_contains(partners::VARCHAR[], i.partner))
   AND (len(criticalities::VARCHAR[]) = 0
-       OR list_contains(criticalities::VARCHAR[], criticality_shown(i.criticality, i.source_form)))
+       OR list_contains(criticalities::VARCHAR[], criticality_shown(i.criticality, i.id)))
   AND (len(directions::VARCHAR[]) = 0 OR len(list_intersect(directions::VARCHAR[], i.direction)) > 0)
   AND (search::VARCHAR IS NULL OR contains(
         lower(concat_ws(' ', i.id, i.name, i.partner, i.owner, i.business_purpose,

@@ -101,7 +101,7 @@ WITH initiative_due AS (  -- a gap an initiative needs takes the initiative's (e
     FROM initiative_needs(as_of) GROUP BY ALL
 ),
 crit AS (
-    SELECT id, criticality_shown(criticality, source_form) AS criticality,
+    SELECT id, criticality_shown(criticality, id) AS criticality,
            level_weight(criticality) AS cw
     FROM active_integrations
 ),

@@ -34,7 +34,7 @@ due AS (
     FROM deadlines_as_of($as_of) GROUP BY integration_id
 )
 SELECT $as_of::DATE AS snapshot_date, i.id, i.name, i.owner, i.type, i.partner, i.criticality,
-       criticality_shown(i.criticality, i.source_form) AS criticality_shown, i.direction,
+       criticality_shown(i.criticality, i.id) AS criticality_shown, i.direction,
        lower(concat_ws(' ', i.id, i.name, i.partner, i.owner, i.business_purpose,
                        array_to_string(i.critical_flows, ' '))) AS search_text,
        coalesce(i.stage, 'live') <> 'retired' AS active,

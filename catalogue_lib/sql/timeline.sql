@@ -8,7 +8,7 @@ SELECT CASE WHEN d.overdue THEN 'OVERDUE' ELSE 'upcoming' END AS status,
        CASE WHEN coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL
             THEN 'migration plan (breaking change)' END AS attention,
        coalesce(f.owner, '(no owner)') AS owner,
-       criticality_shown(f.criticality, f.source_form) AS criticality,
+       criticality_shown(f.criticality, f.id) AS criticality,
        d.date, d.integration_id, f.type, d.overdue,
        coalesce(d.breaking, FALSE) AS breaking,
        coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL AS breaking_without_plan,
