@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import figures
-from .filters import NO_OWNER, Filters, strict_date
+from .filters import NO_OWNER, NOT_SET, UNKNOWN, Filters, strict_date
 from .paths import default_paths
 
 if TYPE_CHECKING:
@@ -118,17 +118,32 @@ def build_parser() -> argparse.ArgumentParser:
         "risk) with their targets, for the same filters as the sidebar's.",
     )
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
-    p.add_argument("--type", action="append", default=[], metavar="TYPE", help="shop or carrier")
+    p.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        choices=["shop", "carrier"],
+        metavar="TYPE",
+        help="shop or carrier",
+    )
     p.add_argument("--owner", action="append", default=[], metavar="NAME")
     p.add_argument("--partner", action="append", default=[], metavar="NAME")
     p.add_argument(
         "--criticality",
         action="append",
         default=[],
+        choices=["high", "medium", "low", NOT_SET, UNKNOWN],
         metavar="LEVEL",
         help="high, medium, low, 'not set' or 'unknown' (a table row's)",
     )
-    p.add_argument("--direction", action="append", default=[], metavar="DIR")
+    p.add_argument(
+        "--direction",
+        action="append",
+        default=[],
+        choices=["inbound", "outbound"],
+        metavar="DIR",
+        help="inbound or outbound",
+    )
     p.add_argument("--search", default="", metavar="TEXT")
     p.add_argument(
         "--horizon",
@@ -146,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Write a synthetic catalogue, one YAML file per integration.",
         description="Write a realistic synthetic catalogue (fictional), one YAML file per integration.",
     )
-    p.add_argument("--integrations", type=int, default=100, metavar="N")
+    p.add_argument("--integrations", type=int, default=100, metavar="N", help="default: 100")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument(
@@ -383,6 +398,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     if args.command == "history":
         return cmd_history(args)
+    if args.command != "validate":  # validate reports a missing path as one of its problems
+        paths = args.paths or default_paths()
+        missing = [p for p in paths if not os.path.lexists(p)]
+        if missing:  # a typo in CI must not pass as an empty catalogue with exit 0
+            print(f"catalogue: error: {missing[0]}: no such file or folder", file=sys.stderr)
+            return 2
     import duckdb
 
     from .cache import open_cache

@@ -272,3 +272,86 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 141
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summary"],
+        ["export"],
+        ["backlog"],
+        ["digest", "--owner", "Team A"],
+        ["initiatives"],
+        ["figures"],
+    ],
+)
+def test_a_missing_path_is_a_usage_error_not_an_empty_catalogue(tmp_path, capsys, command):
+    missing = str(tmp_path / "catalgoue")  # a typo in a CI job
+    code, out, err = run(capsys, *command, missing, "--no-cache")
+    assert code == 2
+    assert out == ""
+    assert err == f"catalogue: error: {missing}: no such file or folder\n"
+
+
+def test_a_missing_catalogue_path_variable_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_PATH", str(tmp_path / "gone"))
+    code, _, err = run(capsys, "summary", "--no-cache")
+    assert (code, err) == (2, f"catalogue: error: {tmp_path / 'gone'}: no such file or folder\n")
+
+
+def test_validate_still_lists_a_missing_path_as_a_problem(tmp_path, capsys):
+    code, out, _ = run(capsys, "validate", str(tmp_path / "gone"), "--no-cache")
+    assert code == 1
+    assert f"{tmp_path / 'gone'}: error: no such file or folder" in out
+
+
+@pytest.mark.parametrize(
+    "option", [["--type", "boat"], ["--criticality", "urgent"], ["--direction", "sideways"]]
+)
+def test_figures_refuses_a_filter_value_no_integration_can_have(capsys, option):
+    # before, `--type carriers` silently gave a catalogue of 0 integrations and exit 0
+    with pytest.raises(SystemExit) as exc:
+        main(["figures", str(CATALOGUE), *option])
+    assert exc.value.code == 2
+    assert f"invalid choice: '{option[1]}'" in capsys.readouterr().err
+
+
+def test_figures_takes_every_documented_filter_value(capsys):
+    code, out, _ = run(
+        capsys,
+        "figures",
+        str(CATALOGUE),
+        "--no-cache",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--type",
+        "carrier",
+        "--criticality",
+        "not set",
+        "--criticality",
+        "unknown",
+        "--direction",
+        "inbound",
+    )
+    assert code == 0
+    assert json.loads(out)["as_of"] == AS_OF.isoformat()
+
+
+def test_each_commands_readme_row_names_its_options_and_their_choices():
+    # the test above finds an option anywhere in the README; a row that lost an option or a
+    # --format choice (or shows `--type T` for what takes only shop or carrier) still passed
+    readme = (ROOT / "README.md").read_text()
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    common = {"--db", "--cache", "--no-cache"}  # described once, above the table
+    for name, p in sub.choices.items():
+        rows = [ln for ln in readme.splitlines() if ln.startswith(f"| `catalogue {name}")]
+        assert rows, f"README has no table row for `catalogue {name}`"  # the first: the commands
+        synopsis = rows[0].split("` |")[0]
+        for action in p._actions:
+            opts = [o for o in action.option_strings if o.startswith("--")]
+            skip = {"--help"} | (set() if name == "history" else common)  # history's --cache differs
+            if not opts or opts[0] in skip:
+                continue
+            assert opts[0] in synopsis, f"README row of {name} lacks {opts[0]}"
+            for choice in action.choices or ():
+                assert str(choice) in synopsis, f"README row of {name} lacks {opts[0]} {choice}"
