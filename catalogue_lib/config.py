@@ -452,7 +452,13 @@ def read_owners(
         lines = {k[1:]: v for k, v in lines.items() if k[:1] == ("owners",)}
     if not isinstance(data, list):
         return None, [
-            Problem(shown, 1, "error", "owners.yaml holds a list of {team, lead, channel, on_call}")
+            Problem(
+                shown,
+                1,
+                "error",
+                "owners.yaml holds a list of teams, each {team, lead, channel, on_call, aliases}, "
+                "alone or under 'owners:'",
+            )
         ]
     owners, problems = [], []
     for i, item in enumerate(data):

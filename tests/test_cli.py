@@ -349,9 +349,38 @@ def test_each_commands_readme_row_names_its_options_and_their_choices():
         synopsis = rows[0].split("` |")[0]
         for action in p._actions:
             opts = [o for o in action.option_strings if o.startswith("--")]
-            skip = {"--help"} | (set() if name == "history" else common)  # history's --cache differs
+            skip = {"--help"} | (
+                set() if name == "history" else common
+            )  # history's --cache differs
             if not opts or opts[0] in skip:
                 continue
             assert opts[0] in synopsis, f"README row of {name} lacks {opts[0]}"
             for choice in action.choices or ():
                 assert str(choice) in synopsis, f"README row of {name} lacks {opts[0]} {choice}"
+
+
+def test_a_wrongly_shaped_owners_file_says_what_shape_it_takes(tmp_path, capsys):
+    # a newcomer guessing `teams:` got "a list of {team, lead, channel, on_call}", with no word
+    # of the `owners:` key or of aliases, and the README showed no example
+    (tmp_path / "a.yaml").write_text(
+        "id: a\nname: A\ntype: shop\npartner: P\ndirection: [inbound]\nowner: Team A\n"
+    )
+    (tmp_path / "owners.yaml").write_text("teams:\n  - {team: Team A}\n")
+    code, out, _ = run(capsys, "validate", str(tmp_path), "--no-cache")
+    assert code == 1
+    assert "aliases" in out and "owners:" in out
+    (tmp_path / "owners.yaml").write_text("owners:\n  - {team: Team A, aliases: [a-team]}\n")
+    assert run(capsys, "validate", str(tmp_path), "--no-cache")[0] == 0
+
+
+def test_the_readme_owners_example_is_a_valid_owners_file(tmp_path, capsys):
+    readme = (ROOT / "README.md").read_text()
+    example = next(b for b in re.findall(r"```yaml\n(.+?)```", readme, re.S) if "owners:" in b)
+    (tmp_path / "owners.yaml").write_text(example)
+    (tmp_path / "a.yaml").write_text(
+        "id: a\nname: A\ntype: shop\npartner: P\ndirection: [inbound]\nowner: Team Checkout\n"
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path), "--no-cache")
+    assert (code, "0 errors, 0 warnings" in out) == (0, True)
+    assert run(capsys, "backlog", str(tmp_path), "--no-cache", "--owner", "TF")[0] == 1
+    assert run(capsys, "backlog", str(tmp_path), "--no-cache", "--owner", "team checkout")[0] == 0
