@@ -334,16 +334,28 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
 
     figs = figures.all_figures(run, args.horizon)
     out = {"as_of": as_of.isoformat(), **figs, "targets": figures.judged(figs["home"])}
-    if args.format == "json":
-        print(json.dumps(out, indent=2))
-    else:
-        print(f"Figures as of {as_of.isoformat()}")
-        for page, values in figs.items():
-            print(f"\n{page}")
-            for k, v in values.items():
-                shown = f"{v:.1%}" if isinstance(v, float) else "-" if v is None else v
-                print(f"  {k:<34} {shown}")
+    print(json.dumps(out, indent=2) if args.format == "json" else _text_figures(out))
     return 0
+
+
+def _text_figures(out: dict[str, Any]) -> str:
+    """The JSON's figures and targets, one per line, in the words the home page's tiles use."""
+
+    def shown(v: Any) -> str:
+        if isinstance(v, dict):  # levels: "No level 12, Bronze 3", not a Python dict
+            return ", ".join(f"{k} {n}" for k, n in v.items()) or "-"
+        return f"{v:.1%}" if isinstance(v, float) else "-" if v is None else str(v)
+
+    lines = [f"Figures as of {out['as_of']}"]
+    for page, values in out.items():
+        if page in ("as_of", "targets"):
+            continue
+        lines.append(f"\n{page}")
+        lines.extend(f"  {k:<34} {shown(v)}" for k, v in values.items())
+    lines.append("\ntargets")
+    for name, t in out["targets"].items():
+        lines.append(f"  {name:<34} {figures.verdict(t['status'], t['target'])}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -134,6 +134,15 @@ def judged(figures: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     }
 
 
+VERDICTS = {"good": "on target", "warn": "near target", "bad": "off target"}  # the tiles' words
+
+
+def verdict(status: str | None, target: str) -> str:
+    """A target's verdict as the home page's tiles word it: "off target · aim ≥ 90%"."""
+    word = VERDICTS.get(status or "")
+    return f"{word} · {target}" if word else target
+
+
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 

@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import charts, db
+from . import charts, db, figures
 from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, UNKNOWN, Filters
 from .live import LiveCatalogue
@@ -504,11 +504,10 @@ def tile(
     its change over the last 30 days when the catalogue's git history reaches that far (on its
     own line under the tile: beside the target it was cut off at 1440 px)."""
     color = {"good": "blue", "warn": "orange", "bad": "orange"}.get(status or "", "gray")
-    verdict = {"good": "on target", "warn": "near target", "bad": "off target"}.get(status or "")
     where.metric(
         label,
         value,
-        delta=f"{verdict} · {target}" if verdict else target,
+        delta=figures.verdict(status, target),
         delta_color=color,
         delta_arrow="off",
         help=help_text,

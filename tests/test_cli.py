@@ -384,3 +384,18 @@ def test_the_readme_owners_example_is_a_valid_owners_file(tmp_path, capsys):
     assert (code, "0 errors, 0 warnings" in out) == (0, True)
     assert run(capsys, "backlog", str(tmp_path), "--no-cache", "--owner", "TF")[0] == 1
     assert run(capsys, "backlog", str(tmp_path), "--no-cache", "--owner", "team checkout")[0] == 0
+
+
+def test_figures_text_shows_the_targets_and_levels_the_json_holds(capsys):
+    # the text form printed the levels as a Python dict and left the verdicts out altogether
+    args = ["figures", str(CATALOGUE), "--no-cache", "--as-of", AS_OF.isoformat()]
+    data = json.loads(run(capsys, *args)[1])
+    code, text, _ = run(capsys, *args, "--format", "text")
+    assert code == 0
+    assert "{" not in text and "'" not in text
+    levels = ", ".join(f"{k} {n}" for k, n in data["home"]["levels"].items())
+    assert re.search(rf"^  levels +{re.escape(levels)}$", text, re.M)
+    words = {"good": "on target", "warn": "near target", "bad": "off target"}
+    for name, t in data["targets"].items():
+        shown = f"{words[t['status']]} · {t['target']}" if t["status"] else t["target"]
+        assert re.search(rf"^  {name} +{re.escape(shown)}$", text, re.M), name
