@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -506,6 +507,16 @@ def test_the_scoring_rule_states_the_sunset_weights():
     rule = report.SCORING_RULE
     assert "stops working 3" in rule and "falls forward to a newer version 2" in rule
     assert "keeps working unsupported 1" in rule
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 1), dt.date(2026, 12, 20)])
+def test_a_freeze_already_begun_still_counts_the_deadlines_inside_it(tmp_path, as_of):
+    # the Deprecations page listed Peak 2026 with "0 deadlines inside" and a due-by day in the
+    # past while its own timeline drew the deadline inside the shaded freeze
+    cat = frozen_catalogue(tmp_path, "2026-12-24")
+    (row,) = cat.query("freezes", as_of=as_of).to_dict("records")
+    assert row["deadlines_inside"] == 1
+    assert row["due_by"] is None or pd.isna(row["due_by"])  # too late to meet them before it
 
 
 def test_the_freezes_query_lists_each_freeze_with_its_deadlines(tmp_path):
