@@ -10,6 +10,7 @@ import pandas as pd
 from .catalogue import Catalogue, _jsonable
 from .csv_out import dataframe_csv
 from .filters import NO_OWNER, Filters
+from .present import CATEGORY_LABELS, KIND_LABELS
 
 BACKLOG_COLUMNS = [
     "rank",
@@ -148,6 +149,16 @@ def format_backlog(df: pd.DataFrame, fmt: str, as_of: dt.date) -> str:
     return title + table + "\n"
 
 
+def owner_title(cat: Catalogue, name: str) -> str:
+    """The owner as the pages name it: the team of owners.yaml that `name` is a name of, else
+    the one owner value `name` matches in any case, else `name` as typed."""
+    for team in cat.owners or ():
+        if name.casefold() in {n.casefold() for n in (team.team, *team.aliases)}:
+            return team.team
+    found = owner_names(cat, name)
+    return found[0] if len(found) == 1 else name
+
+
 def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     """A Markdown digest for one owner, or None when the owner has no integration."""
     f = Filters(owners=owner_names(cat, owner) or (owner,))
@@ -160,7 +171,8 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     risks = cat.query("owner_risks", **params)
     items = backlog(cat, as_of, f, limit=10)
 
-    out = [f"# Stability digest: {_cell(owner)}", "", f"As of {as_of.isoformat()}."]
+    title = _cell(owner_title(cat, owner))
+    out = [f"# Stability digest: {title}", "", f"As of {as_of.isoformat()}."]
     rows = []
     for r in integrations.itertuples():
         needs = cat.query("integration_level", id=r.id, as_of=as_of)
@@ -186,7 +198,10 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
         ),
     ]
 
+    # the pages' words ("Credential expiry", "Timeouts / 5xx"), not the query's keys
+    risks = risks.assign(category=risks["category"].map(lambda c: CATEGORY_LABELS.get(c, c)))
     deadlines = deadlines.assign(
+        kind=deadlines["kind"].map(lambda k: KIND_LABELS.get(k, k)),
         status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"}),
         due_by=[
             f"{_cell(r['due_by'])} ({r['freeze_name']})" if _given(r["due_by"]) else ""

@@ -254,6 +254,40 @@ def test_a_database_failure_without_db_names_no_file(monkeypatch, capsys):
     assert "None" not in err and "/srv/secret" not in err
 
 
+@pytest.mark.parametrize("name", ["alpha", "TEAM ALPHA", "Alpha Squad"])
+def test_the_digest_names_the_team_and_uses_the_pages_words(tmp_path, capsys, name):
+    # `--owner alpha` titled the digest "alpha", and its tables said sunset / auth_expiry /
+    # timeouts_5xx where every page and the backlog say Sunset / Credential expiry / Timeouts / 5xx
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "owners.yaml").write_text(
+        "owners:\n  - {team: Team Alpha, aliases: [Alpha, Alpha Squad]}\n"
+    )
+    (folder / "a.yaml").write_text(
+        yaml.safe_dump(
+            valid_record(
+                owner="Team Alpha",
+                auth={"method": "api_key", "expires_on": "2027-01-15"},
+                risks=[
+                    {
+                        "category": "timeouts_5xx",
+                        "summary": "t",
+                        "likelihood": "high",
+                        "impact": "high",
+                    }
+                ],
+            )
+        )
+    )
+    code, out, err = run(
+        capsys, "digest", str(folder), "--owner", name, "--as-of", AS_OF.isoformat()
+    )
+    assert code == 0, err
+    assert out.startswith("# Stability digest: Team Alpha\n")
+    assert "| Credential expiry |" in out and "auth_expiry" not in out
+    assert "| Timeouts / 5xx |" in out and "timeouts_5xx" not in out
+
+
 @pytest.mark.parametrize("command", ["backlog", "digest", "figures"])
 @pytest.mark.parametrize("name", ["(no owner)", "(No Owner)"])
 def test_no_owner_as_listed_is_an_owner_name_for_every_command(tmp_path, capsys, command, name):

@@ -327,7 +327,7 @@ def test_digest_for_an_owner_with_gaps(fixture_catalogue):
         "| Epsilon Shop | On-call | unknown | Name the on-call rotation in operations.on_call |"
         in text
     )
-    assert "| 2027-01-31 | 64 |  | Alpha Shop | sunset | v1 |" in text
+    assert "| 2027-01-31 | 64 |  | Alpha Shop | Sunset | v1 |" in text
 
 
 def test_digest_for_an_owner_without_gaps(tmp_path):

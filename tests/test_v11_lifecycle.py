@@ -609,8 +609,8 @@ def test_the_digest_shows_approximate_and_derived_dates_and_the_freeze(tmp_path)
         "    - {version: v1, status: current, released_on: 2026-08-31}\n"
     )
     text = report.digest(open_catalogue([str(folder)]), "Team X", AS_OF)
-    assert "| 2027-Q1 (approximate) | 34 | 2026-11-30 (Peak 2026) | X | auth_expiry |" in text
-    assert "| 2027-02-28 (derived) | 92 |  | X | sunset | v1 |" in text
+    assert "| 2027-Q1 (approximate) | 34 | 2026-11-30 (Peak 2026) | X | Credential expiry |" in text
+    assert "| 2027-02-28 (derived) | 92 |  | X | Sunset | v1 |" in text
 
 
 def test_the_readme_shows_a_valid_v11_record(tmp_path):
