@@ -306,7 +306,13 @@ def cmd_initiatives(cat: Catalogue, args: argparse.Namespace) -> int:
 
     as_of = args.as_of or dt.date.today()
     data = initiatives.report(cat, as_of, initiatives.history_for(cat.paths, args.cache))
-    print(json.dumps(data, indent=2) if args.format == "json" else initiatives.as_text(data))
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    from .trends import titles_of
+
+    titles = cat.query("scorecard_titles")
+    print(initiatives.as_text(data, titles_of(titles, "check"), titles_of(titles, "level")))
     return 0
 
 

@@ -146,12 +146,21 @@ def _burnup(
     ]
 
 
-def as_text(data: Report) -> str:
+def as_text(
+    data: Report, checks: dict[str, str] | None = None, levels: dict[str, str] | None = None
+) -> str:
+    """The report for a terminal, naming checks and levels by their titles (`checks`, `levels`:
+    {name: title}) as the Initiatives page does: 'Escalation path', not escalation_for_high."""
+    checks, levels = checks or {}, levels or {}
     out = [f"Initiatives as of {data['as_of']}"]
     if not data["initiatives"]:
         out.append("No initiatives: add an `initiatives:` section to scorecard.yaml.")
     for n in data["initiatives"]:
-        target = n["target"] if isinstance(n["target"], str) else ", ".join(n["target"])
+        target = (
+            levels.get(n["target"], n["target"])
+            if isinstance(n["target"], str)
+            else ", ".join(checks.get(c, c) for c in n["target"])
+        )
         track = {True: "on track", False: "behind", None: "no history"}[n["on_track"]]
         out += [
             "",
@@ -159,7 +168,7 @@ def as_text(data: Report) -> str:
             f"  {n['met']} of {n['in_scope']} integrations meet it ({n['progress']:.0%}); {track}",
         ]
         for s in n["short"]:
-            needs = ", ".join(c["check"] for c in s["needs"])
+            needs = ", ".join(checks.get(c["check"], c["check"]) for c in s["needs"])
             out.append(f"  - {s['id']} ({s['owner']}): needs {needs}")
     return "\n".join(out)
 

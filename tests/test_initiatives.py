@@ -230,3 +230,22 @@ def test_the_burnup_follows_the_filters_through_history(tmp_path):
         "Team A": [("2026-11-02", 1, 2), ("2026-11-20", 1, 2)],
         "Team B": [("2026-11-02", 0, 1), ("2026-11-20", 1, 1)],
     }
+
+
+def test_the_command_names_checks_and_levels_as_the_page_does(tmp_path, capsys):
+    # the text form said "silver by ..." and "needs alert_rules, on_call" where the Initiatives
+    # page says Silver and "Alert rules, On-call"
+    short = _record("c1", type="carrier")
+    short["operations"].pop("on_call")
+    folder = _folder(
+        tmp_path,
+        [INITIATIVE, {"name": "Runbooks", "target": ["runbook", "on_call"], "due": "2027-01-31"}],
+        [short],
+    )
+    args = ["initiatives", str(folder), "--as-of", AS_OF.isoformat(), "--no-cache"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Carriers at Silver: Silver by 2027-03-31" in out
+    assert "Runbooks: Runbook, On-call by 2027-01-31" in out
+    assert "- c1 (" in out and "needs On-call" in out
+    assert "on_call" not in out and "silver by" not in out
