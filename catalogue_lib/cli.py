@@ -203,11 +203,16 @@ def cmd_validate(cat: Catalogue, fmt: str) -> int:
         for p in res.problems:
             print(_github(p) if fmt == "github" else str(p))
         print(
-            f"{len(res.records)} records valid in {len(res.files)} files; "
-            f"{len(res.errors)} errors, {len(res.warnings)} warnings",
+            f"{_n(len(res.records), 'record')} valid in {_n(len(res.files), 'file')}; "
+            f"{_n(len(res.errors), 'error')}, {_n(len(res.warnings), 'warning')}",
             file=sys.stderr if fmt == "github" else sys.stdout,
         )
     return 1 if res.errors else 0
+
+
+def _n(count: int, word: str) -> str:
+    """'1 error', '2 errors', '0 errors'."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
@@ -240,7 +245,8 @@ def _text_summary(s: dict[str, Any], as_of: dt.date) -> str:
             f"{o['risk_score']:>6} {o['risk_share']:>7.1%}"
         )
     out.append("")
-    out.append(f"Problems: {s['problems']['errors']} errors, {s['problems']['warnings']} warnings")
+    errors, warnings = s["problems"]["errors"], s["problems"]["warnings"]
+    out.append(f"Problems: {_n(errors, 'error')}, {_n(warnings, 'warning')}")
     return "\n".join(out)
 
 
@@ -266,7 +272,7 @@ def _text_history(rows: list[dict[str, Any]]) -> str:
             f"{r['risk_score']:>6}  {levels}"
         )
         if r["errors"]:
-            line += f"  ({len(r['errors'])} errors: {r['errors'][0]})"
+            line += f"  ({_n(len(r['errors']), 'error')}: {r['errors'][0]})"
         out.append(line)
     return "\n".join(out)
 

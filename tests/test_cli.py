@@ -399,3 +399,15 @@ def test_figures_text_shows_the_targets_and_levels_the_json_holds(capsys):
     for name, t in data["targets"].items():
         shown = f"{words[t['status']]} · {t['target']}" if t["status"] else t["target"]
         assert re.search(rf"^  {name} +{re.escape(shown)}$", text, re.M), name
+
+
+def test_one_problem_is_counted_in_the_singular(tmp_path, capsys):
+    # "1 records valid in 1 files; 1 errors, 0 warnings"
+    (tmp_path / "a.yaml").write_text(
+        "id: a\nname: A\ntype: shop\npartner: P\ndirection: [inbound]\ncriticality: urgent\n"
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path), "--no-cache")
+    assert code == 1
+    assert out.splitlines()[-1] == "1 record valid in 1 file; 1 error, 0 warnings"
+    code, out, _ = run(capsys, "summary", str(tmp_path), "--no-cache")
+    assert out.splitlines()[-1] == "Problems: 1 error, 0 warnings"
