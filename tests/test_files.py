@@ -97,7 +97,7 @@ def test_a_non_utf8_file_name_is_reported_and_the_rest_loads(tmp_path, capsys):
     assert any("caf\\xe9.yaml" in p and "UTF-8" in p for p in _report(res)), _report(res)
     assert main(["validate", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert "caf\\xe9.yaml" in out and "1 records valid" in out
+    assert "caf\\xe9.yaml" in out and "1 record valid" in out
     assert main(["summary", str(folder), "--format", "json"]) == 0
 
 
@@ -269,4 +269,4 @@ def test_a_configuration_file_that_is_not_a_regular_file_inside_is_reported(
     why = "a link to a file outside" if kind == "outside" else "not a regular file"
     assert f"{target}: error: {why}" in out, out
     assert "SECRET_HOST_NAME_4711" not in out
-    assert "1 records valid" in out
+    assert "1 record valid" in out
