@@ -332,10 +332,22 @@ def cmd_figures(cat: Catalogue, args: argparse.Namespace) -> int:
         if not meant:
             return _unknown_owner(cat, name)
         owners.extend(meant)
+    partners: list[str] = []
+    known = sorted(set(db.query(cat.con, "filter_options")["partner"].dropna()))
+    for name in args.partner:  # any case, like --owner; a typo must not read as zero integrations
+        meant = [p for p in known if p.casefold() == name.casefold()]
+        if not meant:
+            print(
+                f"catalogue: error: no integration's partner is {name!r}; partners: "
+                f"{', '.join(known)}",
+                file=sys.stderr,
+            )
+            return 1
+        partners.extend(meant)
     f = Filters(
         types=tuple(args.type),
         owners=tuple(dict.fromkeys(owners)),
-        partners=tuple(args.partner),
+        partners=tuple(dict.fromkeys(partners)),
         criticalities=tuple(args.criticality),
         directions=tuple(args.direction),
         search=args.search,

@@ -411,3 +411,15 @@ def test_one_problem_is_counted_in_the_singular(tmp_path, capsys):
     assert out.splitlines()[-1] == "1 record valid in 1 file; 1 error, 0 warnings"
     code, out, _ = run(capsys, "summary", str(tmp_path), "--no-cache")
     assert out.splitlines()[-1] == "Problems: 1 error, 0 warnings"
+
+
+def test_figures_reads_a_partner_in_any_case_and_refuses_one_nobody_has(capsys):
+    args = ["figures", str(CATALOGUE), "--no-cache", "--as-of", AS_OF.isoformat()]
+    partner = "Beta Logistics"  # a carrier of tests/fixtures/catalogue
+    exact = run(capsys, *args, "--partner", partner)
+    assert exact[0] == 0 and json.loads(exact[1])["home"]["integrations"] >= 1
+    assert run(capsys, *args, "--partner", partner.upper()) == exact
+    # before, a typo gave a catalogue of 0 integrations and exit 0
+    code, out, err = run(capsys, *args, "--partner", partner + "x")
+    assert (code, out) == (1, "")
+    assert f"no integration's partner is {partner + 'x'!r}; partners: " in err and partner in err
