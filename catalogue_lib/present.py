@@ -328,6 +328,19 @@ def _as_table_row(
     return [(heading, [(k, shown(k, t)) for k, t in pairs]) for heading, pairs in sections]
 
 
+# the record page's lists a table row has no column for: empty, they are unknown, not "none"
+TABLE_SILENT_LISTS = {"integration_deadlines", "integration_changes", "integration_incidents"}
+
+
+def empty_list_caption(query: str, table_row: bool, retired: bool) -> str:
+    """What the record page says under one of its lists (sql/integration_*.sql) left empty."""
+    if retired and query == "integration_checks":
+        return "Retired: out of the checks."
+    if table_row and query in TABLE_SILENT_LISTS:
+        return "Unknown: the table has no column for these."
+    return "None recorded."
+
+
 # the one-page record's fields and the check that reads each
 FIELD_CHECKS = {
     "Owner": "named_owner",

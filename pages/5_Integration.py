@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import staleness, ui
-from catalogue_lib.present import md, record_sections
+from catalogue_lib.present import empty_list_caption, md, record_sections
 
 f = ui.page("Integration", "What do we know about each integration, and what does it still need?")
 chosen = st.query_params.get("id")
@@ -44,7 +44,8 @@ unknown = set(checks.loc[checks["state"] == "unknown", "check_name"])
 crit = r["criticality"] if isinstance(r["criticality"], str) else "not set"
 cols[3].metric("Criticality", "unknown" if "criticality_set" in unknown else crit)
 cols[4].metric("Stage", r["stage"] if isinstance(r["stage"], str) else "live")
-if r["source_form"] in ("markdown", "csv"):
+table_row = r["source_form"] in ("markdown", "csv")
+if table_row:
     st.info(
         "This integration comes from a table row: facts the table cannot state are shown as unknown."
     )
@@ -68,8 +69,7 @@ for title, name in [
     st.subheader(title)
     rows = checks if name == "integration_checks" else ui.query(name, id=chosen)
     if rows.empty:
-        retired = name == "integration_checks" and r["stage"] == "retired"
-        st.caption("Retired: out of the checks." if retired else "None recorded.")
+        st.caption(empty_list_caption(name, table_row, r["stage"] == "retired"))
     else:
         ui.table(rows, f"{name.removeprefix('integration_')}-{chosen}", hide=("check_name",))
 staleness.ensure(ui.current()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -646,6 +647,26 @@ FIELD_CHECKS = {
 }
 
 
+def _list_captions(at: AppTest) -> dict[str, str]:
+    """The record page's sections (subheaders) and the caption said under each, in page order."""
+    shown: dict[str, str] = {}
+    section = ""
+
+    def walk(node: Any) -> None:
+        nonlocal section
+        kids = getattr(node, "children", None)
+        if isinstance(kids, dict):
+            for k in sorted(kids):
+                walk(kids[k])
+        elif node.type == "subheader":
+            section = node.value
+        elif node.type == "caption" and section and section not in shown:
+            shown[section] = node.value
+
+    walk(at.main)
+    return shown
+
+
 def _record_fields(at: AppTest) -> dict[str, str]:
     fields = {}
     for m in at.markdown:
@@ -667,6 +688,9 @@ BAD_VALUES = {  # v1.1: the record loads without each value, and the checks read
 }
 
 
+TABLE_SILENT_SECTIONS = {"Deadlines", "Planned changes", "Incidents"}
+
+
 @pytest.mark.parametrize("source", ["template", "csv export", "sample", "bad values"])
 def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passes(
     monkeypatch, tmp_path, capsys, source
@@ -686,7 +710,8 @@ def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passe
     at.run()
     go(at, "pages/5_Integration.py")
     wrong = []
-    for rid in [r.id for r in open_catalogue([str(catalogue)]).result.records]:
+    forms = {r.id: r.form for r in open_catalogue([str(catalogue)]).result.records}
+    for rid in forms:
         at.query_params["id"] = rid
         at.run()
         no_exception(at)
@@ -701,6 +726,12 @@ def test_a_dash_on_a_record_never_stands_beside_a_check_that_is_unknown_or_passe
         tile = metric(at, "Criticality")  # the headline figure says what the field below says
         if states["Criticality set"] == "unknown" and tile != "unknown":
             wrong.append((rid, "Criticality tile", tile))
+        # a table row states no dates, changes or incidents: an empty list of them is unknown
+        table_row = forms[rid] in ("markdown", "csv")
+        for section, said in _list_captions(at).items():
+            unknown = said.startswith("Unknown")
+            if unknown != (table_row and section in TABLE_SILENT_SECTIONS):
+                wrong.append((rid, section, said))
     assert wrong == []
 
 

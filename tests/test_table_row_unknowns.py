@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -148,4 +149,35 @@ def test_a_table_rows_dates_are_unknown_and_a_records_are_not(source, query):
             else:
                 assert not (df[col] == TABLE_UNKNOWN).any(), (rid, col)
     assert rows_seen
+    cat.con.close()
+
+
+@pytest.mark.parametrize(
+    "source", ["tests/fixtures/catalogue", "tests/fixtures/seed-template.txt", "data"]
+)
+def test_the_integration_list_says_a_table_rows_deadlines_are_unknown(source):
+    """The list's "Overdue" and "Next deadline": a table row states no dates, so its next
+    deadline is unknown and its overdue count blank; an active record with none overdue says 0;
+    a retired one has no deadlines at all."""
+    from catalogue_lib.present import TABLE_UNKNOWN
+
+    cat = open_catalogue([source])
+    df = cat.query("integration_overview", **NO_FILTERS.sql_params(), as_of=AS_OF, sort="name")
+    facts = dict(
+        (
+            (rid, (form, stage))
+            for rid, form, stage in cat.con.execute(
+                "SELECT id, source_form, coalesce(stage, 'live') FROM integrations"
+            ).fetchall()
+        )
+    )
+    assert len(df) == len(facts)
+    for row in df.itertuples():
+        form, stage = facts[row.integration_id]
+        if stage == "retired":
+            assert pd.isna(row.overdue) and pd.isna(row.next_deadline), row
+        elif form in ("markdown", "csv"):
+            assert pd.isna(row.overdue) and row.next_deadline == TABLE_UNKNOWN, row
+        else:
+            assert row.overdue >= 0 and row.next_deadline != TABLE_UNKNOWN, row
     cat.con.close()

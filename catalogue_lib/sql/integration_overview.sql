@@ -1,4 +1,4 @@
--- Every filtered integration with its level, gaps, risk and next deadline as of $as_of (as written: approximate and derived marked), sorted by $sort (name | gaps | risk | deadline): the Integration page's list.
+-- Every filtered integration with its level, gaps, risk and next deadline as of $as_of (as written: approximate and derived marked; a table row's unknown, as the table states no dates), sorted by $sort (name | gaps | risk | deadline): the Integration page's list.
 WITH f AS (SELECT * FROM filtered_integrations($types, $owners, $partners, $criticalities, $directions, $search)),
 gaps AS (
     SELECT integration_id, count(*) FILTER (WHERE final_state IN ('fail', 'unknown')) AS gaps
@@ -15,7 +15,12 @@ rows AS (
     SELECT f.id AS integration_id, f.name, f.partner, f.type, coalesce(f.owner, '(no owner)') AS owner,
            criticality_shown(f.criticality, f.id) AS criticality, coalesce(f.stage, 'live') AS stage,
            CASE WHEN coalesce(f.stage, 'live') = 'retired' THEN 'retired' ELSE coalesce(l.level_title, 'No level') END AS level,
-           g.gaps, r.risk_score, n.overdue, n.next_deadline, n.next_day
+           g.gaps, r.risk_score,
+           -- none overdue is 0 for an active record; a table row cannot say, a retired one has no deadlines
+           CASE WHEN coalesce(f.stage, 'live') = 'retired' THEN NULL
+                WHEN table_row(f.source_form) THEN n.overdue ELSE coalesce(n.overdue, 0) END AS overdue,
+           CASE WHEN coalesce(f.stage, 'live') <> 'retired'
+                THEN or_table_unknown(n.next_deadline, f.source_form) END AS next_deadline, n.next_day
     FROM f
     LEFT JOIN integration_levels($as_of) l ON l.integration_id = f.id
     LEFT JOIN gaps g ON g.integration_id = f.id
