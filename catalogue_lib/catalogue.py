@@ -19,6 +19,7 @@ from .config import (
     Freeze,
     Owner,
     Scorecard,
+    initiative_warnings,
     load_calendar,
     load_owners,
     load_scorecard,
@@ -26,6 +27,7 @@ from .config import (
     waiver_warnings,
 )
 from .filler import Filler, load_filling
+from .filters import NO_OWNER
 from .load import (
     FilePath,
     LoadResult,
@@ -269,6 +271,8 @@ def configure(con: duckdb.DuckDBPyConnection, result: LoadResult, paths: list[st
     if card_source != "default":
         ids = {r.id for r in result.records}
         found.extend(waiver_warnings(card, ids, card_source))
+        owned = {r.owner or NO_OWNER for r in result.records}
+        found.extend(initiative_warnings(card, ids, owned, card_source))
     result.problems.extend(found)
     db.add_problems(con, found)
     shown_card = card_source if card_source != "default" else "scorecard.yaml"

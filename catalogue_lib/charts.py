@@ -80,6 +80,15 @@ def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None =
     return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=220))
 
 
+def _integration_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with a `row` label per integration, and the labels in the frame's order: the
+    name, or "name (id)" where integrations in the frame share a name (a name is display text,
+    only the id is unique), so that two integrations never draw on one row."""
+    shared = df.groupby("name")["integration_id"].transform("nunique") > 1
+    df = df.assign(row=df["name"].where(~shared, df["name"] + " (" + df["integration_id"] + ")"))
+    return df, df.drop_duplicates("integration_id")["row"].tolist()
+
+
 COL_PX = 24  # heatmap columns: a fixed step, so labels never pile up on a narrow screen
 
 
@@ -340,7 +349,7 @@ def timeline(
         ],
     )
     start, end = pd.Timestamp(as_of), pd.Timestamp(as_of + dt.timedelta(days=horizon))
-    names = df.drop_duplicates("integration_id")["name"].tolist()
+    df, names = _integration_rows(df)
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
     points = (
         alt.Chart(df)
@@ -352,7 +361,7 @@ def timeline(
                 scale=alt.Scale(domain=[start, end]),
                 axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", grid=True),
             ),
-            y=_rows_y("name:N", names),
+            y=_rows_y("row:N", names),
             color=alt.Color("due:N", scale=_scale(DUE_COLORS), legend=_legend("Status")),
             shape=alt.Shape("kind_label:N", legend=_legend("Kind")),
             tooltip=[
@@ -436,14 +445,14 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
         return empty(title, filtered)
     df = df.assign(state_label=df["state"].map(STATE_LABELS))
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
-    order = df.drop_duplicates("integration_id")["name"].tolist()
+    df, order = _integration_rows(df)
     checks = df.drop_duplicates("check").sort_values("position")["check"].tolist()
     return (
         alt.Chart(df, title=title)
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=_cols_x("check:N", checks),
-            y=_rows_y("name:N", order),
+            y=_rows_y("row:N", order),
             color=_state_color(),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
             tooltip=[
@@ -521,11 +530,11 @@ def version_matrix(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.
         for v, d in zip(df["version"], df["days_left"], strict=True)
     ]
     df["slot"] = df.groupby("integration_id").cumcount().map(lambda i: f"version {i + 1}")
-    names = df.drop_duplicates("integration_id")["name"].tolist()
+    df, names = _integration_rows(df)
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
     base = alt.Chart(df, title=title).encode(
         x=alt.X("slot:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=_rows_y("name:N", names),
+        y=_rows_y("row:N", names),
     )
     rect = (
         base.mark_rect(stroke="white", strokeWidth=1)

@@ -416,6 +416,38 @@ def waiver_warnings(card: Scorecard, ids: set[str], shown: str) -> list[Problem]
     ]
 
 
+def initiative_warnings(
+    card: Scorecard, ids: set[str], owners: set[str], shown: str
+) -> list[Problem]:
+    """A warning for each id or owner an initiative's scope names that no integration has (a
+    typo, a removed integration, an owner spelled otherwise in the records): it brings nothing
+    into scope, and an initiative whose scope holds nothing would read as done."""
+    out = []
+    for i, n in enumerate(card.initiatives):
+        for rid in n.scope.ids:
+            if rid not in ids:
+                out.append(
+                    Problem(
+                        shown,
+                        None,
+                        "warning",
+                        f"initiatives[{i}] ({n.name}): scope names unknown integration '{rid}'",
+                    )
+                )
+        for owner in n.scope.owner:
+            if owner not in owners:
+                out.append(
+                    Problem(
+                        shown,
+                        None,
+                        "warning",
+                        f"initiatives[{i}] ({n.name}): no integration is owned by '{owner}' "
+                        "(a scope's owners are matched as the records write them)",
+                    )
+                )
+    return out
+
+
 def _config_file(folder: Path | None, stem: str) -> Path | None:
     if folder is None:
         return None

@@ -98,7 +98,8 @@ def report(
                 "days_left": (due_day - as_of).days,
                 "in_scope": in_scope,
                 "met": met,
-                "progress": round(met / in_scope, 4) if in_scope else 1.0,
+                # 0 of 0 is no share (docs/decisions.md): nothing in scope is not done
+                "progress": round(met / in_scope, 4) if in_scope else None,
                 "expected_now": expected_now,
                 "on_track": None if expected_now is None else met >= expected_now,
                 "short": [
@@ -165,12 +166,17 @@ def as_text(
         out += [
             "",
             f"{n['name']}: {target} by {n['due']} ({n['days_left']} days left)",
-            f"  {n['met']} of {n['in_scope']} integrations meet it ({n['progress']:.0%}); {track}",
+            f"  {n['met']} of {n['in_scope']} integrations meet it ({progress_text(n)}); {track}",
         ]
         for s in n["short"]:
             needs = ", ".join(checks.get(c["check"], c["check"]) for c in s["needs"])
             out.append(f"  - {s['id']} ({s['owner']}): needs {needs}")
     return "\n".join(out)
+
+
+def progress_text(n: dict[str, Any]) -> str:
+    """An initiative's share of its scope meeting the target; none when nothing is in scope."""
+    return "nothing in scope" if n["progress"] is None else f"{n['progress']:.0%}"
 
 
 def scope_text(scope: dict[str, list[str]]) -> str:

@@ -32,13 +32,21 @@ level = ui.query("integration_level", id=chosen)
 
 ui.rows_link("integration", "All integrations")
 st.header(md(r["name"]))
-passing = int(checks["state"].isin(["pass", "na", "waived"]).sum())
+# as Coverage counts: pass or n/a; a waived check is an approved exception, not a pass
+passing = int(checks["state"].isin(["pass", "na"]).sum())
+waived = int((checks["state"] == "waived").sum())
 cols = st.columns(5)
 cols[0].metric(
     "Scorecard level",
     (level["level"].dropna().tolist() or ["No level"])[0] if len(level) else "retired",
 )
-cols[1].metric("Checks passing", f"{passing} of {len(checks)}" if len(checks) else "retired")
+cols[1].metric(
+    "Checks passing",
+    f"{passing} of {len(checks)}" if len(checks) else "retired",
+    f"{waived} waived" if waived else None,
+    delta_color="gray",
+    delta_arrow="off",
+)
 cols[2].metric("Risk score", f"{int(score['risk_score'].iloc[0]) if len(score) else 0:,}")
 unknown = set(checks.loc[checks["state"] == "unknown", "check_name"])
 crit = r["criticality"] if isinstance(r["criticality"], str) else "not set"

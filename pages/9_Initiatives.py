@@ -29,7 +29,7 @@ for i, n in enumerate(data["initiatives"]):
     )
     cols = st.columns(4)
     cols[0].metric("Meeting the target", f"{n['met']} of {n['in_scope']}")
-    cols[1].metric("Progress", f"{n['progress']:.0%}")
+    cols[1].metric("Progress", "—" if n["progress"] is None else f"{n['progress']:.0%}")
     cols[2].metric(
         "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
     )
@@ -47,8 +47,8 @@ for i, n in enumerate(data["initiatives"]):
         ui.table(short, f"initiative-{i}-short")
     elif n["in_scope"]:
         st.success("Every integration in scope meets the target.")
-    else:
-        st.caption(
-            "No active integration is in scope" + (" in this view." if f.narrowed() else ".")
-        )
+    elif f.narrowed():
+        st.caption("No active integration is in scope in this view.")
+    else:  # a scope that names nothing the catalogue holds: Data quality says what
+        st.warning("No active integration is in scope: check its scope in scorecard.yaml.")
 ui.done()

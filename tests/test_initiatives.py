@@ -249,3 +249,38 @@ def test_the_command_names_checks_and_levels_as_the_page_does(tmp_path, capsys):
     assert "Runbooks: Runbook, On-call by 2027-01-31" in out
     assert "- c1 (" in out and "needs On-call" in out
     assert "on_call" not in out and "silver by" not in out
+
+
+@pytest.mark.parametrize(
+    ("scope", "warned"),
+    [
+        ({"ids": ["carrier-good"]}, []),
+        ({"ids": ["carrier-good", "carrier-gone"]}, ["unknown integration 'carrier-gone'"]),
+        ({"owner": ["Team Carriers"]}, []),
+        ({"owner": ["team carriers"]}, ["no integration is owned by 'team carriers'"]),
+        ({"owner": ["(no owner)"]}, ["no integration is owned by '(no owner)'"]),
+        ({"type": ["shop"]}, []),  # a type nobody has is a scope, not a typo: no warning
+    ],
+)
+def test_validate_warns_for_a_scope_naming_what_no_integration_has(tmp_path, scope, warned):
+    rec = _record("carrier-good", owner="Team Carriers")
+    folder = _folder(tmp_path, [{**INITIATIVE, "scope": scope}], [rec])
+    cat = open_catalogue([str(folder)])
+    said = [p.message for p in cat.result.problems if p.path.endswith("scorecard.yaml")]
+    assert [p for p in said if "initiatives[0]" in p] == [
+        f"initiatives[0] (Carriers at Silver): scope names {w}"
+        if w.startswith("unknown")
+        else f"initiatives[0] (Carriers at Silver): {w} "
+        "(a scope's owners are matched as the records write them)"
+        for w in warned
+    ]
+    assert all(p.severity == "warning" for p in cat.result.problems)
+
+
+def test_an_initiative_with_nothing_in_scope_has_no_progress_and_is_not_done(tmp_path, capsys):
+    folder = _folder(tmp_path, [{**INITIATIVE, "scope": {"ids": ["nobody"]}}], [_record("c-1")])
+    n = report(open_catalogue([str(folder)]), AS_OF)["initiatives"][0]
+    assert (n["in_scope"], n["met"], n["progress"]) == (0, 0, None)
+    assert main(["initiatives", str(folder), "--as-of", AS_OF.isoformat(), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "0 of 0 integrations meet it (nothing in scope)" in out and "100%" not in out

@@ -824,3 +824,39 @@ def test_an_initiative_nobody_is_short_of_says_so_instead_of_an_empty_table(monk
     assert len(at.success) == len(done)
     assert all(s.value == "Every integration in scope meets the target." for s in at.success)
     assert not [d for d in at.dataframe if d.value.empty]
+
+
+def test_a_records_checks_passing_counts_as_coverage_does_and_names_its_waivers(
+    monkeypatch, tmp_path
+):
+    """A waived check is an approved exception, not a pass: the record's "Checks passing"
+    counts pass and n/a, as Coverage's shares do, and says how many are waived beside it."""
+    import yaml
+
+    from .conftest import VALID
+
+    rec = json.loads(json.dumps(VALID))
+    rec["operations"].pop("runbook", None)
+    (tmp_path / "carrier-a.yaml").write_text(yaml.safe_dump(rec))
+    waiver = {
+        "integration": "carrier-a",
+        "check": "runbook",
+        "reason": "legacy",
+        "approved_by": "CTO",
+    }
+    (tmp_path / "scorecard.yaml").write_text(
+        yaml.safe_dump({"waivers": [{**waiver, "expires_on": "2099-01-01"}]})
+    )
+    at = fresh(monkeypatch, tmp_path)
+    at.run()
+    go(at, "pages/5_Integration.py")
+    at.query_params["id"] = "carrier-a"
+    at.run()
+    no_exception(at)
+    checks = next(d.value for d in at.dataframe if "Weight" in d.value.columns)
+    states = checks["State"].tolist()
+    assert states.count("waived") == 1
+    tile = next(m for m in at.metric if m.label == "Checks passing")
+    want = sum(s in ("pass", "n/a", "na") for s in states)
+    assert tile.value == f"{want} of {len(states)}"
+    assert tile.delta == "1 waived"

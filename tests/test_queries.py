@@ -132,6 +132,23 @@ def test_more_than_two_live_versions_is_called_out(tmp_path):
     assert issue == "3 live versions"
 
 
+def test_no_current_version_and_too_many_live_ones_are_both_called_out(tmp_path):
+    """One integration can have both problems: each count and its call-out name it (the count of
+    "more than two live versions" used to miss every integration that also had no current one)."""
+    from .helpers import catalogue_of
+
+    versions = [
+        {"version": "v3", "status": "supported"},
+        {"version": "v2", "status": "supported"},
+        {"version": "v1", "status": "deprecated", "sunset_on": "2027-06-01"},
+    ]
+    cat = catalogue_of(tmp_path, shop(lifecycle={"versions": versions}))
+    (issue,) = q(cat, "version_callouts")["issue"]
+    assert issue == "no current version, 3 live versions"
+    counts = q(cat, "version_callout_counts").iloc[0]
+    assert (counts.integrations, counts.no_current, counts.too_many) == (1, 1, 1)
+
+
 @pytest.mark.parametrize(("horizon", "rows"), [(30, 2), (90, 4), (180, 5), (365, 5)])
 def test_timeline_horizon_keeps_every_overdue(fixture_catalogue, horizon, rows):
     tl = q(fixture_catalogue, "timeline", horizon=horizon, status="all")

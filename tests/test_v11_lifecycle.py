@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from catalogue_lib import report
 from catalogue_lib.catalogue import open_catalogue, summary
 from catalogue_lib.cli import main
+from catalogue_lib.filters import Filters
 from catalogue_lib.lifecycle import add_months
 
 from .helpers import catalogue_of, check_states
@@ -521,7 +522,7 @@ def test_a_freeze_already_begun_still_counts_the_deadlines_inside_it(tmp_path, a
 
 def test_the_freezes_query_lists_each_freeze_with_its_deadlines(tmp_path):
     cat = frozen_catalogue(tmp_path, "2026-12-24")
-    (row,) = cat.query("freezes", as_of=AS_OF).to_dict("records")
+    (row,) = cat.query("freezes", as_of=AS_OF, **Filters().sql_params()).to_dict("records")
     assert (row["freeze"], row["deadlines_inside"], str(row["due_by"])[:10]) == (
         "Peak 2026",
         1,
@@ -761,7 +762,7 @@ def test_the_deadline_timeline_shows_dates_as_written_and_the_freeze(tmp_path):
     cat = _calendar_catalogue(tmp_path)
     params = {**Filters().sql_params(), "as_of": AS_OF, "horizon": 365}
     upcoming = cat.query("timeline_upcoming", limit=25, **params)
-    freezes = cat.query("freezes", as_of=AS_OF)
+    freezes = cat.query("freezes", as_of=AS_OF, **Filters().sql_params())
     chart = charts.timeline(upcoming, "t", AS_OF, False, 365, freezes)
     rows = _chart_rows(chart)
     shown = {r.get("shown_date") for r in rows}
@@ -781,7 +782,9 @@ def test_a_freeze_outside_the_horizon_is_not_drawn(tmp_path):
     as_of = dt.date(2027, 1, 10)  # after the freeze
     params = {**Filters().sql_params(), "as_of": as_of, "horizon": 90}
     upcoming = cat.query("timeline_upcoming", limit=25, **params)
-    chart = charts.timeline(upcoming, "t", as_of, False, 90, cat.query("freezes", as_of=as_of))
+    chart = charts.timeline(
+        upcoming, "t", as_of, False, 90, cat.query("freezes", as_of=as_of, **Filters().sql_params())
+    )
     assert not [r for r in _chart_rows(chart) if r.get("freeze")]
 
 
@@ -823,7 +826,9 @@ def test_the_deadlines_per_month_chart_shades_the_freeze(tmp_path):
 
     cat = _calendar_catalogue(tmp_path)
     months = cat.query("deadlines_by_month", **Filters().sql_params(), as_of=AS_OF, horizon=365)
-    chart = charts.deadlines_by_month(months, "t", AS_OF, False, cat.query("freezes", as_of=AS_OF))
+    chart = charts.deadlines_by_month(
+        months, "t", AS_OF, False, cat.query("freezes", as_of=AS_OF, **Filters().sql_params())
+    )
     (band,) = [r for r in _chart_rows(chart) if r.get("freeze")]
     assert (band["freeze"], band["shown_from"], band["shown_to"], band["shown_due_by"]) == (
         "Peak 2026",
@@ -831,3 +836,27 @@ def test_the_deadlines_per_month_chart_shades_the_freeze(tmp_path):
         "2027-01-04",
         "2026-11-30",
     )
+
+
+@pytest.mark.parametrize(
+    ("filters", "inside"),
+    [
+        (Filters(), 2),
+        (Filters(owners=("Team A",)), 1),
+        (Filters(types=("shop",)), 0),  # both records are carriers
+    ],
+)
+def test_the_freezes_deadlines_inside_count_only_the_filtered_view(tmp_path, filters, inside):
+    """The Deprecations page lists a filtered view's deadlines; its freezes table must count the
+    same deadlines, not the whole catalogue's."""
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "calendar.yaml").write_text(FREEZE)
+    cat = catalogue_of(
+        tmp_path,
+        rec(id="a", name="A", owner="Team A", auth={"expires_on": "2026-12-24"}),
+        rec(id="b", name="B", owner="Team B", auth={"expires_on": "2026-12-26"}),
+    )
+    (row,) = cat.query("freezes", as_of=AS_OF, **filters.sql_params()).to_dict("records")
+    assert row["deadlines_inside"] == inside
+    listed = cat.query("timeline", as_of=AS_OF, horizon=365, status="all", **filters.sql_params())
+    assert listed["freeze_name"].eq("Peak 2026").sum() == inside

@@ -1,4 +1,4 @@
--- Integrations with no current version, or carrying more than two live versions (not retired, not past sunset).
+-- Integrations with no current version and/or more than two live versions (not retired, not past sunset), each issue named.
 WITH f AS (SELECT * FROM filtered_integrations($types, $owners, $partners, $criticalities, $directions, $search) WHERE coalesce(stage, 'live') <> 'retired'),
 per AS (
     SELECT f.id, f.name, coalesce(f.owner, '(no owner)') AS owner,
@@ -12,8 +12,10 @@ per AS (
 )
 SELECT id AS integration_id, name, owner,
        CASE WHEN versions = 0 THEN 'no versions listed'
-            WHEN current_versions = 0 THEN 'no current version'
-            ELSE live_versions || ' live versions' END AS issue,
+            ELSE concat_ws(', ',
+                           CASE WHEN current_versions = 0 THEN 'no current version' END,
+                           CASE WHEN live_versions > 2 THEN live_versions || ' live versions' END)
+       END AS issue,
        listed AS versions
 FROM per
 WHERE versions = 0 OR current_versions = 0 OR live_versions > 2
