@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, figures, trends, ui
+from catalogue_lib import charts, figures, lifecycle_charts, trends, ui
 from catalogue_lib.figures import count, percent
 
 f = ui.page("Ecosystem health", "Are our integrations owned, governed and on time?")
@@ -163,7 +163,7 @@ with right:
     ui.ranked_items(top)
     ui.rows_link("backlog", "The whole backlog, and why each item ranks where it does")
 ui.chart(
-    charts.deadlines_by_month(
+    lifecycle_charts.deadlines_by_month(
         months,
         "Deadlines per month, next 12 months",
         ui.as_of(),

@@ -9,171 +9,37 @@ queries), and a rule marking today on every time axis.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
+from .chart_style import (
+    BACKLOG_COLORS,
+    BLUE,
+    COL_PX,
+    DARK_ORANGE,
+    GREY,
+    INK,
+    LEVEL_COLORS,
+    LIGHT_GREY,
+    LIGHT_ORANGE,
+    ORANGE,
+    PALE_ORANGE,
+    ROW_PX,
+    SLATE,
+    STATE_COLORS,
+    cols_x,
+    empty,
+    integration_rows,
+    legend,
+    rows_y,
+    scale,
+    state_color,
+)
 from .present import (
     CATEGORY_LABELS,
-    KIND_LABELS,
     OTHERS,
     STATE_LABELS,
-    is_missing,
-    shown_date,
 )
-
-BLUE = "#2b6cb0"
-LIGHT_BLUE = "#90b8e8"
-ORANGE = "#e07b28"
-DARK_ORANGE = "#b4480e"
-LIGHT_ORANGE = "#f5b77a"
-PALE_ORANGE = "#f9d9b8"  # the mildest of a severity ramp
-GREY = "#7f8793"
-LIGHT_GREY = "#cfd4db"
-SLATE = "#51627a"
-INK = "#1b1f24"
-
-STATE_COLORS = {
-    "pass": BLUE,
-    "waived": LIGHT_BLUE,
-    "fail": ORANGE,
-    "unknown": GREY,
-    "na": LIGHT_GREY,
-}
-# deadlines: overdue is bad (orange), soon is a warning, later is neutral
-DUE_COLORS = {"overdue": DARK_ORANGE, "due in 30 days": LIGHT_ORANGE, "later": SLATE}
-VERSION_COLORS = {
-    "current": BLUE,
-    "supported": LIGHT_BLUE,
-    "deprecated": LIGHT_ORANGE,
-    "past sunset": DARK_ORANGE,
-    "retired": LIGHT_GREY,
-}
-# deadline kinds are categories, not states: hues that no state uses
-KIND_COLORS = {
-    "Sunset": "#6f4e9c",
-    "Deprecation": "#b39ddb",
-    "Planned change": "#2f8f8f",
-    "Credential expiry": "#8c6d46",
-    "Credential rotation": "#c9ad7f",
-}
-LEVEL_COLORS = {"No level": ORANGE, "Bronze": "#c6dbf2", "Silver": "#7fa9dc", "Gold": BLUE}
-BACKLOG_COLORS = {
-    "Overdue deadline": DARK_ORANGE,
-    "Breaking change without a plan": ORANGE,
-    "Upcoming deadline": LIGHT_ORANGE,
-    "High risk": "#6f4e9c",
-    "Check gap": SLATE,
-}
-ROW_PX = 20
-MAX_ROWS = 30  # rows any one chart draws; the queries cap theirs at this or fewer
-
-
-def _scale(colors: dict[str, str]) -> alt.Scale:
-    return alt.Scale(domain=list(colors), range=list(colors.values()))
-
-
-def _rows_y(field: str, sort: list[str] | str | None = None, title: str | None = None) -> alt.Y:
-    """A discrete y axis that shows every label (rows get a fixed step, so nothing overlaps)."""
-    return alt.Y(field, sort=sort, title=title, axis=alt.Axis(labelOverlap=False, labelLimit=220))
-
-
-def _integration_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The frame with a `row` label per integration, and the labels in the frame's order: the
-    name, or "name (id)" where integrations in the frame share a name (a name is display text,
-    only the id is unique), so that two integrations never draw on one row."""
-    shared = df.groupby("name")["integration_id"].transform("nunique") > 1
-    df = df.assign(row=df["name"].where(~shared, df["name"] + " (" + df["integration_id"] + ")"))
-    return df, df.drop_duplicates("integration_id")["row"].tolist()
-
-
-COL_PX = 24  # heatmap columns: a fixed step, so labels never pile up on a narrow screen
-
-
-# Vega cuts a title longer than its chart is wide off with an ellipsis: at 390 px a chart holds
-# about this many characters of title
-TITLE_FITS = 44
-
-
-def fitting_title(title: Any) -> Any:
-    """A long chart title as a title and a subtitle, split at its parenthesis or its colon
-    ("Share of the risk score per owner" + "15 highest; line: 30%"), else as two lines, so that
-    nothing is cut off on a phone."""
-    if not isinstance(title, str) or len(title) <= TITLE_FITS:
-        return title
-    if title.endswith(")") and " (" in title:
-        head, tail = title[:-1].split(" (", 1)
-        return alt.TitleParams(head, subtitle=tail)
-    if ": " in title:
-        head, tail = title.split(": ", 1)
-        return alt.TitleParams(head, subtitle=tail)
-    cut = title.rfind(" ", 0, TITLE_FITS + 1)
-    return alt.TitleParams([title[:cut], title[cut + 1 :]]) if cut > 0 else title
-
-
-def fit_title(c: Any) -> Any:
-    """The chart with its title (on it or on its first layer) made to fit a phone's width."""
-    parts = [c, *(getattr(c, "layer", None) or [])[:1]]
-    for part in parts:
-        title = getattr(part, "title", alt.Undefined)
-        if isinstance(title, str):
-            part.title = fitting_title(title)  # the chart is built for this call only
-            break
-    return c
-
-
-def _cols_x(field: str, sort: list[str] | None = None, angle: int = -45) -> alt.X:
-    return alt.X(
-        field,
-        sort=sort,
-        title=None,
-        axis=alt.Axis(labelAngle=angle, orient="top", labelOverlap=False, labelLimit=140),
-    )
-
-
-def _legend(title: str | None = None, columns: int = 3) -> alt.Legend:
-    """Legends sit above the plot and wrap, so they are never clipped on a narrow chart (long
-    labels such as "Credential rotation" take two columns: three are wider than a phone)."""
-    return alt.Legend(
-        title=title, orient="top", direction="horizontal", columns=columns, labelLimit=220
-    )
-
-
-def _state_color() -> alt.Color:
-    """Check states in their one colour each, with the vocabulary's labels."""
-    return alt.Color(
-        "state_label:N",
-        scale=alt.Scale(
-            domain=[STATE_LABELS[s] for s in STATE_COLORS], range=list(STATE_COLORS.values())
-        ),
-        legend=_legend("State"),
-    )
-
-
-def empty(title: str, filtered: bool) -> alt.Chart:
-    """A chart that says why there is nothing to draw, rather than an empty frame."""
-    text = "Nothing matches these filters" if filtered else "Nothing to show yet"
-    return (
-        alt.Chart(pd.DataFrame({"text": [text]}))
-        .mark_text(size=14, color=GREY)
-        .encode(text="text:N")
-        .properties(title=title, height=60)
-    )
-
-
-def _today(as_of: dt.date) -> alt.Chart:
-    """A dashed rule at the as-of date, labelled."""
-    frame = pd.DataFrame({"date": [pd.Timestamp(as_of)], "label": [f"as of {as_of:%Y-%m-%d}"]})
-    rule = alt.Chart(frame).mark_rule(strokeDash=[4, 3], color=GREY).encode(x="date:T")
-    text = (
-        alt.Chart(frame)
-        .mark_text(align="left", dx=4, dy=-6, color=GREY, fontSize=11)
-        .encode(x="date:T", y=alt.value(0), text="label:N")
-    )
-    return rule + text
-
 
 # --------------------------------------------------------------------------- health
 
@@ -192,7 +58,7 @@ def level_bars(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Char
         .itertuples(index=False)
     ]
     base = alt.Chart(df, title=title).encode(
-        y=_rows_y("group:N", title=None),
+        y=rows_y("group:N", title=None),
         x=alt.X(
             "integrations:Q",
             title="Active integrations",
@@ -206,7 +72,7 @@ def level_bars(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Char
             "level:N",
             sort=levels,
             scale=alt.Scale(domain=levels, range=colors),
-            legend=_legend("Level"),
+            legend=legend("Level"),
         ),
         tooltip=[
             alt.Tooltip("group:N", title="Group"),
@@ -242,14 +108,14 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            y=_rows_y("title:N", checks),
+            y=rows_y("title:N", checks),
             x=alt.X(
                 "integrations:Q",
                 stack="normalize",
                 title="Share of active integrations",
                 axis=alt.Axis(format="%"),
             ),
-            color=_state_color(),
+            color=state_color(),
             order=alt.Order("state_order:Q"),
             tooltip=[
                 alt.Tooltip("title:N", title="Check"),
@@ -272,170 +138,6 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
     return (bars + text).properties(height=alt.Step(ROW_PX + 2))
 
 
-def deadlines_by_month(
-    df: pd.DataFrame,
-    title: str,
-    as_of: dt.date,
-    filtered: bool = False,
-    freezes: pd.DataFrame | None = None,
-) -> alt.Chart:
-    """Upcoming deadlines per month, stacked by kind, every month shown (rows: month (first
-    day), kind, deadlines); a rule marks today; (v1.1) change freezes are shaded bands."""
-    if df.empty or df["deadlines"].sum() == 0:
-        return empty(title, filtered)
-    start = pd.Timestamp(df["month"].min())
-    end = pd.Timestamp(df["month"].max()) + pd.offsets.MonthBegin(1)
-    df = df.assign(kind_label=df["kind"].map(KIND_LABELS))
-    kinds = [k for k in KIND_COLORS if k in set(df["kind_label"].dropna())]
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "yearmonth(month):T",
-                title=None,
-                axis=alt.Axis(format="%b %Y", labelAngle=-40, tickCount="month"),
-                scale=alt.Scale(domain=[start, end]),
-            ),
-            y=alt.Y(
-                "sum(deadlines):Q", title="Deadlines", axis=alt.Axis(tickMinStep=1, format="d")
-            ),
-            color=alt.Color(
-                "kind_label:N",
-                scale=alt.Scale(domain=kinds, range=[KIND_COLORS[k] for k in kinds]),
-                legend=_legend("Kind", columns=2),
-            ),
-            tooltip=[
-                alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
-                alt.Tooltip("kind_label:N", title="Kind"),
-                alt.Tooltip("sum(deadlines):Q", title="Deadlines"),
-            ],
-        )
-    )
-    bands = _freeze_bands(freezes, start, end)
-    layers = [bars, _today(as_of)] if bands is None else [bands, bars, _today(as_of)]
-    # 400 px in all: legend, title and month labels take about 200 of it (260 left the bars 45)
-    return alt.layer(*layers).properties(title=title, height=400)
-
-
-def timeline(
-    df: pd.DataFrame,
-    title: str,
-    as_of: dt.date,
-    filtered: bool = False,
-    horizon: int = 365,
-    freezes: pd.DataFrame | None = None,
-) -> alt.Chart:
-    """Deadlines on a date axis, one row per integration, coloured overdue / soon / later and
-    shaped by kind; a rule marks today; a click opens the integration. (v1.1) Dates show as
-    written (approximate, derived) with the day a frozen deadline is due by, and the change
-    freezes (sql/freezes.sql) within the horizon are shaded bands with their names."""
-    if df.empty:
-        return empty(title, filtered)
-    df = df.assign(
-        kind_label=df["kind"].map(KIND_LABELS),
-        due=[
-            "overdue" if o else ("due in 30 days" if d <= 30 else "later")
-            for o, d in zip(df["overdue"], df["days"], strict=True)
-        ],
-        shown_date=[
-            shown_date(r["date"], r.get("written"), r.get("derived")) for r in df.to_dict("records")
-        ],
-        due_by_shown=[
-            ""
-            if is_missing(r.get("due_by"))
-            else f"{pd.Timestamp(r['due_by']):%Y-%m-%d} ({r.get('freeze_name')})"
-            for r in df.to_dict("records")
-        ],
-    )
-    start, end = pd.Timestamp(as_of), pd.Timestamp(as_of + dt.timedelta(days=horizon))
-    df, names = _integration_rows(df)
-    pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
-    points = (
-        alt.Chart(df)
-        .mark_point(filled=True, size=120, opacity=0.9)
-        .encode(
-            x=alt.X(
-                "date:T",
-                title=None,
-                scale=alt.Scale(domain=[start, end]),
-                axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", grid=True),
-            ),
-            y=_rows_y("row:N", names),
-            color=alt.Color("due:N", scale=_scale(DUE_COLORS), legend=_legend("Status")),
-            shape=alt.Shape("kind_label:N", legend=_legend("Kind")),
-            tooltip=[
-                alt.Tooltip("name:N", title="Integration"),
-                alt.Tooltip("kind_label:N", title="Kind"),
-                alt.Tooltip("shown_date:N", title="Date"),
-                alt.Tooltip("due_by_shown:N", title="Due by (freeze)"),
-                alt.Tooltip("days:Q", title="Days left (negative: overdue)"),
-                alt.Tooltip("version:N", title="Version"),
-                alt.Tooltip("summary:N", title="Summary"),
-                alt.Tooltip("owner:N", title="Owner"),
-            ],
-        )
-        .add_params(pick)
-    )
-    bands = _freeze_bands(freezes, start, end)
-    layers = [points, _today(as_of)] if bands is None else [bands, points, _today(as_of)]
-    return alt.layer(*layers).properties(title=title, height=alt.Step(ROW_PX))
-
-
-def _freeze_bands(
-    freezes: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
-) -> alt.Chart | None:
-    """(v1.1) The change freezes that overlap [start, end], cut to it, as grey bands named at
-    the top; None when there is none to draw."""
-    if freezes is None or freezes.empty:
-        return None
-    f = freezes.assign(
-        from_date=pd.to_datetime(freezes["from_date"]), to_date=pd.to_datetime(freezes["to_date"])
-    )
-    f = f[(f["to_date"] >= start) & (f["from_date"] <= end)]
-    if f.empty:
-        return None
-    f = f.assign(
-        band_from=f["from_date"].clip(lower=start),
-        band_to=(f["to_date"] + pd.Timedelta(days=1)).clip(upper=end),
-        label=[f"freeze: {n}" for n in f["freeze"]],
-        shown_from=f["from_date"].dt.strftime("%Y-%m-%d"),
-        shown_to=f["to_date"].dt.strftime("%Y-%m-%d"),
-        shown_due_by=(f["from_date"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d"),
-    )[
-        [
-            "freeze",
-            "from_date",
-            "to_date",
-            "band_from",
-            "band_to",
-            "label",
-            "shown_from",
-            "shown_to",
-            "shown_due_by",
-        ]
-    ]
-    base = alt.Chart(f)
-    rect = base.mark_rect(color=GREY, opacity=0.15).encode(
-        x=alt.X("band_from:T", scale=alt.Scale(domain=[start, end])),
-        x2="band_to:T",
-        tooltip=[
-            alt.Tooltip("freeze:N", title="Change freeze"),
-            alt.Tooltip("shown_from:N", title="From"),
-            alt.Tooltip("shown_to:N", title="To"),
-            alt.Tooltip("shown_due_by:N", title="Deadlines inside are due by"),
-        ],
-    )
-    text = base.mark_text(
-        align="left", baseline="top", dx=3, dy=14, color=GREY, fontSize=11
-    ).encode(
-        x=alt.X("band_from:T", scale=alt.Scale(domain=[start, end])),
-        y=alt.value(0),
-        text="label:N",
-    )
-    return rect + text
-
-
 # --------------------------------------------------------------------------- coverage
 
 
@@ -445,15 +147,15 @@ def check_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.C
         return empty(title, filtered)
     df = df.assign(state_label=df["state"].map(STATE_LABELS))
     pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
-    df, order = _integration_rows(df)
+    df, order = integration_rows(df)
     checks = df.drop_duplicates("check").sort_values("position")["check"].tolist()
     return (
         alt.Chart(df, title=title)
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=_cols_x("check:N", checks),
-            y=_rows_y("row:N", order),
-            color=_state_color(),
+            x=cols_x("check:N", checks),
+            y=rows_y("row:N", order),
+            color=state_color(),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
             tooltip=[
                 alt.Tooltip("name:N", title="Integration"),
@@ -477,8 +179,8 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str, filtered: bool
         return empty(title, filtered)
     checks = df.drop_duplicates("title").sort_values("position")["title"].tolist()
     base = alt.Chart(df, title=title).encode(
-        x=_cols_x("title:N", checks),
-        y=_rows_y("group:N", title=group_title),
+        x=cols_x("title:N", checks),
+        y=rows_y("group:N", title=group_title),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
@@ -508,63 +210,6 @@ def share_heatmap(df: pd.DataFrame, group_title: str, title: str, filtered: bool
     return (rect + text).properties(height=alt.Step(28), width=alt.Step(COL_PX + 14))
 
 
-# --------------------------------------------------------------------------- versions
-
-
-def version_matrix(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Chart:
-    """Integration x version slot coloured by status (a version past its sunset has its own
-    colour), labelled with the version and the sunset's days left."""
-    if df.empty:
-        return empty(title, filtered)
-    df = df.copy()
-    df["shown_status"] = [
-        "past sunset" if (s != "retired" and pd.notna(d) and d < 0) else s
-        for s, d in zip(df["status"], df["days_left"], strict=True)
-    ]
-    df["sunset"] = [
-        shown_date(s, w, d) if pd.notna(s) else "none"
-        for s, w, d in zip(df["sunset_on"], df["sunset_written"], df["sunset_derived"], strict=True)
-    ]
-    df["vlabel"] = [
-        v if pd.isna(d) else (f"{v} · {int(d)}d left" if d >= 0 else f"{v} · {-int(d)}d ago")
-        for v, d in zip(df["version"], df["days_left"], strict=True)
-    ]
-    df["slot"] = df.groupby("integration_id").cumcount().map(lambda i: f"version {i + 1}")
-    df, names = _integration_rows(df)
-    pick = alt.selection_point(name="pick", fields=["integration_id"], on="click")
-    base = alt.Chart(df, title=title).encode(
-        x=alt.X("slot:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=_rows_y("row:N", names),
-    )
-    rect = (
-        base.mark_rect(stroke="white", strokeWidth=1)
-        .encode(
-            color=alt.Color(
-                "shown_status:N", scale=_scale(VERSION_COLORS), legend=_legend("Status")
-            ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Integration"),
-                alt.Tooltip("version:N", title="Version"),
-                alt.Tooltip("shown_status:N", title="Status"),
-                alt.Tooltip("sunset:N", title="Sunset"),
-                alt.Tooltip("days_left:Q", title="Days left"),
-                alt.Tooltip("owner:N", title="Owner"),
-            ],
-        )
-        .add_params(pick)
-    )
-    text = base.mark_text(fontSize=11).encode(
-        text="vlabel:N",
-        color=alt.condition(
-            alt.FieldOneOfPredicate("shown_status", ["current", "past sunset"]),
-            alt.value("white"),
-            alt.value(INK),
-        ),
-    )
-    return (rect + text).properties(height=alt.Step(ROW_PX + 2))
-
-
 # --------------------------------------------------------------------------- risk
 
 
@@ -579,7 +224,7 @@ def owner_share(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Cha
         x=alt.X(
             "risk_share:Q", title="Share of the catalogue's risk score", axis=alt.Axis(format="%")
         ),
-        y=_rows_y("owner:N", owners),
+        y=rows_y("owner:N", owners),
     )
     bars = base.mark_bar().encode(
         color=alt.condition(alt.datum.over, alt.value(ORANGE), alt.value(SLATE)),
@@ -609,8 +254,8 @@ def risk_heatmap(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
     df = df.assign(category_label=df["category"].map(CATEGORY_LABELS).fillna(df["category"]))
     owners = df.drop_duplicates("owner")["owner"].tolist()
     base = alt.Chart(df, title=title).encode(
-        x=_cols_x("category_label:N"),
-        y=_rows_y("owner:N", owners),
+        x=cols_x("category_label:N"),
+        y=rows_y("owner:N", owners),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
@@ -645,11 +290,11 @@ def incidents_by_mode(df: pd.DataFrame, title: str, filtered: bool = False) -> a
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            y=_rows_y("mode:N", modes),
+            y=rows_y("mode:N", modes),
             x=alt.X(
                 "sum(incidents):Q", title="Incidents", axis=alt.Axis(tickMinStep=1, format="d")
             ),
-            color=alt.Color("severity:N", scale=_scale(sev), legend=_legend("Severity")),
+            color=alt.Color("severity:N", scale=scale(sev), legend=legend("Severity")),
             tooltip=[
                 alt.Tooltip("mode:N", title="Failure mode"),
                 alt.Tooltip("severity:N", title="Severity"),
@@ -678,10 +323,10 @@ def backlog_by_owner(df: pd.DataFrame, title: str, filtered: bool = False) -> al
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            y=_rows_y("owner:N", owners),
+            y=rows_y("owner:N", owners),
             x=alt.X("sum(score):Q", title="Sum of backlog scores", axis=alt.Axis(format=",d")),
             color=alt.Color(
-                "kind_label:N", scale=_scale(BACKLOG_COLORS), legend=_legend("Kind of work")
+                "kind_label:N", scale=scale(BACKLOG_COLORS), legend=legend("Kind of work")
             ),
             tooltip=[
                 alt.Tooltip("owner:N", title="Owner"),
@@ -702,12 +347,12 @@ def problems_by_kind(df: pd.DataFrame, title: str, filtered: bool = False) -> al
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
-            y=_rows_y("kind:N", "-x"),
+            y=rows_y("kind:N", "-x"),
             x=alt.X("sum(problems):Q", title="Problems", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "severity:N",
                 scale=alt.Scale(domain=["error", "warning"], range=[ORANGE, LIGHT_ORANGE]),
-                legend=_legend("Severity"),
+                legend=legend("Severity"),
             ),
             tooltip=[
                 alt.Tooltip("kind:N", title="Kind"),

@@ -1,4 +1,4 @@
-"""Charts of the Trends and Initiatives pages: DataFrame -> alt.Chart, one look with charts.py."""
+"""Charts of the Trends and Initiatives pages: DataFrame -> alt.Chart, in the look of chart_style.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from .charts import BLUE, GREY, LEVEL_COLORS, ORANGE, _today, empty
+from .chart_style import BLUE, GREY, LEVEL_COLORS, ORANGE, empty, today_rule
 
 HEIGHT = 240
 LEGEND_COLUMNS = 4
@@ -20,7 +20,7 @@ RAMP = ["#c6dbf2", "#9cc0e8", "#7fa9dc", "#5a8fd0", "#3f7cc2", BLUE]  # as chart
 
 def _with_today(chart: alt.Chart, as_of: dt.date | None, **props) -> alt.Chart:
     """Every time axis has a dashed rule at the as-of date, as on the other pages."""
-    return (chart + _today(as_of) if as_of else chart).properties(**props)
+    return (chart + today_rule(as_of) if as_of else chart).properties(**props)
 
 
 def line(
@@ -210,5 +210,5 @@ def burnup(
             tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "in_scope:Q"],
         )
     )
-    layers = [scope, expected, met] + ([_today(as_of)] if as_of else [])
+    layers = [scope, expected, met] + ([today_rule(as_of)] if as_of else [])
     return alt.layer(*layers).properties(height=HEIGHT, **({"title": title} if title else {}))

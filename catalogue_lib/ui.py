@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import charts, db, figures
+from . import chart_style, db, figures
 from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, UNKNOWN, Filters
 from .live import LiveCatalogue
@@ -331,7 +331,7 @@ def chart(c: alt.Chart, key: str, opens_record: bool = False) -> None:
     """An Altair chart; with opens_record, a click on a mark opens that integration's record.
     A chart whose columns have a fixed step (the heatmaps) keeps its own width, in a box of its
     own that scrolls sideways where the screen is narrower."""
-    c = charts.fit_title(c)
+    c = chart_style.fit_title(c)
     if not _stepped(c):
         _draw(c, key, opens_record, "stretch")
         return

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, ui
+from catalogue_lib import lifecycle_charts, ui
 
 f = ui.page("Versions", "Which partner API versions do we run, and when do they stop working?")
 callouts = ui.query("version_callout_counts").iloc[0]
@@ -18,7 +18,7 @@ limit = st.select_slider(
 )
 matrix = ui.query("version_matrix", limit=limit)
 ui.chart(
-    charts.version_matrix(
+    lifecycle_charts.version_matrix(
         matrix, "Version support matrix: click a row to open the integration", ui.filtered()
     ),
     key="matrix",

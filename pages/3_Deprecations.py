@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, figures, ui
+from catalogue_lib import figures, lifecycle_charts, ui
 
 f = ui.page(
     "Deprecations",
@@ -33,7 +33,7 @@ cols[2].metric(
 )
 shown = upcoming["integration_id"].nunique()
 ui.chart(
-    charts.timeline(
+    lifecycle_charts.timeline(
         upcoming,
         f"Next deadlines of the {shown} integrations due first (click one to open it)",
         ui.as_of(),
@@ -45,7 +45,7 @@ ui.chart(
     opens_record=True,
 )
 ui.chart(
-    charts.deadlines_by_month(
+    lifecycle_charts.deadlines_by_month(
         months, f"Deadlines per month, next {horizon} days", ui.as_of(), ui.filtered(), freezes
     ),
     key="months",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import altair as alt
 import pytest
 
-from catalogue_lib import charts
+from catalogue_lib import charts, lifecycle_charts
 from catalogue_lib.filters import Filters
 
 from .helpers import catalogue_of
@@ -60,13 +60,13 @@ def _rows_of(chart: alt.TopLevelMixin) -> dict[str, set[str]]:
 
 
 CHARTS: dict[str, Callable] = {
-    "version matrix": lambda cat, p: charts.version_matrix(
+    "version matrix": lambda cat, p: lifecycle_charts.version_matrix(
         cat.query("version_matrix", limit=30, **p), "t"
     ),
     "check heatmap": lambda cat, p: charts.check_heatmap(
         cat.query("check_matrix", limit=30, **p), "t"
     ),
-    "deadline timeline": lambda cat, p: charts.timeline(
+    "deadline timeline": lambda cat, p: lifecycle_charts.timeline(
         cat.query("timeline_upcoming", horizon=365, limit=25, **p), "t", AS_OF, False, 365
     ),
 }

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from catalogue_lib import charts
+from catalogue_lib import chart_style as charts
 
 
 def _lines(title) -> list[str]:

@@ -756,14 +756,14 @@ def test_the_deadline_timeline_shows_dates_as_written_and_the_freeze(tmp_path):
     """The Deprecations page's deadline calendar: an approximate date is shown as written, a
     derived sunset as derived, the due-by day of a frozen deadline is given, and the freeze
     itself is drawn with its name."""
-    from catalogue_lib import charts
+    from catalogue_lib import lifecycle_charts
     from catalogue_lib.filters import Filters
 
     cat = _calendar_catalogue(tmp_path)
     params = {**Filters().sql_params(), "as_of": AS_OF, "horizon": 365}
     upcoming = cat.query("timeline_upcoming", limit=25, **params)
     freezes = cat.query("freezes", as_of=AS_OF, **Filters().sql_params())
-    chart = charts.timeline(upcoming, "t", AS_OF, False, 365, freezes)
+    chart = lifecycle_charts.timeline(upcoming, "t", AS_OF, False, 365, freezes)
     rows = _chart_rows(chart)
     shown = {r.get("shown_date") for r in rows}
     assert {"2027-Q1 (approximate)", "2027-02-28 (derived)"} <= shown
@@ -775,21 +775,21 @@ def test_the_deadline_timeline_shows_dates_as_written_and_the_freeze(tmp_path):
 
 
 def test_a_freeze_outside_the_horizon_is_not_drawn(tmp_path):
-    from catalogue_lib import charts
+    from catalogue_lib import lifecycle_charts
     from catalogue_lib.filters import Filters
 
     cat = _calendar_catalogue(tmp_path)
     as_of = dt.date(2027, 1, 10)  # after the freeze
     params = {**Filters().sql_params(), "as_of": as_of, "horizon": 90}
     upcoming = cat.query("timeline_upcoming", limit=25, **params)
-    chart = charts.timeline(
+    chart = lifecycle_charts.timeline(
         upcoming, "t", as_of, False, 90, cat.query("freezes", as_of=as_of, **Filters().sql_params())
     )
     assert not [r for r in _chart_rows(chart) if r.get("freeze")]
 
 
 def test_the_version_matrix_shows_a_sunset_as_written_or_derived(tmp_path):
-    from catalogue_lib import charts
+    from catalogue_lib import lifecycle_charts
     from catalogue_lib.filters import Filters
 
     cat = catalogue_of(
@@ -801,7 +801,7 @@ def test_the_version_matrix_shows_a_sunset_as_written_or_derived(tmp_path):
         ),
     )
     df = cat.query("version_matrix", **Filters().sql_params(), as_of=AS_OF, limit=30)
-    rows = _chart_rows(charts.version_matrix(df, "t"))
+    rows = _chart_rows(lifecycle_charts.version_matrix(df, "t"))
     assert {r["sunset"] for r in rows} == {"2027-Q2 (approximate)", "2027-02-28 (derived)"}
 
 
@@ -821,12 +821,12 @@ def test_the_integration_list_shows_the_next_deadline_as_written(tmp_path):
 
 def test_the_deadlines_per_month_chart_shades_the_freeze(tmp_path):
     """Home's and Deprecations' deadlines per month show the freeze across the year end."""
-    from catalogue_lib import charts
+    from catalogue_lib import lifecycle_charts
     from catalogue_lib.filters import Filters
 
     cat = _calendar_catalogue(tmp_path)
     months = cat.query("deadlines_by_month", **Filters().sql_params(), as_of=AS_OF, horizon=365)
-    chart = charts.deadlines_by_month(
+    chart = lifecycle_charts.deadlines_by_month(
         months, "t", AS_OF, False, cat.query("freezes", as_of=AS_OF, **Filters().sql_params())
     )
     (band,) = [r for r in _chart_rows(chart) if r.get("freeze")]
