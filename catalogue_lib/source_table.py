@@ -7,7 +7,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from slugify import slugify as _slugify
@@ -390,11 +390,16 @@ _SEP_LINE = re.compile(r"sep=(.)\r?$")
 def _delimiter(text: str) -> tuple[str, bool]:
     """The cell separator, and whether the first line only names it: Excel's `sep=;` line,
     else whichever of a comma, European Excel's semicolon or the tab of Excel's "Unicode
-    text" makes the header row hold the template's twelve headers."""
+    text" makes the header row hold the template's twelve headers; failing that, the one that
+    finds most of them (so the error names only the headers really missing), a comma on a tie."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if named := _SEP_LINE.match(first):
         return named.group(1), True
-    return _separator_of(first) or ",", False
+    return _separator_of(first) or max(_SEPARATORS, key=partial(_headers_found, first)), False
+
+
+def _headers_found(line: str, sep: str) -> int:
+    return len(set(_EXPECTED) & set(_norm_header_cells(next(csv.reader([line], delimiter=sep)))))
 
 
 _SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}

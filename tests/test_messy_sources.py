@@ -188,6 +188,19 @@ def test_a_csv_without_the_templates_header_still_names_the_missing_columns(tmp_
     assert "missing column(s) Integration, Type, Partner" in problem.message
 
 
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_a_short_csv_header_names_only_the_columns_it_lacks_whatever_its_separator(tmp_path, sep):
+    """European Excel writes semicolons, its Unicode text tabs: a header holding only some of
+    the template's columns is read with the separator that finds most of them, so the error
+    does not call the ones it has missing."""
+    (tmp_path / "c.csv").write_text(
+        sep.join(["Integration", "Type", "Foo"]) + "\nA" + sep + "shop\n"
+    )
+    (problem,) = load_paths([tmp_path]).problems
+    missing = problem.message.split("missing column(s) ", 1)[1].split(", ")
+    assert missing == [h for h in TABLE_HEADERS if h not in ("Integration", "Type")]
+
+
 def test_a_windows_1252_export_is_named_with_its_line_and_what_to_do(tmp_path):
     text = "\n".join([HEADER, CSV_ROWS[1].replace("Ä", "A"), CSV_ROWS[0]])
     (tmp_path / "c.csv").write_bytes(text.encode("cp1252"))
