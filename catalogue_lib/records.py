@@ -164,16 +164,27 @@ def _walk(
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 numbers.append(((*path, key), number_text(value)))
         elif kind is _UNKNOWN:
-            known = known_keys(model)
-            home = _homes(model).get(str(key))
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            unknown.append(((*path, key), home or (close[0] if close else "")))
+            unknown.append(((*path, key), _suggestion(str(key), model)))
         elif isinstance(value, dict):
             _walk(value, kind, (*path, key), unknown, numbers)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, dict):
                     _walk(item, kind, (*path, key, i), unknown, numbers)
+
+
+def _suggestion(key: str, model: type[BaseModel]) -> str:
+    """What an unknown key probably meant: the field of that name one level down (`runbook` ->
+    `operations.runbook`), else a field of this level spelled alike (`owners` -> `owner`), else
+    one a level down spelled alike (`runbok` -> `operations.runbook`); "" when nothing is close."""
+    homes = _homes(model)
+    if key in homes:
+        return homes[key]
+    close = difflib.get_close_matches(key, list(known_keys(model)), n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    below = difflib.get_close_matches(key, list(homes), n=1, cutoff=0.8)
+    return homes[below[0]] if below else ""
 
 
 @cache

@@ -4,7 +4,6 @@ ones they stand beside, on a sweep of inputs."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter, Va
 from catalogue_lib import values
 from catalogue_lib.badvalues import TEXT, _fields
 from catalogue_lib.model import Integration, RawFloat, RawInt, known_keys
-from catalogue_lib.records import _homes, key_findings
+from catalogue_lib.records import _suggestion, key_findings
 from catalogue_lib.values import number_text
 
 from .test_properties import records as record_strategy
@@ -72,9 +71,7 @@ def unknown_keys(
     known = known_keys(model)
     for key, value in data.items():
         if key not in known:
-            home = _homes(model).get(str(key))
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-            yield (*path, key), home or (close[0] if close else "")
+            yield (*path, key), _suggestion(str(key), model)  # the walk is under test, not this
             continue
         nested = known[key]
         if nested is None:

@@ -167,6 +167,26 @@ def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path):
     assert "runbok" in (tmp_path / "typo.yaml").read_text().splitlines()[warning.line - 1]
 
 
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("runbook", "operations.runbook"),  # the right name at the wrong level
+        ("owners", "owner"),  # a slip at this level
+        ("runbok", "operations.runbook"),  # a slip at the wrong level
+        ("dashbord", "operations.dashboard"),
+        ("status_pag", "partner_links.status_page"),
+        ("colour", None),  # nothing close: no guess
+    ],
+)
+def test_an_unknown_top_level_key_suggests_what_it_probably_meant(tmp_path, key, hint):
+    rec = valid_record()
+    rec[key] = "x"
+    write(tmp_path, "typo.yaml", yaml.safe_dump(rec, sort_keys=False))
+    (warning,) = load_paths([tmp_path]).warnings
+    said = warning.message.split("did you mean ", 1)
+    assert said[1:] == ([f"'{hint}'?"] if hint else [])
+
+
 def test_duplicate_ids_keep_the_first_in_path_order(tmp_path):
     write(tmp_path, "a.yaml", as_yaml(name="First"))
     write(tmp_path, "b.yaml", as_yaml(name="Second"))
