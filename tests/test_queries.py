@@ -241,10 +241,18 @@ def test_problems_are_classified(tmp_path):
     (tmp_path / "b.yaml").write_text(
         "id: b\nname: B\ntype: shop\npartner: P\ndirection: [inbound]\nownr: x\n"
     )
+    (tmp_path / "scorecard.yaml").write_text(
+        "waivers:\n  - {integration: gone, check: runbook, reason: r, approved_by: x,"
+        " expires_on: 2099-01-01}\ninitiatives:\n  - {name: N, target: silver, due: 2099-01-01,"
+        " scope: {ids: [gone], owner: [Team Nobody]}}\n"
+    )
     df = open_catalogue([str(tmp_path)]).query("problems")
-    assert df[["severity", "kind"]].values.tolist() == [
-        ["error", "unreadable syntax"],
-        ["warning", "unknown key"],
+    assert sorted(map(tuple, df[["severity", "kind"]].values.tolist())) == [
+        ("error", "unreadable syntax"),
+        ("warning", "names no integration"),  # the waiver, the scope's id and its owner
+        ("warning", "names no integration"),
+        ("warning", "names no integration"),
+        ("warning", "unknown key"),
     ]
 
 

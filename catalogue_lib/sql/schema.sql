@@ -358,6 +358,8 @@ SELECT path, line, severity,
                 OR message LIKE '%alias bomb%' OR message LIKE '%nesting%' THEN 'unreadable file'
            WHEN message LIKE 'empty file%' THEN 'empty file'
            WHEN message LIKE '%cells%' OR message LIKE '%header%' OR message LIKE '%column%' THEN 'table shape'
+           WHEN message LIKE '%unknown integration%' OR message LIKE '%no integration is owned by%'
+                THEN 'names no integration'
            ELSE 'invalid value'
        END AS kind,
        message
