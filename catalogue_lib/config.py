@@ -422,30 +422,20 @@ def initiative_warnings(
     """A warning for each id or owner an initiative's scope names that no integration has (a
     typo, a removed integration, an owner spelled otherwise in the records): it brings nothing
     into scope, and an initiative whose scope holds nothing would read as done."""
-    out = []
+    said = []
     for i, n in enumerate(card.initiatives):
-        for rid in n.scope.ids:
-            if rid not in ids:
-                out.append(
-                    Problem(
-                        shown,
-                        None,
-                        "warning",
-                        f"initiatives[{i}] ({n.name}): scope names unknown integration '{rid}'",
-                    )
-                )
-        for owner in n.scope.owner:
-            if owner not in owners:
-                out.append(
-                    Problem(
-                        shown,
-                        None,
-                        "warning",
-                        f"initiatives[{i}] ({n.name}): no integration is owned by '{owner}' "
-                        "(a scope's owners are matched as the records write them)",
-                    )
-                )
-    return out
+        said += [
+            f"initiatives[{i}] ({n.name}): scope names unknown integration '{rid}'"
+            for rid in n.scope.ids
+            if rid not in ids
+        ]
+        said += [
+            f"initiatives[{i}] ({n.name}): no integration is owned by '{owner}' (a scope's "
+            "owners are matched as the records write them)"
+            for owner in n.scope.owner
+            if owner not in owners
+        ]
+    return [Problem(shown, None, "warning", message) for message in said]
 
 
 def _config_file(folder: Path | None, stem: str) -> Path | None:
