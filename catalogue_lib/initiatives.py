@@ -80,11 +80,12 @@ def report(
                 point["expected"] = expected_on(
                     dt.date.fromisoformat(point["date"]), start, burnup[0]["met"], due_day, in_scope
                 )
+        # on track: at or above the straight line from the first snapshot; a first snapshot
+        # dated as of today (a folder not in git, a first commit today) draws no line yet
+        first = dt.date.fromisoformat(burnup[0]["date"]) if burnup else as_of
         expected_now = (
-            expected_on(
-                as_of, dt.date.fromisoformat(burnup[0]["date"]), burnup[0]["met"], due_day, in_scope
-            )
-            if burnup
+            expected_on(as_of, first, burnup[0]["met"], due_day, in_scope)
+            if first < as_of
             else None
         )
         rows = short[short["initiative"] == name]

@@ -179,6 +179,26 @@ def test_burnup_follows_history_and_the_command_prints_the_report(tmp_path, caps
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(data))
 
 
+@pytest.mark.parametrize(
+    ("first_commit", "on_track"),
+    [
+        (AS_OF - dt.timedelta(days=1), True),  # a line from yesterday: judged
+        (AS_OF, None),  # the only snapshot is today's: no line to be on yet
+    ],
+)
+def test_on_track_needs_a_snapshot_before_the_as_of_date(tmp_path, first_commit, on_track):
+    """The app reads a folder outside git as one snapshot dated today; from a single point
+    every initiative would read "on track", where the command says there is no history."""
+    g = GitCatalogue(tmp_path / "repo")
+    (g.dir / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": [INITIATIVE]}))
+    g.write("carrier-a.yaml", _record("carrier-a"))
+    g.commit(first_commit, "one carrier")
+    hist = open_history(g.dir, cache=tmp_path / "cache")
+    n = report(open_catalogue([str(g.dir)]), AS_OF, hist)["initiatives"][0]
+    assert len(n["burnup"]) == 1
+    assert n["on_track"] is on_track
+
+
 def _two_teams() -> list[dict]:
     """Three carriers in scope, owned by two teams, and a shop out of it; the second of each
     team's carriers lacks its runbook."""
