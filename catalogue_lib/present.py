@@ -328,6 +328,14 @@ def _as_table_row(
     return [(heading, [(k, shown(k, t)) for k, t in pairs]) for heading, pairs in sections]
 
 
+TABLE_FORMS = ("markdown", "csv")  # the source forms of a table row (sql: table_row())
+
+
+def is_table_row(r: Any) -> bool:
+    """Whether a record (a row of integration_detail.sql) is a row of the template's table."""
+    return r.get("source_form") in TABLE_FORMS
+
+
 # the record page's lists a table row has no column for: empty, they are unknown, not "none"
 TABLE_SILENT_LISTS = {"integration_deadlines", "integration_changes", "integration_incidents"}
 
@@ -369,7 +377,7 @@ def record_sections(
     table has no column for, and a field whose check (`unknown_checks`, by name) is unknown
     because its value could not be read."""
     sections = _record_sections(r)
-    if r.get("source_form") in ("markdown", "csv"):
+    if is_table_row(r):
         monitoring = r.get("monitoring")
         sections = _as_table_row(sections, monitoring if isinstance(monitoring, str) else "")
     return [

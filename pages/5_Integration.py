@@ -3,7 +3,7 @@
 import streamlit as st
 
 from catalogue_lib import staleness, ui
-from catalogue_lib.present import empty_list_caption, md, record_sections
+from catalogue_lib.present import empty_list_caption, is_table_row, md, record_sections
 
 f = ui.page("Integration", "What do we know about each integration, and what does it still need?")
 chosen = st.query_params.get("id")
@@ -52,7 +52,7 @@ unknown = set(checks.loc[checks["state"] == "unknown", "check_name"])
 crit = r["criticality"] if isinstance(r["criticality"], str) else "not set"
 cols[3].metric("Criticality", "unknown" if "criticality_set" in unknown else crit)
 cols[4].metric("Stage", r["stage"] if isinstance(r["stage"], str) else "live")
-table_row = r["source_form"] in ("markdown", "csv")
+table_row = is_table_row(r)
 if table_row:
     st.info(
         "This integration comes from a table row: facts the table cannot state are shown as unknown."
