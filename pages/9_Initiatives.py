@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import initiatives, ui
+from catalogue_lib import figures, initiatives, ui
 from catalogue_lib import trend_charts as tc
 from catalogue_lib.present import md
 from catalogue_lib.trends import titles_of
@@ -29,7 +29,7 @@ for i, n in enumerate(data["initiatives"]):
     )
     cols = st.columns(4)
     cols[0].metric("Meeting the target", f"{n['met']} of {n['in_scope']}")
-    cols[1].metric("Progress", "—" if n["progress"] is None else f"{n['progress']:.0%}")
+    cols[1].metric("Progress", figures.percent(n["progress"]))
     cols[2].metric(
         "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
     )
