@@ -3,6 +3,7 @@ where available) with a fast constructor for plain documents."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -170,6 +171,7 @@ def _load_yaml(
                 Problem(shown, deep_at, "error", f"nesting is deeper than {MAX_DEPTH} levels")
             ]
     loader = _Loader(text)
+    started = 0  # the line (0-based) the loader's text starts at
     documents = 0
     try:
         while True:
@@ -178,8 +180,20 @@ def _load_yaml(
                     break
                 node = loader.get_node()
             except yaml.YAMLError as exc:
-                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc, text)))
-                break
+                message = _yaml_message(exc, text)
+                resume = _next_document(text, _mark_line(exc), after=started)
+                if resume is not None:
+                    message += f"; this document is skipped, reading goes on at line {resume + 1}"
+                problems.append(Problem(shown, _mark_line(exc), "error", message))
+                if resume is None:
+                    break
+                # a syntax error stops libyaml for good: the documents after the broken one are
+                # read by a new loader, over the text with the lines before them blanked (so
+                # every line number stays the file's)
+                loader.dispose()
+                loader = _Loader("\n" * resume + text.split("\n", resume)[-1])
+                started = resume
+                continue
             if node is None:
                 continue
             documents += 1
@@ -206,6 +220,25 @@ def _load_yaml(
     if documents == 0 and not problems:
         problems.append(Problem(shown, None, "warning", "empty file: no record in it"))
     return records, problems
+
+
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
+
+
+def _next_document(text: str, error_line: int | None, after: int) -> int | None:
+    """The line (0-based) of the first document start (`---`) at or past a syntax error's line
+    (1-based) and past `after`, the line reading last started at: where the next document begins
+    once the broken one is given up. None when there is none, or the error has no line."""
+    if error_line is None:
+        return None
+    first = max(error_line - 1, after + 1)
+    offset = 0
+    for _ in range(first):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    found = _DOCUMENT_START.search(text, offset)
+    return text.count("\n", 0, found.start()) if found else None
 
 
 def _yaml_message(exc: yaml.YAMLError, source: str | None = None) -> str:

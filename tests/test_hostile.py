@@ -136,7 +136,8 @@ def test_many_documents_in_one_file_each_stand_alone(tmp_path):
     docs[10] = "id: [broken\n"
     (tmp_path / "many.yaml").write_text("---\n".join(docs))
     result = load_paths([tmp_path])
-    # a syntax error stops the parser: the documents before it load, the error names its line
-    assert [r.id for r in result.records] == [f"doc-{i}" for i in range(10)]
+    # a syntax error gives up its own document only: those before and after it load
+    assert [r.id for r in result.records] == [f"doc-{i}" for i in range(50) if i != 10]
     (problem,) = result.problems
     assert problem.line is not None and problem.line > 50
+    assert problem.message.startswith("invalid YAML")

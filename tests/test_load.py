@@ -57,6 +57,41 @@ def test_yaml_file_with_several_documents(tmp_path):
     assert [r.record.id for r in load_paths([tmp_path]).records] == ["carrier-a", "carrier-b"]
 
 
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "id: x-2\nname: [unclosed\n",  # the parser notices at the next document's marker
+        'id: x-2\nname: "unclosed\n',  # a quoted scalar running into the marker
+        "id: x-2\nname: X\n  owner: wrongly indented\n",
+        "id: x-2: y\n",
+        "id: x-2\nname:\tX\n\tbusiness_purpose: tab\n",
+    ],
+    ids=["flow", "quote", "indent", "colon", "tab"],
+)
+def test_a_syntax_error_skips_only_its_own_document(tmp_path, broken):
+    """Nothing is lost around bad input: a syntax error in the second of three documents skips
+    that one, the third still loads, and every line named is the file's own."""
+    text = as_yaml(id="x-1") + "---\n" + broken + "---\n" + as_yaml(id="x-3")
+    write(tmp_path, "three.yaml", text)
+    res = load_paths([tmp_path])
+    assert [r.record.id for r in res.records] == ["x-1", "x-3"]
+    third = text.splitlines().index("---", text.splitlines().index("---") + 1) + 2
+    assert res.records[1].line == third
+    (problem,) = res.problems
+    assert problem.severity == "error" and problem.message.startswith("invalid YAML")
+    first = text.splitlines().index("---") + 1
+    assert first < problem.line <= third
+    assert problem.message.endswith(f"reading goes on at line {third - 1}")
+
+
+def test_a_syntax_error_with_no_document_after_it_ends_the_file(tmp_path):
+    write(tmp_path, "two.yaml", as_yaml(id="x-1") + "---\nid: [unclosed\n")
+    res = load_paths([tmp_path])
+    assert [r.record.id for r in res.records] == ["x-1"]
+    (problem,) = res.problems
+    assert "reading goes on" not in problem.message
+
+
 def test_json_object_and_list(tmp_path):
     write(tmp_path, "one.json", json.dumps(valid_record()))
     write(tmp_path, "many.json", json.dumps([valid_record(id="x-1"), valid_record(id="x-2")]))
