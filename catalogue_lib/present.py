@@ -60,6 +60,20 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+def row_choices(total: int, options: tuple[int, ...] = (10, 20, 30)) -> list[int]:
+    """The row counts a chart's slider offers for a view of `total` rows: the options below it,
+    then the total itself where it is under the largest (14 rows: 10 or 14, not a 30 that
+    shows no more than 20 does). One choice or none: nothing to choose, so no slider."""
+    if total >= options[-1]:
+        return list(options)
+    return [n for n in options if n < total] + [total] if total > 0 else []
+
+
+def row_limit_default(choices: list[int], wanted: int = 20) -> int:
+    """The slider's first position: `wanted` rows, or all of a smaller view."""
+    return min(wanted, choices[-1]) if choices else wanted
+
+
 OTHERS = "(others)"  # the owners past a chart's top n, grouped (sql: backlog_by_owner, ...)
 
 

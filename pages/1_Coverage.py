@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from catalogue_lib import charts, figures, ui
+from catalogue_lib import charts, figures, present, ui
 
 f = ui.page(
     "Coverage",
@@ -33,7 +33,10 @@ cols[3].metric(
     "Waived", f"{c['waived']:,}", help="Approved exceptions until their expiry", border=True
 )
 
-limit = st.select_slider("Integrations in the heatmap (most gaps first)", [10, 20, 30], value=20)
+choices = present.row_choices(c["active"])
+limit = present.row_limit_default(choices)
+if len(choices) > 1:
+    limit = st.select_slider("Integrations in the heatmap (most gaps first)", choices, value=limit)
 matrix = ui.query("check_matrix", limit=limit)
 shown = matrix["integration_id"].nunique()
 ui.chart(

@@ -860,3 +860,47 @@ def test_a_records_checks_passing_counts_as_coverage_does_and_names_its_waivers(
     want = sum(s in ("pass", "n/a", "na") for s in states)
     assert tile.value == f"{want} of {len(states)}"
     assert tile.delta == "1 waived"
+
+
+@pytest.mark.parametrize("active", [3, 10, 14, 25, 48])
+def test_a_charts_row_slider_offers_only_counts_that_change_it(monkeypatch, tmp_path, active):
+    """The heatmap's and the matrix's sliders (10, 20, 30 rows) offer no count past what the view
+    holds, and no slider at all where every row fits the smallest; the chart draws the count
+    chosen, or every row."""
+    from catalogue_lib import generate
+
+    records = generate.synthetic_records(active, 7)
+    for r in records:
+        r["stage"] = "live"  # every one active, each with a version
+        r.setdefault("lifecycle", {}).setdefault(
+            "versions", [{"version": "v1", "status": "current"}]
+        )
+    generate.write_records(records, tmp_path / "cat")
+    at = fresh(monkeypatch, tmp_path / "cat")
+    at.query_params["as_of"] = "2026-11-28"
+    at.run()
+    for page, label, title in [
+        ("pages/1_Coverage.py", "Integrations in the heatmap", "integrations with most gaps"),
+        ("pages/2_Versions.py", "Integrations in the matrix", "Version support matrix"),
+    ]:
+        go(at, page)
+        no_exception(at)
+        sliders = [s for s in at.select_slider if s.label.startswith(label)]
+        expected = [n for n in (10, 20, 30) if n < active] + ([active] if active < 30 else [])
+        if len(expected) <= 1:
+            assert sliders == [], page
+            shown = active
+        else:
+            (slider,) = sliders
+            assert [int(o) for o in slider.options] == expected, page
+            assert slider.value == min(20, active)
+            slider.set_value(expected[0]).run()
+            no_exception(at)
+            shown = expected[0]
+        (chart,) = [
+            frames
+            for spec, frames in _charts_with_data(at)
+            if title in json.dumps([p.get("title") for p in _parts(spec)])
+        ]
+        ids = set().union(*(set(f["integration_id"]) for f in chart if "integration_id" in f))
+        assert len(ids) == min(shown, 30), page
