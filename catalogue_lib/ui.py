@@ -382,6 +382,7 @@ def table(
     hide: tuple[str, ...] = (),
     column_config: dict | None = None,
     download: bool = True,
+    height: str = "auto",
 ) -> None:
     """A table as a person reads it (human headers, dates as YYYY-MM-DD, a dash for what is
     missing) and a CSV of exactly the rows and columns shown. Where rows are integrations, a
@@ -404,6 +405,7 @@ def table(
             hide_index=True,
             column_config=config,
             width="stretch",
+            height=height,
             key=f"table_{name}",
             on_select="rerun",
             selection_mode=["single-cell", "single-row"],
@@ -416,7 +418,7 @@ def table(
                 open_record(ids[row])
         st.caption("Click an integration's name to open its record.")
     else:
-        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+        st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=height)
     if download:
         st.download_button(
             f"Download {plural(len(df), 'row')} as CSV",
@@ -433,10 +435,13 @@ def big_table(
     hide: tuple[str, ...] = (),
     column_config: dict | None = None,
     key: str | None = None,
+    height: str = "auto",
     **extra: Any,
 ) -> int:
     """A table over a query that may return many rows: one page at a time (paged in SQL), a
-    pager, a CSV of the rows on screen and a CSV of every row. Returns the number of rows."""
+    pager, a CSV of the rows on screen and a CSV of every row. Returns the number of rows.
+    height: "content" for a page's main list (every row of the page on screen, no scrolling
+    inside the table); "auto" (ten rows) for a table beside other content."""
     key = key or name
     total = query_count(name, **extra)
     if total == 0:
@@ -460,6 +465,7 @@ def big_table(
         key if pages == 1 else f"{key}-page-{page_no}",
         hide=hide,
         column_config=column_config,
+        height=height,
     )
     if pages > 1:
         cat, _, _ = current()

@@ -20,7 +20,23 @@ if record is None or record.empty:
     sort = st.segmented_control(
         "Sort by", list(sorts), default="name", format_func=sorts.get, key="sort"
     )
-    ui.big_table("integration_overview", sort=sort or "name", hide=("stage",))
+    ui.big_table(
+        "integration_overview",
+        sort=sort or "name",
+        hide=("stage",),
+        height="content",
+        # tight, so that a table row's "unknown (not in the table)" fits at 1440 px
+        column_config={
+            "partner": st.column_config.TextColumn(width=96),
+            "type": st.column_config.TextColumn("Type"),
+            "criticality": st.column_config.TextColumn(width=68),
+            "level": st.column_config.TextColumn(width=62),
+            "gaps": st.column_config.Column(width=45),
+            "risk_score": st.column_config.Column(width=66),
+            "overdue": st.column_config.Column(width=60),
+            "next_deadline": st.column_config.TextColumn(width=168),
+        },
+    )
     ui.done()
     st.stop()
 

@@ -200,6 +200,25 @@ def test_picking_a_row_in_a_table_opens_its_record(server, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_the_integration_list_shows_every_row_and_column_of_a_page_at_1440(server, browser):
+    """The Integration page is its list: all of a page's rows on screen, not ten in a box that
+    scrolls, and no column past the right edge at a common laptop width (the last, Next
+    deadline, is sized for a table row's "unknown (not in the table)")."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    try:
+        open_page(pg, f"{server}/Integration")
+        grid = pg.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+        wide, shown_wide, tall, shown_tall = grid.evaluate(
+            "e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]"
+        )
+        assert wide <= shown_wide  # no sideways scrolling: Next deadline is not cut off
+        assert tall <= shown_tall  # every row of the page without scrolling inside the table
+        assert pg.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
+
+
 def test_a_backlog_card_names_its_integration_as_a_link_to_its_record(server, page):
     open_page(page, f"{server}/Backlog")
     link = page.locator('[data-testid="stMain"] a[href^="Integration?id="]').first
