@@ -9,6 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogue_lib.load import MAX_FILE_BYTES, load_paths
 
@@ -141,3 +143,35 @@ def test_many_documents_in_one_file_each_stand_alone(tmp_path):
     (problem,) = result.problems
     assert problem.line is not None and problem.line > 50
     assert problem.message.startswith("invalid YAML")
+
+
+BROKEN_DOCUMENTS = [
+    "id: [unclosed\nname: X\n",  # a flow sequence the next marker cuts
+    'id: x\nname: "unclosed\n',  # a quoted scalar running into the marker
+    "id: x\nname: X\n  owner: wrongly indented\n",
+    "id: x: y\n",
+    "id: x\n\tname: tab\n",
+    "- a\nb: c\n",  # a sequence, then a mapping key at the same level
+    "{id: x\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(BROKEN_DOCUMENTS)), min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_every_valid_document_loads_whatever_breaks_around_it(tmp_path_factory, docs, newline):
+    """Documents (None: a valid record) in one file, in any order and with either line ending:
+    each syntax error costs its own document and nothing else, and names a line of the file."""
+    texts = [
+        VALID.replace("still-here", f"doc-{i}") if d is None else d for i, d in enumerate(docs)
+    ]
+    folder = tmp_path_factory.mktemp("docs")
+    text = "---\n" + "---\n".join(texts)
+    (folder / "many.yaml").write_bytes(text.replace("\n", newline).encode())
+    result = load_paths([folder])
+    assert [r.id for r in result.records] == [f"doc-{i}" for i, d in enumerate(docs) if d is None]
+    lines = text.count("\n") + 1
+    assert len(result.problems) == sum(d is not None for d in docs)
+    assert all(p.severity == "error" and 1 <= (p.line or 0) <= lines for p in result.problems)
