@@ -108,7 +108,7 @@ def test_version_matrix_and_callouts(fixture_catalogue):
         q(fixture_catalogue, "version_callouts").set_index("integration_id")["issue"].to_dict()
     )
     assert callouts == {
-        "gamma-carrier": "no current version",
+        "gamma-carrier": "v1 past its sunset (2026-11-01), no current version",
         "beta-carrier": "no versions listed",
         "zeta-carrier": "no versions listed",
     }
@@ -129,7 +129,34 @@ def test_more_than_two_live_versions_is_called_out(tmp_path):
     ]
     cat = catalogue_of(tmp_path, shop(lifecycle={"versions": versions}))
     (issue,) = q(cat, "version_callouts")["issue"]
-    assert issue == "3 live versions"
+    assert issue == "v0 past its sunset (2026-01-01), 3 live versions"
+
+
+@pytest.mark.parametrize(
+    ("status", "sunset", "issue"),
+    [
+        ("deprecated", "2026-01-01", "v1 past its sunset (2026-01-01)"),
+        ("supported", "2026-Q1", "v1 past its sunset (2026-Q1)"),  # as written
+        ("retired", "2026-01-01", None),  # retired: its sunset is done with
+        ("deprecated", "2099-01-01", None),  # still ahead
+    ],
+)
+def test_a_version_past_its_sunset_is_in_the_list_its_count_leads_to(
+    tmp_path, status, sunset, issue
+):
+    """The Versions page counts versions past their sunset and not retired; the list of
+    integrations that need attention names each of them, so the count leads somewhere."""
+    from .helpers import catalogue_of
+
+    versions = [
+        {"version": "v2", "status": "current"},
+        {"version": "v1", "status": status, "sunset_on": sunset},
+    ]
+    cat = catalogue_of(tmp_path, shop(lifecycle={"versions": versions}))
+    issues = q(cat, "version_callouts")["issue"].tolist()
+    assert issues == ([issue] if issue else [])
+    counts = q(cat, "version_callout_counts").iloc[0]
+    assert (counts.integrations, counts.past_sunset) == ((1, 1) if issue else (0, 0))
 
 
 def test_no_current_version_and_too_many_live_ones_are_both_called_out(tmp_path):
