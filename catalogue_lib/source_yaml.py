@@ -3,7 +3,6 @@ where available) with a fast constructor for plain documents."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -22,6 +21,7 @@ from .yaml_guards import (
     _suspicious,
     _too_deep,
 )
+from .yaml_lines import YamlLines
 
 
 class _StrictMappings:
@@ -172,6 +172,7 @@ def _load_yaml(
             ]
     loader = _Loader(text)
     started = 0  # the line (0-based) the loader's text starts at
+    lines: YamlLines | None = None  # worked out at the first syntax error
     documents = 0
     try:
         while True:
@@ -180,8 +181,9 @@ def _load_yaml(
                     break
                 node = loader.get_node()
             except yaml.YAMLError as exc:
-                message = _yaml_message(exc, text)
-                resume = _next_document(text, _mark_line(exc), after=started)
+                lines = lines or YamlLines(text)
+                message = _yaml_message(exc, text, lines)
+                resume = lines.next_document(exc, after=started)
                 if resume is not None:
                     message += f"; this document is skipped, reading goes on at line {resume + 1}"
                 problems.append(Problem(shown, _mark_line(exc), "error", message))
@@ -191,7 +193,7 @@ def _load_yaml(
                 # read by a new loader, over the text with the lines before them blanked (so
                 # every line number stays the file's)
                 loader.dispose()
-                loader = _Loader("\n" * resume + text.split("\n", resume)[-1])
+                loader = _Loader(lines.from_line(resume))
                 started = resume
                 continue
             if node is None:
@@ -208,7 +210,9 @@ def _load_yaml(
                     loader.construct_document if suspicious else partial(_fast_construct, loader)
                 )(node)
             except yaml.YAMLError as exc:
-                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc, text)))
+                lines = lines or YamlLines(text)
+                message = _yaml_message(exc, text, lines)
+                problems.append(Problem(shown, _mark_line(exc), "error", message))
                 continue
             for item, line, item_lines in _split_records(data, node):
                 rec, probs = build_record(item, shown, item_lines, "yaml", line=line)
@@ -222,45 +226,23 @@ def _load_yaml(
     return records, problems
 
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
-
-
-def _next_document(text: str, error_line: int | None, after: int) -> int | None:
-    """The line (0-based) of the first document start (`---`) at or past a syntax error's line
-    (1-based) and past `after`, the line reading last started at: where the next document begins
-    once the broken one is given up. None when there is none, or the error has no line."""
-    if error_line is None:
-        return None
-    first = max(error_line - 1, after + 1)
-    offset = 0
-    for _ in range(first):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return None
-    found = _DOCUMENT_START.search(text, offset)
-    return text.count("\n", 0, found.start()) if found else None
-
-
-def _yaml_message(exc: yaml.YAMLError, source: str | None = None) -> str:
+def _yaml_message(
+    exc: yaml.YAMLError, source: str | None = None, lines: YamlLines | None = None
+) -> str:
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     text = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
     if "could not determine a constructor" in text:
         text = "YAML tags that construct objects are not allowed: " + text
-    if source is not None and _at_tab(exc, source):
+    if source is not None and _at_tab(exc, lines or YamlLines(source)):
         text += " (a tab: YAML indents with spaces only)"
     return f"invalid YAML: {text}"
 
 
-def _at_tab(exc: yaml.YAMLError, source: str) -> bool:
+def _at_tab(exc: yaml.YAMLError, lines: YamlLines) -> bool:
     """Whether the error points at a tab, which an editor shows as spaces: the usual cause of
     'found character that cannot start any token' in a hand-edited file."""
     mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return False
-    lines = source.splitlines()
-    if not 0 <= mark.line < len(lines):
-        return False
-    return lines[mark.line][mark.column : mark.column + 1] == "\t"
+    return mark is not None and lines.char_at(mark) == "\t"
 
 
 def _split_records(

@@ -334,3 +334,32 @@ def test_text_about_credentials_is_not_a_credential(tmp_path, value):
     write(tmp_path, "ok.yaml", as_yaml(support_contact=value))
     res = load_paths([tmp_path])
     assert res.problems == [] and len(res.records) == 1
+
+
+def test_an_error_on_a_document_marker_line_is_one_error(tmp_path):
+    """`--- {id: x]`: the broken document starts on the marker's own line; it is reported once,
+    and reading goes on at the next marker, not at its own."""
+    text = as_yaml(id="x-1") + "---\n" + as_yaml(id="x-2") + "--- {id: x-3]\n---\n"
+    text += as_yaml(id="x-4")
+    write(tmp_path, "marker.yaml", text)
+    res = load_paths([tmp_path])
+    assert [r.record.id for r in res.records] == ["x-1", "x-2", "x-4"]
+    (problem,) = res.problems
+    lines = text.splitlines()
+    assert problem.line == lines.index("--- {id: x-3]") + 1
+    assert problem.message.endswith(f"reading goes on at line {problem.line + 1}")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n"], ids=["cr-only", "lf"])
+@pytest.mark.parametrize("inner", ["\u2028", "\x85", " "], ids=["u2028", "nel", "space"])
+def test_documents_after_a_broken_one_load_whatever_the_line_breaks(tmp_path, newline, inner):
+    """libyaml counts U+2028, U+0085 and a lone CR as line breaks: where reading goes on is
+    found by its count, so no valid document is skipped without a word."""
+    name = '"Carrier' + inner.join("ABCDEFGHIJ") + '"'  # a quoted name spanning 10 of its lines
+    first = as_yaml(id="x-1").replace("name: Carrier A", f"name: {name}")
+    text = first + "---\nid: [unclosed\n---\n" + as_yaml(id="x-3") + "---\n" + as_yaml(id="x-4")
+    write(tmp_path, "breaks.yaml", text.replace("\n", newline).encode())
+    res = load_paths([tmp_path])
+    assert [r.record.id for r in res.records] == ["x-1", "x-3", "x-4"]
+    (problem,) = res.problems
+    assert problem.message.startswith("invalid YAML")

@@ -1,0 +1,55 @@
+"""Lines as libyaml counts them, and where the next document starts after a syntax error.
+
+libyaml ends a line at \\r\\n, \\r, \\n, U+0085, U+2028 and U+2029, so its line numbers (every line
+a record or problem names) are not the count of "\\n": reading must resume by its count, or a
+document between the error and the wrong line is skipped without a word."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+import yaml
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_DOCUMENT_START = re.compile("(?:^|(?<=[\r\n\x85\u2028\u2029]))---(?=[ \t\r\n\x85\u2028\u2029]|$)")
+
+
+class YamlLines:
+    """The offset where each of a text's lines starts, worked out once (linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    def line_of(self, offset: int) -> int:
+        """The line (0-based) holding a character offset."""
+        return bisect_right(self.starts, offset) - 1
+
+    def char_at(self, mark: yaml.Mark) -> str:
+        """The character a libyaml mark points at ("" past a line's end or the text's)."""
+        if not 0 <= mark.line < len(self.starts):
+            return ""
+        at = self.starts[mark.line] + mark.column
+        end = self.starts[mark.line + 1] if mark.line + 1 < len(self.starts) else len(self.text)
+        return self.text[at] if at < end else ""
+
+    def next_document(self, exc: yaml.YAMLError, after: int) -> int | None:
+        """The line (0-based) where reading goes on past a syntax error: the first document start
+        (`---`) at or past the error, and past `after`, the line reading last started at. An
+        error at a marker's first column belongs to the document before it (the marker cut it
+        short); one further along belongs to the document that marker starts. None when there
+        is no document start after the broken one, or the error has no line."""
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is None:
+            return None
+        first = max(mark.line + (1 if mark.column > 0 else 0), after + 1)
+        if first >= len(self.starts):
+            return None
+        found = _DOCUMENT_START.search(self.text, self.starts[first])
+        return self.line_of(found.start()) if found else None
+
+    def from_line(self, line: int) -> str:
+        """The text with the lines before `line` blanked: a loader over it counts lines, and
+        reports them, as over the whole text."""
+        return "\n" * line + self.text[self.starts[line] :]
