@@ -54,6 +54,7 @@ _LOADER_MODULES = (  # every module the loader reads a file with (a test holds t
     "values.py",
     "yaml_fast.py",
     "yaml_guards.py",
+    "yaml_lines.py",
 )
 
 Entry = tuple[list[LoadedRecord], list[Problem]]
