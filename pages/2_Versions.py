@@ -29,7 +29,7 @@ ui.chart(
     opens_record=True,
 )
 with st.expander(f"Integrations that need attention ({int(callouts.integrations):,})"):
-    ui.big_table("version_callouts", page_size=25)
+    ui.big_table("version_callouts", page_size=25, hide=("no_current", "too_many"))
 st.subheader("All versions")
 ui.big_table("versions_all", hide=("type",))
 ui.done()

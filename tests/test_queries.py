@@ -176,6 +176,33 @@ def test_no_current_version_and_too_many_live_ones_are_both_called_out(tmp_path)
     assert (counts.integrations, counts.no_current, counts.too_many) == (1, 1, 1)
 
 
+def test_no_current_version_is_counted_when_a_version_is_also_past_its_sunset(tmp_path):
+    """The call-out names the version past its sunset first; the "No current version" figure
+    still counts the integration (it read the issue's first words, and then missed it)."""
+    from .helpers import catalogue_of
+
+    versions = [
+        {"version": "v2", "status": "supported", "sunset_on": "2027-06-01"},
+        {"version": "v1", "status": "deprecated", "sunset_on": "2026-01-01"},
+        {"version": "v0", "status": "deprecated", "sunset_on": "2026-01-02"},
+        {"version": "v-1", "status": "supported", "sunset_on": "2099-01-02"},
+        {"version": "v-2", "status": "supported", "sunset_on": "2099-01-02"},
+    ]
+    cat = catalogue_of(tmp_path, shop(lifecycle={"versions": versions}))
+    (issue,) = q(cat, "version_callouts")["issue"]
+    assert issue == (
+        "v1 past its sunset (2026-01-01), v0 past its sunset (2026-01-02), "
+        "no current version, 3 live versions"
+    )
+    counts = q(cat, "version_callout_counts").iloc[0]
+    assert (counts.integrations, counts.no_current, counts.too_many, counts.past_sunset) == (
+        1,
+        1,
+        1,
+        2,
+    )
+
+
 @pytest.mark.parametrize(("horizon", "rows"), [(30, 2), (90, 4), (180, 5), (365, 5)])
 def test_timeline_horizon_keeps_every_overdue(fixture_catalogue, horizon, rows):
     tl = q(fixture_catalogue, "timeline", horizon=horizon, status="all")

@@ -21,7 +21,10 @@ SELECT id AS integration_id, name, owner,
                            CASE WHEN current_versions = 0 THEN 'no current version' END,
                            CASE WHEN live_versions > 2 THEN live_versions || ' live versions' END)
        END AS issue,
-       listed AS versions
+       listed AS versions,
+       -- what the counts (version_callout_counts) count: the issue's text may lead with `past`
+       versions > 0 AND current_versions = 0 AS no_current,
+       live_versions > 2 AS too_many
 FROM per
 WHERE versions = 0 OR current_versions = 0 OR live_versions > 2 OR past IS NOT NULL
 -- the most urgent first: a version past its sunset, then no current version, then too many live
