@@ -164,12 +164,9 @@ def _load_yaml(
     records: list[LoadedRecord] = []
     problems: list[Problem] = []
     suspicious = _suspicious(text)
-    if suspicious and _nests_past(text, MAX_DEPTH):
-        deep_at = _too_deep(text)  # before libyaml's composer, which recurses in C
-        if deep_at is not None:
-            return [], [
-                Problem(shown, deep_at, "error", f"nesting is deeper than {MAX_DEPTH} levels")
-            ]
+    may_nest = suspicious and _nests_past(text, MAX_DEPTH)
+    if may_nest and (deep := _deep_problem(text, shown)) is not None:
+        return [], [deep]
     loader = _Loader(text)
     started = 0  # the line (0-based) the loader's text starts at
     lines: YamlLines | None = None  # worked out at the first syntax error
@@ -193,7 +190,12 @@ def _load_yaml(
                 # read by a new loader, over the text with the lines before them blanked (so
                 # every line number stays the file's)
                 loader.dispose()
-                loader = _Loader(lines.from_line(resume))
+                rest = lines.from_line(resume)
+                # the depth guard stopped at this error: what follows it is measured in turn
+                if may_nest and (deep := _deep_problem(rest, shown)) is not None:
+                    problems.append(deep)
+                    break
+                loader = _Loader(rest)
                 started = resume
                 continue
             if node is None:
@@ -224,6 +226,15 @@ def _load_yaml(
     if documents == 0 and not problems:
         problems.append(Problem(shown, None, "warning", "empty file: no record in it"))
     return records, problems
+
+
+def _deep_problem(text: str, shown: str) -> Problem | None:
+    """Nesting past MAX_DEPTH up to the text's first syntax error, measured before libyaml's
+    composer (which recurses in C) sees it."""
+    deep_at = _too_deep(text)
+    if deep_at is None:
+        return None
+    return Problem(shown, deep_at, "error", f"nesting is deeper than {MAX_DEPTH} levels")
 
 
 def _yaml_message(

@@ -175,3 +175,16 @@ def test_every_valid_document_loads_whatever_breaks_around_it(tmp_path_factory, 
     lines = text.count("\n") + 1
     assert len(result.problems) == sum(d is not None for d in docs)
     assert all(p.severity == "error" and 1 <= (p.line or 0) <= lines for p in result.problems)
+
+
+@pytest.mark.parametrize("deep", ["- " * 5_000 + "x\n", "[" * 5_000 + "]" * 5_000 + "\n"])
+def test_deep_nesting_after_a_broken_document_meets_the_same_guard(tmp_path, deep):
+    """Reading goes on after a syntax error; the depth guard, which stopped at that error, then
+    measures what follows before libyaml's composer (recursing in C) sees it."""
+    text = VALID + "---\nid: [unclosed\n---\n" + deep + "---\n" + VALID.replace("still", "never")
+    (tmp_path / "deep.yaml").write_text(text)
+    result = load_paths([tmp_path])
+    assert [r.id for r in result.records] == ["still-here"]
+    broken, deep_problem = result.problems
+    assert broken.line == 8 and broken.message.startswith("invalid YAML")
+    assert (deep_problem.line, deep_problem.message) == (9, "nesting is deeper than 40 levels")
