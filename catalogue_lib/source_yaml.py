@@ -20,6 +20,7 @@ from .yaml_guards import (
     _SafeBase,
     _suspicious,
     _too_deep,
+    _too_deep_document,
 )
 from .yaml_lines import YamlLines
 
@@ -170,12 +171,23 @@ def _load_yaml(
     loader = _Loader(text)
     started = 0  # the line (0-based) the loader's text starts at
     lines: YamlLines | None = None  # worked out at the first syntax error
+    pending: tuple[int | None, Problem] | None = None  # a deep document the loader stops before
     documents = 0
     try:
         while True:
             try:
                 if not loader.check_node():
-                    break
+                    if pending is None:
+                        break
+                    # the documents before one nested too deep are read: it is skipped
+                    resume, deep = pending
+                    problems.append(deep)
+                    if resume is None or lines is None:
+                        break
+                    loader.dispose()
+                    loader, pending = _read_from(lines, resume, shown, may_nest)
+                    started = resume
+                    continue
                 node = loader.get_node()
             except yaml.YAMLError as exc:
                 lines = lines or YamlLines(text)
@@ -190,12 +202,7 @@ def _load_yaml(
                 # read by a new loader, over the text with the lines before them blanked (so
                 # every line number stays the file's)
                 loader.dispose()
-                rest = lines.from_line(resume)
-                # the depth guard stopped at this error: what follows it is measured in turn
-                if may_nest and (deep := _deep_problem(rest, shown)) is not None:
-                    problems.append(deep)
-                    break
-                loader = _Loader(rest)
+                loader, pending = _read_from(lines, resume, shown, may_nest)
                 started = resume
                 continue
             if node is None:
@@ -226,6 +233,24 @@ def _load_yaml(
     if documents == 0 and not problems:
         problems.append(Problem(shown, None, "warning", "empty file: no record in it"))
     return records, problems
+
+
+def _read_from(
+    lines: YamlLines, start: int, shown: str, may_nest: bool
+) -> tuple[Any, tuple[int | None, Problem] | None]:
+    """A loader reading on from line `start` (0-based) after a syntax error. The depth guard
+    stopped at that error, so what follows is measured in turn before libyaml's composer
+    (recursing in C) sees it: the loader stops before a document nested too deep, which is then
+    skipped as a broken one is (the problem, and the line reading goes on at, come second)."""
+    deep = _too_deep_document(lines.from_line(start)) if may_nest else None
+    if deep is None:
+        return _Loader(lines.from_line(start)), None
+    begins, line = deep
+    after = lines.document_from(line, after=begins)  # `line` (1-based) is the next one 0-based
+    message = f"nesting is deeper than {MAX_DEPTH} levels"
+    if after is not None:
+        message += f"; this document is skipped, reading goes on at line {after + 1}"
+    return _Loader(lines.between(start, begins)), (after, Problem(shown, line, "error", message))
 
 
 def _deep_problem(text: str, shown: str) -> Problem | None:

@@ -49,6 +49,26 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _too_deep_document(text: str) -> tuple[int, int] | None:
+    """As _too_deep, with the line (0-based) where the document nesting too deep starts:
+    (its start, the line where it nests too deep), or None."""
+    depth = 0
+    start = 0
+    try:
+        for event in yaml.parse(text, Loader=_SafeBase):
+            if isinstance(event, yaml.DocumentStartEvent):
+                start = event.start_mark.line
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return start, event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        return (start, _mark_line(exc) or 1) if "nesting" in str(exc) else None
+    return None
+
+
 def _suspicious(text: str) -> bool:
     """True when the text may use aliases or nest past MAX_DEPTH: then every node is inspected."""
     if ("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text) is not None:

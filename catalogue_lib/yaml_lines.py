@@ -43,7 +43,11 @@ class YamlLines:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         if mark is None:
             return None
-        first = max(mark.line + (1 if mark.column > 0 else 0), after + 1)
+        return self.document_from(mark.line + (1 if mark.column > 0 else 0), after)
+
+    def document_from(self, line: int, after: int) -> int | None:
+        """The line (0-based) of the first document start at or past `line` and past `after`."""
+        first = max(line, after + 1)
         if first >= len(self.starts):
             return None
         found = _DOCUMENT_START.search(self.text, self.starts[first])
@@ -53,3 +57,7 @@ class YamlLines:
         """The text with the lines before `line` blanked: a loader over it counts lines, and
         reports them, as over the whole text."""
         return "\n" * line + self.text[self.starts[line] :]
+
+    def between(self, start: int, end: int) -> str:
+        """As from_line(start), up to the line `end` (not included)."""
+        return "\n" * start + self.text[self.starts[start] : self.starts[end]]

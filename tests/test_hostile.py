@@ -180,11 +180,17 @@ def test_every_valid_document_loads_whatever_breaks_around_it(tmp_path_factory, 
 @pytest.mark.parametrize("deep", ["- " * 5_000 + "x\n", "[" * 5_000 + "]" * 5_000 + "\n"])
 def test_deep_nesting_after_a_broken_document_meets_the_same_guard(tmp_path, deep):
     """Reading goes on after a syntax error; the depth guard, which stopped at that error, then
-    measures what follows before libyaml's composer (recursing in C) sees it."""
+    measures what follows before libyaml's composer (recursing in C) sees it: a document nested
+    too deep is skipped as a broken one is."""
     text = VALID + "---\nid: [unclosed\n---\n" + deep + "---\n" + VALID.replace("still", "never")
+    text += "---\n" + deep  # the last document too deep: nothing after it to read
     (tmp_path / "deep.yaml").write_text(text)
     result = load_paths([tmp_path])
-    assert [r.id for r in result.records] == ["still-here"]
-    broken, deep_problem = result.problems
+    assert [r.id for r in result.records] == ["still-here", "never-here"]
+    broken, deep_problem, last = result.problems
+    assert (last.line, last.message) == (17, "nesting is deeper than 40 levels")
     assert broken.line == 8 and broken.message.startswith("invalid YAML")
-    assert (deep_problem.line, deep_problem.message) == (9, "nesting is deeper than 40 levels")
+    assert deep_problem.line == 9
+    assert deep_problem.message == (
+        "nesting is deeper than 40 levels; this document is skipped, reading goes on at line 10"
+    )
