@@ -136,7 +136,7 @@ def test_more_than_two_live_versions_is_called_out(tmp_path):
     ("status", "sunset", "issue"),
     [
         ("deprecated", "2026-01-01", "v1 past its sunset (2026-01-01)"),
-        ("supported", "2026-Q1", "v1 past its sunset (2026-Q1)"),  # as written
+        ("supported", "2026-Q1", "v1 past its sunset (2026-Q1, approximate)"),  # as written
         ("retired", "2026-01-01", None),  # retired: its sunset is done with
         ("deprecated", "2099-01-01", None),  # still ahead
     ],
@@ -157,6 +157,26 @@ def test_a_version_past_its_sunset_is_in_the_list_its_count_leads_to(
     assert issues == ([issue] if issue else [])
     counts = q(cat, "version_callout_counts").iloc[0]
     assert (counts.integrations, counts.past_sunset) == ((1, 1) if issue else (0, 0))
+
+
+@pytest.mark.parametrize(
+    ("released", "shown"),
+    [("2024-03-01", "2025-03-01, derived"), ("2024-Q1", "2025-Q1, approximate, derived")],
+)
+def test_a_derived_sunset_past_is_called_out_marked_derived(tmp_path, released, shown):
+    """Spec v1.1: a report marks an approximate date approximate and a derived sunset derived,
+    as every other place the app shows a date does."""
+    from .helpers import catalogue_of
+
+    lifecycle = {
+        "support_months": 12,
+        "versions": [
+            {"version": "v2", "status": "current", "released_on": "2026-06-01"},
+            {"version": "v1", "status": "deprecated", "released_on": released},
+        ],
+    }
+    cat = catalogue_of(tmp_path, shop(lifecycle=lifecycle))
+    assert q(cat, "version_callouts")["issue"].tolist() == [f"v1 past its sunset ({shown})"]
 
 
 def test_no_current_version_and_too_many_live_ones_are_both_called_out(tmp_path):

@@ -7,8 +7,10 @@ per AS (
            count(v.version) FILTER (WHERE v.status <> 'retired'
                                     AND (v.sunset_on IS NULL OR v.sunset_on >= $as_of::DATE)) AS live_versions,
            string_agg(v.version || ' (' || v.status || ')', ', ' ORDER BY v.position) AS listed,
+           -- the sunset as every date shows (spec v1.1): as written and marked approximate, derived marked
            string_agg(v.version || ' past its sunset ('
-                      || coalesce(v.sunset_written, strftime(v.sunset_on, '%Y-%m-%d')) || ')',
+                      || coalesce(v.sunset_written || ', approximate', strftime(v.sunset_on, '%Y-%m-%d'))
+                      || CASE WHEN v.sunset_derived THEN ', derived' ELSE '' END || ')',
                       ', ' ORDER BY v.position)
                FILTER (WHERE v.status <> 'retired' AND v.sunset_on < $as_of::DATE) AS past
     FROM f LEFT JOIN versions v ON v.integration_id = f.id
