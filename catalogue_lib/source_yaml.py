@@ -22,7 +22,7 @@ from .yaml_guards import (
     _too_deep,
     _too_deep_document,
 )
-from .yaml_lines import YamlLines
+from .yaml_lines import YamlLines, shift_error, shift_node
 
 
 class _StrictMappings:
@@ -191,6 +191,7 @@ def _load_yaml(
                 node = loader.get_node()
             except yaml.YAMLError as exc:
                 lines = lines or YamlLines(text)
+                shift_error(exc, started)
                 message = _yaml_message(exc, text, lines)
                 resume = lines.next_document(exc, after=started)
                 if resume is not None:
@@ -199,14 +200,15 @@ def _load_yaml(
                 if resume is None:
                     break
                 # a syntax error stops libyaml for good: the documents after the broken one are
-                # read by a new loader, over the text with the lines before them blanked (so
-                # every line number stays the file's)
+                # read by a new loader, from there on (its marks are moved to the file's lines)
                 loader.dispose()
                 loader, pending = _read_from(lines, resume, shown, may_nest)
                 started = resume
                 continue
             if node is None:
                 continue
+            if started:
+                shift_node(node, started)
             documents += 1
             if suspicious:
                 try:
@@ -242,15 +244,15 @@ def _read_from(
     stopped at that error, so what follows is measured in turn before libyaml's composer
     (recursing in C) sees it: the loader stops before a document nested too deep, which is then
     skipped as a broken one is (the problem, and the line reading goes on at, come second)."""
-    deep = _too_deep_document(lines.from_line(start)) if may_nest else None
+    deep = _too_deep_document(lines.window(start)) if may_nest else None
     if deep is None:
-        return _Loader(lines.from_line(start)), None
-    begins, line = deep
+        return _Loader(lines.window(start)), None
+    begins, line = start + deep[0], start + deep[1]
     after = lines.document_from(line, after=begins)  # `line` (1-based) is the next one 0-based
     message = f"nesting is deeper than {MAX_DEPTH} levels"
     if after is not None:
         message += f"; this document is skipped, reading goes on at line {after + 1}"
-    return _Loader(lines.between(start, begins)), (after, Problem(shown, line, "error", message))
+    return _Loader(lines.window(start, begins)), (after, Problem(shown, line, "error", message))
 
 
 def _deep_problem(text: str, shown: str) -> Problem | None:

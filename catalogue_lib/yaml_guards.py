@@ -49,9 +49,9 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def _too_deep_document(text: str) -> tuple[int, int] | None:
-    """As _too_deep, with the line (0-based) where the document nesting too deep starts:
-    (its start, the line where it nests too deep), or None."""
+def _too_deep_document(text: Any) -> tuple[int, int] | None:
+    """As _too_deep over a text or a stream, with the line (0-based) where the document nesting
+    too deep starts: (its start, the line where it nests too deep), or None."""
     depth = 0
     start = 0
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any
 
 import yaml
 
@@ -53,11 +54,51 @@ class YamlLines:
         found = _DOCUMENT_START.search(self.text, self.starts[first])
         return self.line_of(found.start()) if found else None
 
-    def from_line(self, line: int) -> str:
-        """The text with the lines before `line` blanked: a loader over it counts lines, and
-        reports them, as over the whole text."""
-        return "\n" * line + self.text[self.starts[line] :]
+    def window(self, start: int, end: int | None = None) -> Window:
+        """Lines `start` to `end` (not included; None: to the end) as a stream: a loader over it
+        costs what it reads, not the rest of the text, and counts its lines from `start`."""
+        stop = self.starts[end] if end is not None else len(self.text)
+        return Window(self.text, self.starts[start], stop)
 
-    def between(self, start: int, end: int) -> str:
-        """As from_line(start), up to the line `end` (not included)."""
-        return "\n" * start + self.text[self.starts[start] : self.starts[end]]
+
+class Window:
+    """Part of a text, read in chunks as a file is."""
+
+    def __init__(self, text: str, begin: int, end: int) -> None:
+        self.text, self.at, self.end = text, begin, end
+
+    def read(self, size: int = -1) -> str:
+        stop = self.end if size < 0 else min(self.end, self.at + size)
+        chunk, self.at = self.text[self.at : stop], stop
+        return chunk
+
+
+def _moved(mark: Any, lines: int) -> Any:
+    """A mark `lines` further down (libyaml's own marks cannot be changed)."""
+    if mark is None:
+        return None
+    return yaml.Mark(mark.name, mark.index, mark.line + lines, mark.column, None, None)
+
+
+def shift_node(root: yaml.Node, lines: int) -> None:
+    """Moves the marks of every node read from a Window by the lines before the window."""
+    seen: set[int] = set()
+    todo: list[Any] = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _moved(node.start_mark, lines)
+        node.end_mark = _moved(node.end_mark, lines)
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+
+
+def shift_error(exc: yaml.YAMLError, lines: int) -> None:
+    """Moves a syntax error's marks as shift_node a node's."""
+    for name in ("problem_mark", "context_mark"):
+        if getattr(exc, name, None) is not None:
+            setattr(exc, name, _moved(getattr(exc, name), lines))

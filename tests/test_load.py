@@ -363,3 +363,23 @@ def test_documents_after_a_broken_one_load_whatever_the_line_breaks(tmp_path, ne
     assert [r.record.id for r in res.records] == ["x-1", "x-3", "x-4"]
     (problem,) = res.problems
     assert problem.message.startswith("invalid YAML")
+
+
+def test_lines_named_after_a_broken_document_are_the_files_own(tmp_path):
+    """The documents after a syntax error are read by a new loader from there on: a bad value,
+    a duplicate key and a tab in them are named at their lines in the file."""
+    before = as_yaml(id="x-1") + "---\nid: [unclosed\n---\n"
+    bad_value = as_yaml(id="x-3").replace("type: carrier", "type: plane")
+    duplicate = "id: x-4\nname: A\nname: B\n"
+    tab = "id: x-5\nname: X\n\tpartner: P\n"
+    text = before + bad_value + "---\n" + duplicate + "---\n" + tab
+    write(tmp_path, "after.yaml", text)
+    lines = text.splitlines()
+    problems = load_paths([tmp_path]).problems
+    (wrong,) = [p for p in problems if p.message.startswith("x-3: type")]
+    assert wrong.line == lines.index("type: plane") + 1
+    (dup,) = [p for p in problems if "duplicate key 'name'" in p.message]
+    assert dup.line == lines.index("name: B") + 1
+    assert dup.message.endswith(f"(also on line {lines.index('name: A') + 1})")
+    (tabbed,) = [p for p in problems if "a tab: YAML indents" in p.message]
+    assert tabbed.line == len(lines)
