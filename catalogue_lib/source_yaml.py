@@ -196,7 +196,7 @@ def _load_yaml(
                 resume = lines.next_document(exc, after=started)
                 if resume is not None:
                     message += f"; this document is skipped, reading goes on at line {resume + 1}"
-                problems.append(Problem(shown, _mark_line(exc), "error", message))
+                problems.append(Problem(shown, lines.error_line(exc, resume), "error", message))
                 if resume is None:
                     break
                 # a syntax error stops libyaml for good: the documents after the broken one are

@@ -46,6 +46,25 @@ class YamlLines:
             return None
         return self.document_from(mark.line + (1 if mark.column > 0 else 0), after)
 
+    def error_line(self, exc: yaml.YAMLError, resume: int | None) -> int | None:
+        """The line (1-based) to name for a syntax error. libyaml notices an unclosed bracket or
+        quote only where the next document's marker (or the end of the text) cuts it short, a
+        line outside the broken document: then the line where the unclosed part began (the
+        error's context), else the document's last line with text on it."""
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is None:
+            return None
+        at_end = mark.line >= len(self.starts) - 1 and self.starts[-1] == len(self.text)
+        if mark.column > 0 or not (mark.line == resume or at_end):
+            return mark.line + 1
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line < mark.line:
+            return context.line + 1
+        line = mark.line - 1
+        while line > 0 and not self.text[self.starts[line] : self.starts[line + 1]].strip():
+            line -= 1
+        return max(line, 0) + 1
+
     def document_from(self, line: int, after: int) -> int | None:
         """The line (0-based) of the first document start at or past `line` and past `after`."""
         first = max(line, after + 1)

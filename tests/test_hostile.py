@@ -189,7 +189,7 @@ def test_deep_nesting_after_a_broken_document_meets_the_same_guard(tmp_path, dee
     assert [r.id for r in result.records] == ["still-here", "never-here"]
     broken, deep_problem, last = result.problems
     assert (last.line, last.message) == (17, "nesting is deeper than 40 levels")
-    assert broken.line == 8 and broken.message.startswith("invalid YAML")
+    assert broken.line == 7 and broken.message.startswith("invalid YAML")
     assert deep_problem.line == 9
     assert deep_problem.message == (
         "nesting is deeper than 40 levels; this document is skipped, reading goes on at line 10"

@@ -383,3 +383,17 @@ def test_lines_named_after_a_broken_document_are_the_files_own(tmp_path):
     assert dup.message.endswith(f"(also on line {lines.index('name: A') + 1})")
     (tabbed,) = [p for p in problems if "a tab: YAML indents" in p.message]
     assert tabbed.line == len(lines)
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["middle", "last"])
+@pytest.mark.parametrize(
+    "broken", ["name: [unclosed\n", 'name: "unclosed\n', "name: {unclosed: x\n\n\n"]
+)
+def test_an_unclosed_bracket_or_quote_is_named_at_its_own_line(tmp_path, broken, last):
+    """libyaml notices it only at the next document's marker (or the end of the file), a line
+    of another document: the problem names the line where the bracket or quote opens."""
+    text = as_yaml(id="x-1") + "---\nid: x-2\n" + broken
+    text += "" if last else "---\n" + as_yaml(id="x-3")
+    write(tmp_path, "unclosed.yaml", text)
+    (problem,) = load_paths([tmp_path]).problems
+    assert problem.line == text.splitlines().index(broken.splitlines()[0]) + 1
