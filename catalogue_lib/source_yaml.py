@@ -4,6 +4,7 @@ where available) with a fast constructor for plain documents."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -172,6 +173,9 @@ def _load_yaml(
             ]
     loader = _Loader(text)
     started = 0  # the line (0-based) the loader's text starts at
+    line_starts: list[int] | None = None  # each line's offset in text
+    source_lines: list[str] | None = None  # text.splitlines(), once a syntax error needs them
+    resumed = 0  # times reading went on past a syntax error
     documents = 0
     try:
         while True:
@@ -180,9 +184,16 @@ def _load_yaml(
                     break
                 node = loader.get_node()
             except yaml.YAMLError as exc:
-                message = _yaml_message(exc, text)
-                resume = _next_document(text, _mark_line(exc), after=started)
-                if resume is not None:
+                if line_starts is None:  # worked out once, at a file's first syntax error
+                    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+                    source_lines = text.splitlines()
+                message = _yaml_message(exc, source_lines)
+                resume = _next_document(text, line_starts, _mark_line(exc), after=started)
+                resumed += resume is not None
+                if resumed > MAX_RESUMES:  # each new start copies the text: bounded, not n^2
+                    message += "; too many syntax errors: the rest of the file is not read"
+                    resume = None
+                elif resume is not None:
                     message += f"; this document is skipped, reading goes on at line {resume + 1}"
                 problems.append(Problem(shown, _mark_line(exc), "error", message))
                 if resume is None:
@@ -191,7 +202,7 @@ def _load_yaml(
                 # read by a new loader, over the text with the lines before them blanked (so
                 # every line number stays the file's)
                 loader.dispose()
-                loader = _Loader("\n" * resume + text.split("\n", resume)[-1])
+                loader = _Loader("\n" * resume + text[line_starts[resume] :])
                 started = resume
                 continue
             if node is None:
@@ -208,7 +219,11 @@ def _load_yaml(
                     loader.construct_document if suspicious else partial(_fast_construct, loader)
                 )(node)
             except yaml.YAMLError as exc:
-                problems.append(Problem(shown, _mark_line(exc), "error", _yaml_message(exc, text)))
+                problems.append(
+                    Problem(
+                        shown, _mark_line(exc), "error", _yaml_message(exc, source_lines or text)
+                    )
+                )
                 continue
             for item, line, item_lines in _split_records(data, node):
                 rec, probs = build_record(item, shown, item_lines, "yaml", line=line)
@@ -222,43 +237,45 @@ def _load_yaml(
     return records, problems
 
 
+MAX_RESUMES = 100  # syntax errors in one file that reading goes on past (see _load_yaml)
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
 
 
-def _next_document(text: str, error_line: int | None, after: int) -> int | None:
+def _next_document(
+    text: str, line_starts: list[int], error_line: int | None, after: int
+) -> int | None:
     """The line (0-based) of the first document start (`---`) at or past a syntax error's line
     (1-based) and past `after`, the line reading last started at: where the next document begins
-    once the broken one is given up. None when there is none, or the error has no line."""
+    once the broken one is given up. None when there is none, or the error has no line.
+    line_starts: each line's offset in text."""
     if error_line is None:
         return None
     first = max(error_line - 1, after + 1)
-    offset = 0
-    for _ in range(first):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return None
-    found = _DOCUMENT_START.search(text, offset)
-    return text.count("\n", 0, found.start()) if found else None
+    if first >= len(line_starts):
+        return None
+    found = _DOCUMENT_START.search(text, line_starts[first])
+    return bisect_right(line_starts, found.start()) - 1 if found else None
 
 
-def _yaml_message(exc: yaml.YAMLError, source: str | None = None) -> str:
+def _yaml_message(exc: yaml.YAMLError, source: str | list[str] | None = None) -> str:
+    """The error in words. source: the text, or its lines (text.splitlines(): a file with many
+    errors splits its text once, not once an error)."""
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     text = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
     if "could not determine a constructor" in text:
         text = "YAML tags that construct objects are not allowed: " + text
-    if source is not None and _at_tab(exc, source):
-        text += " (a tab: YAML indents with spaces only)"
+    if source is not None:
+        lines = source.splitlines() if isinstance(source, str) else source
+        if _at_tab(exc, lines):
+            text += " (a tab: YAML indents with spaces only)"
     return f"invalid YAML: {text}"
 
 
-def _at_tab(exc: yaml.YAMLError, source: str) -> bool:
+def _at_tab(exc: yaml.YAMLError, lines: list[str]) -> bool:
     """Whether the error points at a tab, which an editor shows as spaces: the usual cause of
     'found character that cannot start any token' in a hand-edited file."""
     mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return False
-    lines = source.splitlines()
-    if not 0 <= mark.line < len(lines):
+    if mark is None or not 0 <= mark.line < len(lines):
         return False
     return lines[mark.line][mark.column : mark.column + 1] == "\t"
 
