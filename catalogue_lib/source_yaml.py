@@ -172,6 +172,7 @@ def _load_yaml(
     started = 0  # the line (0-based) the loader's text starts at
     lines: YamlLines | None = None  # worked out at the first syntax error
     pending: tuple[int | None, Problem] | None = None  # a deep document the loader stops before
+    resumed = 0  # times reading went on past a syntax error
     documents = 0
     try:
         while True:
@@ -194,7 +195,11 @@ def _load_yaml(
                 shift_error(exc, started)
                 message = _yaml_message(exc, text, lines)
                 resume = lines.next_document(exc, after=started)
-                if resume is not None:
+                resumed += resume is not None
+                if resumed > MAX_RESUMES:  # a real file has a handful: the problems stay few
+                    message += "; too many syntax errors: the rest of the file is not read"
+                    resume = None
+                elif resume is not None:
                     message += f"; this document is skipped, reading goes on at line {resume + 1}"
                 problems.append(Problem(shown, lines.error_line(exc, resume), "error", message))
                 if resume is None:
@@ -235,6 +240,9 @@ def _load_yaml(
     if documents == 0 and not problems:
         problems.append(Problem(shown, None, "warning", "empty file: no record in it"))
     return records, problems
+
+
+MAX_RESUMES = 100  # syntax errors in one file that reading goes on past (see _load_yaml)
 
 
 def _read_from(

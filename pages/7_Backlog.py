@@ -50,5 +50,5 @@ kind = st.selectbox(
     key="kind",
 )
 ui.choice_in_url("kind", kind, "all")
-ui.big_table("backlog_kind", kind=kind, hide=("type", "days"), height="content")
+ui.big_table("backlog_kind", kind=kind, hide=("type", "days"))
 ui.done()

@@ -194,3 +194,25 @@ def test_deep_nesting_after_a_broken_document_meets_the_same_guard(tmp_path, dee
     assert deep_problem.message == (
         "nesting is deeper than 40 levels; this document is skipped, reading goes on at line 10"
     )
+
+
+def test_reading_past_syntax_errors_stops_after_a_bound_and_says_so(tmp_path, monkeypatch):
+    """Every new start after a syntax error copies the file's text: past MAX_RESUMES errors in one
+    file reading stops (a hostile file of thousands of broken documents stays linear), and the
+    last error says the rest of the file is not read."""
+    from catalogue_lib import source_yaml
+
+    monkeypatch.setattr(source_yaml, "MAX_RESUMES", 3)
+    docs = [
+        VALID.replace("still-here", f"doc-{i}") if i % 2 == 0 else "id: [x\n" for i in range(12)
+    ]
+    text = "---\n".join(docs)
+    (tmp_path / "many.yaml").write_text(text)
+    markers = [n for n, line in enumerate(text.splitlines(), 1) if line == "---"]
+    result = load_paths([tmp_path])
+    assert [r.id for r in result.records] == ["doc-0", "doc-2", "doc-4", "doc-6"]
+    # broken document k ends at the marker before document k + 1: markers[k] (0-based k)
+    assert [p.message.rsplit("; ", 1)[-1] for p in result.problems] == [
+        *(f"this document is skipped, reading goes on at line {markers[k]}" for k in (1, 3, 5)),
+        "too many syntax errors: the rest of the file is not read",
+    ]
