@@ -4,6 +4,7 @@ where available) with a fast constructor for plain documents."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -182,6 +183,11 @@ def _load_yaml(
                         break
                     # the documents before one nested too deep are read: it is skipped
                     resume, deep = pending
+                    resumed += resume is not None
+                    if resumed > MAX_RESUMES:  # as syntax errors: a handful in a real file
+                        stop = "; too many syntax errors: the rest of the file is not read"
+                        deep = replace(deep, message=deep.message.split("; ")[0] + stop)
+                        resume = None
                     problems.append(deep)
                     if resume is None or lines is None:
                         break

@@ -216,3 +216,21 @@ def test_reading_past_syntax_errors_stops_after_a_bound_and_says_so(tmp_path, mo
         *(f"this document is skipped, reading goes on at line {markers[k]}" for k in (1, 3, 5)),
         "too many syntax errors: the rest of the file is not read",
     ]
+
+
+def test_documents_nested_too_deep_count_toward_the_bound(tmp_path, monkeypatch):
+    """A document skipped for its nesting after a syntax error is a new start like one skipped
+    for a syntax error: past MAX_RESUMES of them reading stops, and says so."""
+    from catalogue_lib import source_yaml
+
+    monkeypatch.setattr(source_yaml, "MAX_RESUMES", 3)
+    deep = "[" * 41 + "]" * 41 + "\n"
+    text = "id: [x\n" + ("---\n" + deep) * 5 + "---\n" + VALID
+    (tmp_path / "deep.yaml").write_text(text)
+    result = load_paths([tmp_path])
+    assert result.records == []
+    assert [p.message.rsplit("; ", 1)[-1] for p in result.problems][-2:] == [
+        "this document is skipped, reading goes on at line 6",
+        "too many syntax errors: the rest of the file is not read",
+    ]
+    assert len(result.problems) == 4
