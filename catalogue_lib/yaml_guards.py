@@ -35,18 +35,8 @@ def _nests_past(text: str, limit: int) -> bool:
 def _too_deep(text: str) -> int | None:
     """The line where the text first nests past MAX_DEPTH, read from libyaml's event stream
     (iterative, and stopped at once), or None. Syntax errors are left to the real parse."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_SafeBase):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError as exc:  # newer libyaml builds stop deep input themselves
-        return (_mark_line(exc) or 1) if "nesting" in str(exc) else None
-    return None
+    found = _too_deep_document(text)
+    return found[1] if found is not None else None
 
 
 def _too_deep_document(text: Any) -> tuple[int, int] | None:
@@ -64,7 +54,7 @@ def _too_deep_document(text: Any) -> tuple[int, int] | None:
                     return start, event.start_mark.line + 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError as exc:  # newer libyaml builds stop deep input themselves
         return (start, _mark_line(exc) or 1) if "nesting" in str(exc) else None
     return None
 
