@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import chart_style, db, figures
+from . import chart_style, db, figures, grid
 from .catalogue import REPO_DATA, Catalogue, default_paths
 from .filters import LIST_KEYS, NOT_SET, UNKNOWN, Filters
 from .live import LiveCatalogue
@@ -399,13 +399,19 @@ def table(
     for col in shown.columns:  # whole numbers with thousands separators, as in every figure
         if pd.api.types.is_integer_dtype(shown[col]) and col != "#":
             config.setdefault(col, st.column_config.NumberColumn(col, format="localized"))
-    if ids is not None and "Integration" in shown.columns:
+    opens = ids is not None and "Integration" in shown.columns
+    row_height = _fit(shown, config, opens)
+    box: str | int = height
+    if row_height is not None and height == "auto":  # ten rows on screen, as before
+        box = grid.box_height(len(shown), row_height)
+    if opens:
         event = st.dataframe(
             shown,
             hide_index=True,
             column_config=config,
             width="stretch",
-            height=height,
+            height=box,
+            row_height=row_height,
             key=f"table_{name}",
             on_select="rerun",
             selection_mode=["single-cell", "single-row"],
@@ -418,7 +424,14 @@ def table(
                 open_record(ids[row])
         st.caption("Click an integration's name to open its record.")
     else:
-        st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=height)
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config=config,
+            width="stretch",
+            height=box,
+            row_height=row_height,
+        )
     if download:
         st.download_button(
             f"Download {plural(len(df), 'row')} as CSV",
@@ -427,6 +440,26 @@ def table(
             mime="text/csv",
             key=f"download_{name}",
         )
+
+
+def _fit(shown: pd.DataFrame, config: dict[str, Any], selectable: bool) -> int | None:
+    """The table's longest text columns narrowed to fit the page (grid.py). Returns the row
+    height: rows tall enough for three lines where a column is narrowed, so that its text wraps
+    instead of being cut after a few words."""
+    fixed = {
+        col: conf["width"]
+        for col, conf in config.items()
+        if isinstance(conf, dict) and isinstance(conf.get("width"), int | float)
+    }
+    narrowed = grid.fitted_widths(shown, fixed, selectable)
+    for col, width in narrowed.items():
+        config[col] = {**_config_of(config, col), "width": width}
+    return grid.WRAP_ROW_PX if grid.wraps(shown, narrowed) else None
+
+
+def _config_of(config: dict[str, Any], col: str) -> dict[str, Any]:
+    conf = config.get(col)
+    return conf if isinstance(conf, dict) else dict(st.column_config.TextColumn(conf or col))
 
 
 def big_table(

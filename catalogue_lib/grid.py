@@ -1,0 +1,75 @@
+"""How a table's columns share the page's width.
+
+Streamlit's grid sizes each column to its longest cell, up to 500 px. A table with two columns of
+sentences (the backlog's action and why, a risk's summary) was then twice as wide as the page:
+the columns a reader scans a row by (criticality, kind) sat a thousand pixels to the right, out
+of sight. fitted_widths() narrows the longest text columns until the table fits a laptop's page,
+and the rows of such a table are made tall enough for their text to wrap over three lines; the
+CSV has every cell whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+CHAR_PX = 7.0  # a character's average width in the grid's font (14 px Source Sans)
+CELL_PX = 24  # a cell's padding and border
+AUTO_MAX_PX = 500  # the widest the grid sizes a column by itself
+ROOM_PX = (
+    940  # a table's width in the page at 1,440 px, sidebar open (978 px measured), less a margin
+)
+SELECT_PX = 36  # the row-selection column of a table whose rows open a record
+MIN_TEXT_PX = 120  # a narrowed column keeps at least this much: three lines of a few words
+HEADER_PX = 36  # the grid's header row
+WRAP_ROW_PX = 66  # rows of three lines: the grid wraps text only in rows taller than 64 px
+
+
+def natural_width(values: pd.Series, header: str) -> float:
+    """The width the grid gives a column by itself: its longest text, header included."""
+    longest = max([len(header), *(len(str(v)) for v in values)])
+    return min(AUTO_MAX_PX, longest * CHAR_PX + CELL_PX)
+
+
+def fitted_widths(
+    shown: pd.DataFrame,
+    fixed: Mapping[str, float] | None = None,
+    selectable: bool = False,
+    room: float = ROOM_PX,
+) -> dict[str, int]:
+    """Widths in px for every column not in fixed, so that the table fits room (none when it fits
+    already). fixed: the columns whose width is set already. The widest text columns share
+    what the others leave, each narrowed to the same width, but never below MIN_TEXT_PX (a table
+    of many columns may then still scroll sideways)."""
+    fixed = dict(fixed or {})
+    natural = {col: natural_width(shown[col], col) for col in shown.columns if col not in fixed}
+    total = sum(natural.values()) + sum(fixed.values()) + (SELECT_PX if selectable else 0)
+    if total <= room:
+        return {}
+    text = [c for c in natural if not pd.api.types.is_numeric_dtype(shown[c])]
+    # the widest text columns down to one cap, widest first, until the rest fit beside them
+    widest = sorted(text, key=lambda c: natural[c], reverse=True)
+    if not widest:
+        return {}
+    rest = total - sum(natural[c] for c in widest)
+    capped, cap = widest, 0.0
+    for n in range(1, len(widest) + 1):
+        capped = widest[:n]
+        cap = (room - rest - sum(natural[c] for c in widest[n:])) / n
+        if n == len(widest) or cap >= natural[widest[n]]:
+            break
+    cap = max(cap, MIN_TEXT_PX)
+    # every column's width set, not only the narrowed ones': the grid's own measure differs from
+    # this estimate (it looks at the first rows only), and a sum it does not know cannot fit
+    return {c: int(min(w, cap) if c in capped else w) for c, w in natural.items()}
+
+
+def wraps(shown: pd.DataFrame, widths: Mapping[str, float]) -> bool:
+    """Whether fitted_widths() narrowed a column below its text (so its rows should wrap)."""
+    return any(w < natural_width(shown[c], c) for c, w in widths.items())
+
+
+def box_height(rows: int, row_height: int, most: int = 10) -> int:
+    """A table's height in px showing up to `most` rows of row_height, its header and border."""
+    return HEADER_PX + min(max(rows, 1), most) * row_height + 2

@@ -1,0 +1,84 @@
+"""How a table's columns share the page (catalogue_lib/grid.py): the longest text columns are
+narrowed until the table fits, every width then set (the grid's own measure is not ours); a
+table that fits is left as the grid sizes it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from catalogue_lib import grid
+
+
+def _table(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
+def _total(shown: pd.DataFrame, widths: dict[str, int], selectable: bool = False) -> float:
+    return sum(widths.values()) + (grid.SELECT_PX if selectable else 0)
+
+
+def _narrowed(shown: pd.DataFrame, widths: dict[str, int]) -> dict[str, int]:
+    return {c: w for c, w in widths.items() if w < grid.natural_width(shown[c], c)}
+
+
+def test_a_table_that_fits_keeps_the_grids_own_widths() -> None:
+    shown = _table(Integration=["Shopify Connector"], Owner=["Team Checkout"], Score=[12])
+    assert grid.fitted_widths(shown) == {}
+
+
+@pytest.mark.parametrize("selectable", [False, True])
+@pytest.mark.parametrize("long_columns", [2, 3])
+def test_the_widest_text_columns_are_narrowed_alike_until_the_table_fits(
+    selectable: bool, long_columns: int
+) -> None:
+    cols: dict[str, list] = {
+        "Integration": ["Adobe Commerce Connector DE"] * 3,
+        "Score": [36, 24, 1],
+    }
+    for i in range(long_columns):
+        cols[f"Text {i}"] = ["a sentence that explains why this item ranks where it does " * 2] * 3
+    shown = _table(**cols)
+    widths = grid.fitted_widths(shown, selectable=selectable)
+    assert set(widths) == set(shown.columns)  # every width set
+    narrowed = _narrowed(shown, widths)
+    assert {f"Text {i}" for i in range(long_columns)} <= set(narrowed)
+    assert len(set(narrowed.values())) == 1  # narrowed alike, to one cap
+    cap = next(iter(narrowed.values()))
+    for col in set(shown.columns) - set(narrowed):  # the others were narrower than the cap
+        assert widths[col] == int(grid.natural_width(shown[col], col)) <= cap
+    assert _total(shown, widths, selectable) <= grid.ROOM_PX
+    assert grid.wraps(shown, widths)
+
+
+def test_numbers_and_columns_with_a_set_width_are_never_narrowed() -> None:
+    shown = _table(Integration=["x" * 80] * 2, Total=[10**14, 1], Why=["y" * 90] * 2)
+    widths = grid.fitted_widths(shown, fixed={"Integration": 420})
+    assert "Integration" not in widths  # its own width stands
+    assert widths["Total"] == int(grid.natural_width(shown["Total"], "Total"))
+    assert list(_narrowed(shown, widths)) == ["Why"]
+    assert 420 + _total(shown, widths) <= grid.ROOM_PX
+
+
+def test_a_narrowed_column_keeps_a_few_words_even_if_the_table_still_cannot_fit() -> None:
+    shown = _table(**{f"Column {i}": ["some long text in every cell " * 3] for i in range(12)})
+    widths = grid.fitted_widths(shown)
+    assert set(widths.values()) == {grid.MIN_TEXT_PX}
+
+
+def test_a_short_column_beside_long_ones_keeps_its_width() -> None:
+    shown = _table(Action=["move off v1 before it stops working " * 4], Owner=["Team Returns"])
+    widths = grid.fitted_widths(shown, room=400)
+    owner = int(grid.natural_width(shown["Owner"], "Owner"))
+    assert widths == {"Action": int(400 - owner), "Owner": owner}
+
+
+def test_a_table_without_text_is_left_alone() -> None:
+    shown = _table(**{f"n{i}": [10**12] for i in range(20)})
+    assert grid.fitted_widths(shown) == {}
+
+
+@pytest.mark.parametrize("rows", [0, 1, 10, 50])
+def test_a_wrapped_tables_box_shows_up_to_ten_rows(rows: int) -> None:
+    height = grid.box_height(rows, grid.WRAP_ROW_PX)
+    assert height == grid.HEADER_PX + min(max(rows, 1), 10) * grid.WRAP_ROW_PX + 2
