@@ -191,6 +191,7 @@ COLUMN_LABELS = {
     # v1.1
     "shown_date": "Due",  # the date as written (a quarter stays a quarter); `date` is its first day
     "due_by": "Due by (freeze)",
+    "due_by_freeze": "Due by (freeze)",  # the day, and the freeze's name
     "freeze_name": "Freeze",
     "freeze": "Freeze",
     "on_sunset": "On sunset",

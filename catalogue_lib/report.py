@@ -203,10 +203,7 @@ def digest(cat: Catalogue, owner: str, as_of: dt.date) -> str | None:
     deadlines = deadlines.assign(
         kind=deadlines["kind"].map(lambda k: KIND_LABELS.get(k, k)),
         status=deadlines["overdue"].map({True: "OVERDUE", False: "upcoming"}),
-        due_by=[
-            f"{_cell(r['due_by'])} ({r['freeze_name']})" if _given(r["due_by"]) else ""
-            for r in deadlines.to_dict("records")
-        ],
+        due_by=deadlines["due_by_freeze"].fillna(""),
     )
     sections = [
         (

@@ -54,10 +54,19 @@ ui.chart(
 # scrolling sideways at 1440 px
 extra = ("date", "type", "overdue", "breaking", "breaking_without_plan")
 extra += ("approximate", "written", "derived", "on_sunset", "credential")  # v1.1: see shown_date
+extra += ("due_by", "freeze_name") + (() if len(freezes) else ("due_by_freeze",))  # in one column
 tab_overdue, tab_all = st.tabs([f"Overdue ({d['overdue']:,})", f"Everything within {horizon} days"])
 with tab_overdue:
     ui.big_table(
-        "timeline", key="overdue", horizon=horizon, status="overdue", hide=("status", *extra)
+        "timeline",
+        key="overdue",
+        horizon=horizon,
+        status="overdue",
+        hide=(
+            "status",
+            "attention",
+            *extra,
+        ),  # a planned change is never overdue: nothing needs a plan
     )
 with tab_all:
     ui.big_table("timeline", key="deadlines", horizon=horizon, status="all", hide=extra)

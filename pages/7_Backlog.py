@@ -50,5 +50,9 @@ kind = st.selectbox(
     key="kind",
 )
 ui.choice_in_url("kind", kind, "all")
-ui.big_table("backlog_kind", kind=kind, hide=("type", "days"))
+# the due date as written stands for its parts; the criticality is in "why"; a freeze's due-by
+# only where there are freezes; the kind only where the list mixes kinds
+hide = ("due", "days", "type", "approximate", "written", "derived", "criticality")
+hide += () if len(ui.query("freezes")) else ("due_by",)
+ui.big_table("backlog_kind", kind=kind, hide=hide + (() if kind == "all" else ("kind",)))
 ui.done()

@@ -12,7 +12,8 @@ SELECT CASE WHEN d.overdue THEN 'OVERDUE' ELSE 'upcoming' END AS status,
        d.date, d.integration_id, f.type, d.overdue,
        coalesce(d.breaking, FALSE) AS breaking,
        coalesce(d.breaking, FALSE) AND f.migration_plan IS NULL AS breaking_without_plan,
-       d.approximate, d.written, d.derived, d.due_by, d.freeze_name, d.on_sunset, d.credential
+       d.approximate, d.written, d.derived, d.due_by, d.freeze_name, d.on_sunset, d.credential,
+       strftime(d.due_by, '%Y-%m-%d') || ' (' || d.freeze_name || ')' AS due_by_freeze
 FROM deadlines_as_of($as_of) d JOIN f ON f.id = d.integration_id
 WHERE (d.overdue OR d.days <= $horizon)
   AND ($status = 'all' OR ($status = 'overdue') = d.overdue)
