@@ -224,5 +224,19 @@ PartnerDate = Annotated[
     BeforeValidator(_partner_date),
     WithJsonSchema({"anyOf": [_PARTNER_DATE_SCHEMA, {"type": "null"}]}),
 ]
-Days = Annotated[int, Field(gt=0, le=36_500)]
-Months = Annotated[int, Field(gt=0, le=1_200)]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """A count of days or months is a number: pydantic would read YAML's `true` as 1 (a rotation
+    due the day after it was made, a support window of one month) without a word."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "must be a whole number, not a boolean (YAML reads an unquoted"
+            " yes/no/on/off/true/false as one)"
+        )
+    return value
+
+
+# Field first: the JSON Schema keeps exclusiveMinimum/maximum
+Days = Annotated[int, Field(gt=0, le=36_500), BeforeValidator(_not_a_boolean)]
+Months = Annotated[int, Field(gt=0, le=1_200), BeforeValidator(_not_a_boolean)]

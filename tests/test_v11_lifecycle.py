@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -346,6 +347,56 @@ def test_an_unreadable_half_of_a_rotation_is_its_error_alone(tmp_path, auth):
     cat = open_catalogue([str(folder)])
     (err,) = cat.result.errors
     assert "rotate_every_days" in err.message or "rotated_on" in err.message
+    assert cat.result.warnings == [] and dl(cat) == []
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        (
+            rec(auth={"rotate_every_days": True, "rotated_on": "2026-11-20"}),
+            "auth.rotate_every_days",
+        ),
+        (
+            rec(
+                auth={
+                    "credentials": [
+                        {"name": "k", "rotate_every_days": True, "rotated_on": "2026-11-20"}
+                    ]
+                }
+            ),
+            "auth.credentials[0].rotate_every_days",
+        ),
+        (
+            versions(
+                {"version": "v1", "status": "current", "released_on": "2026-10-01"},
+                support_months=True,
+            ),
+            "lifecycle.support_months",
+        ),
+        (
+            versions(
+                {"version": "v1", "status": "deprecated", "released_on": "2026-09-01"},
+                {"version": "v2", "status": "current", "released_on": "2026-10-01"},
+                support_months_after_successor=True,
+            ),
+            "lifecycle.support_months_after_successor",
+        ),
+    ],
+    ids=["auth-rotation", "credential-rotation", "support-months", "after-successor"],
+)
+def test_a_boolean_is_not_a_count_of_days_or_months(tmp_path, record, field, suffix):
+    """`rotate_every_days: true` was read as 1 without a word: a rotation overdue the day after it
+    was made; `support_months: true` a one-month window, its derived sunset overdue. A boolean is
+    a bad value: an error naming the field, the record kept, and no deadline from it."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = json.dumps(record) if suffix == "json" else yaml.safe_dump(record, sort_keys=False)
+    (folder / f"x.{suffix}").write_text(text)
+    cat = open_catalogue([str(folder)])
+    (err,) = cat.result.errors
+    assert f"{field}: must be a whole number, not a boolean" in err.message
     assert cat.result.warnings == [] and dl(cat) == []
 
 
