@@ -247,10 +247,11 @@ facts AS (
         i.id AS integration_id,
         -- a role word: the spec's Eng, PO, Ops, TBD, also spelled out or with full stops
         -- (`P.O.`, `T.B.D.`), alone or joined by / , & + - ? or "and" (doubled too). Any Unicode
-        -- space counts as a space (a no-break space copied from a wiki around `PO / Eng`); a
-        -- value of separators only (`/`, `-`, `?`) names nobody either
+        -- space counts as a space (a no-break space copied from a wiki around `PO / Eng`) and an
+        -- invisible format character (zero-width space, BOM) as nothing; a value of separators
+        -- only (`/`, `-`, `?`) or of invisible characters names nobody either
         CASE WHEN i.owner IS NOT NULL AND NOT regexp_full_match(
-                lower(regexp_replace(i.owner, '[\s\p{Z}]+', ' ', 'g')),
+                lower(regexp_replace(regexp_replace(i.owner, '\p{Cf}', '', 'g'), '[\s\p{Z}]+', ' ', 'g')),
                 '(\s|[/,&+?-]|\band\b)*((e\.?n\.?g|engineering|p\.?o|product owner|o\.?p\.?s'
                 || '|operations|t\.?b\.?[dac]|to be (decided|determined|confirmed|announced)'
                 || '|n/a|n\.?a|none|unknown)\.?(\s|[/,&+?-]|\band\b)*)*')
