@@ -29,10 +29,12 @@ def _check_link(value: str | None) -> str | None:
 
 
 def _as_list(value: Any) -> Any:
-    """A single value where a list is expected is read as a one-item list."""
+    """A single value where a list is expected is read as a one-item list: a text, or (v1.1) a
+    number, which the item then reads as the text written (`alert_rules: 5` is `["5"]`, as the
+    number warning says, not an error that drops the value)."""
     if value is None:
         return []
-    if isinstance(value, str):
+    if isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool)):
         return [value]
     return value
 

@@ -174,6 +174,9 @@ def test_rejects_other_date_text_showing_the_accepted_forms(tmp_path, text):
         ("owner: 1451\n", ("owner",), "1451"),
         ("support_contact: 0755\n", ("support_contact",), "0755"),
         ("critical_flows: [1.10, labels]\n", ("critical_flows", 0), "1.10"),
+        # a single text where a list of text is expected is a one-item list, a single number too
+        ("critical_flows: 1451\n", ("critical_flows", 0), "1451"),
+        ("operations:\n  alert_rules: 5\n", ("operations", "alert_rules", 0), "5"),
     ],
 )
 def test_accepts_a_number_as_the_text_written_with_a_warning(tmp_path, snippet, path, text):

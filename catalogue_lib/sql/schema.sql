@@ -245,12 +245,16 @@ listed AS (  -- per integration with versions listed: whether one is current
 facts AS (
     SELECT
         i.id AS integration_id,
-        -- a role word: the spec's Eng, PO, Ops, TBD, also spelled out or with a full stop
+        -- a role word: the spec's Eng, PO, Ops, TBD, also spelled out or with full stops
+        -- (`P.O.`, `T.B.D.`), alone or joined by / , & + - ? or "and" (doubled too). Any Unicode
+        -- space counts as a space (a no-break space copied from a wiki around `PO / Eng`) and an
+        -- invisible format character (zero-width space, BOM) as nothing; a value of separators
+        -- only (`/`, `-`, `?`) or of invisible characters names nobody either
         CASE WHEN i.owner IS NOT NULL AND NOT regexp_full_match(
-                lower(trim(i.owner)),
-                '(\s*(eng|engineering|po|p\.o|product owner|ops|operations|tbd|tba|tbc'
-                || '|to be (decided|determined|confirmed|announced)|n/a|na|none|unknown|\?|-)'
-                || '\.?\s*([/,&+]|\band\b)?)+')
+                lower(regexp_replace(regexp_replace(i.owner, '\p{Cf}', '', 'g'), '[\s\p{Z}]+', ' ', 'g')),
+                '(\s|[/,&+?-]|\band\b)*((e\.?n\.?g|engineering|p\.?o|product owner|o\.?p\.?s'
+                || '|operations|t\.?b\.?[dac]|to be (decided|determined|confirmed|announced)'
+                || '|n/a|n\.?a|none|unknown)\.?(\s|[/,&+?-]|\band\b)*)*')
              THEN 'pass' ELSE 'fail' END AS named_owner,
         CASE WHEN i.support_contact IS NOT NULL THEN 'pass' ELSE 'fail' END AS support_contact,
         CASE WHEN i.dashboard IS NOT NULL THEN 'pass' ELSE 'fail' END AS dashboard,
