@@ -446,12 +446,9 @@ def _fit(shown: pd.DataFrame, config: dict[str, Any], selectable: bool) -> int |
     """The table's longest text columns narrowed to fit the page (grid.py). Returns the row
     height: rows tall enough for three lines where a column is narrowed, so that its text wraps
     instead of being cut after a few words."""
-    fixed = {
-        col: conf["width"]
-        for col, conf in config.items()
-        if isinstance(conf, dict) and isinstance(conf.get("width"), int | float)
-    }
-    narrowed = grid.fitted_widths(shown, fixed, selectable)
+    if any(isinstance(conf, dict) and conf.get("width") is not None for conf in config.values()):
+        return None  # laid out by hand (the Integration list): an estimate would only undo it
+    narrowed = grid.fitted_widths(shown, {}, selectable)
     for col, width in narrowed.items():
         config[col] = {**_config_of(config, col), "width": width}
     return grid.WRAP_ROW_PX if grid.wraps(shown, narrowed) else None

@@ -214,6 +214,9 @@ def test_the_integration_list_shows_every_row_and_column_of_a_page_at_1440(serve
         )
         assert wide <= shown_wide  # no sideways scrolling: Next deadline is not cut off
         assert tall <= shown_tall  # every row of the page without scrolling inside the table
+        # one line a row, as laid out: no cell wraps ("unknown" once broke in two in Criticality)
+        rows = int(pg.get_by_text("Download ").first.inner_text().split()[1])
+        assert shown_tall <= 36 + min(rows, 50) * 36 + 4, (shown_tall, rows)
         assert pg.locator('[data-testid="stException"]').count() == 0
     finally:
         context.close()
