@@ -125,7 +125,8 @@ def check_states(df: pd.DataFrame, title: str, filtered: bool = False) -> alt.Ch
             ],
         )
     )
-    share = df.drop_duplicates("title")
+    # a check that applies to none of them (n/a throughout) has no share: no label, not "0%"
+    share = df.drop_duplicates("title").dropna(subset=["share_passing"])
     text = (
         alt.Chart(share)
         .mark_text(align="left", dx=4, fontSize=11, color="white", fontWeight="bold")

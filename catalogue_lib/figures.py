@@ -29,6 +29,9 @@ def home(run: Run) -> dict[str, Any]:
     active = h["active"]
     above = total[total["level_position"] >= 1]
     second = total.loc[total["level_position"] == 1, "level"]
+    # a scorecard.yaml with one level has no second level to be at: no share, no verdict (as 0
+    # of 0 is none), not "0%, off target" for a level nobody can reach
+    judged = bool(active) and len(second) > 0
     return {
         **h,
         # a share of no integrations is no share: None, shown as a dash and judged by no target
@@ -37,7 +40,7 @@ def home(run: Run) -> dict[str, Any]:
         "second_level": second.iloc[0] if len(second) else None,
         "at_second_level_or_above": int(above["integrations"].sum()),
         "at_second_level_or_above_share": (
-            int(above["integrations"].sum()) / active if active else None
+            int(above["integrations"].sum()) / active if judged else None
         ),
     }
 

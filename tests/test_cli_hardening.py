@@ -339,6 +339,22 @@ def test_figures_of_an_empty_view_have_no_shares(capsys, narrowing):
     assert figs["coverage"]["share_passing"] is None
 
 
+def test_figures_without_a_second_level_judge_no_share_at_it(tmp_path, capsys):
+    # a scorecard.yaml of one level: "at the second level or above" has no level to count, so
+    # no share and no verdict (not "0%, off target"); the must-haves are judged as ever
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(valid_record()))
+    (tmp_path / "scorecard.yaml").write_text(
+        "levels:\n  - {name: basic, title: Basic, checks: [named_owner]}\n"
+    )
+    code, out, err = run(capsys, "figures", str(tmp_path), "--as-of", AS_OF.isoformat())
+    assert code == 0, err
+    figs = json.loads(out)
+    assert figs["home"]["second_level"] is None and figs["home"]["active"] == 1
+    assert figs["home"]["at_second_level_or_above_share"] is None
+    assert figs["targets"]["at_second_level_or_above_share"]["status"] is None
+    assert figs["targets"]["must_have_share"]["status"] is not None
+
+
 def test_figures_share_passing_is_a_share_when_the_view_holds_integrations(capsys):
     code, out, _ = run(capsys, "figures", str(CATALOGUE), "--as-of", AS_OF.isoformat())
     share = json.loads(out)["coverage"]["share_passing"]

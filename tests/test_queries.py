@@ -73,6 +73,30 @@ def test_coverage_by_owner_groups_the_rest_beyond_the_top(fixture_catalogue):
         assert top2[col].sum() == every[col].sum()
 
 
+def test_check_states_has_no_share_for_a_check_that_applies_to_none(tmp_path):
+    """The home page's split per check: n/a is out of the denominator, so a check that is n/a
+    for every integration in view (webhook signatures with outbound ones only) has no share, as
+    on Coverage, and its bar carries no "0%" label (0 of 0 is not 0%)."""
+    from catalogue_lib import charts
+
+    from .helpers import catalogue_of
+
+    cat = catalogue_of(tmp_path, shop(direction=["outbound"], owner="Team A"))
+    df = q(cat, "check_states")
+    share = df.set_index("title")["share_passing"]
+    assert share.isna()["Webhook signatures"] and share.isna()["Migration plan"]
+    assert share["Named owner"] == 1.0 and share["Runbook"] == 0.0
+    by_group = q(cat, "coverage_by_group", group="type", top=10).set_index("check_name")
+    assert by_group["share_passing"].isna()["webhook_signatures"]  # the same reading
+    layers = charts.check_states(df, "Each check").to_dict()["layer"]
+    labels = layers[1]["data"]["values"] if "values" in layers[1].get("data", {}) else None
+    if labels is None:  # the chart keeps its data in datasets
+        spec = charts.check_states(df, "Each check").to_dict()
+        labels = spec["datasets"][layers[1]["data"]["name"]]
+    labelled = {row["title"] for row in labels}
+    assert "Webhook signatures" not in labelled and "Named owner" in labelled
+
+
 def test_check_matrix_worst_first_and_limited(fixture_catalogue):
     df = q(fixture_catalogue, "check_matrix", limit=2)
     # beta and gamma fail 11 checks each (tie broken by id); zeta has 11 not passing but only 4 failing

@@ -11,6 +11,7 @@ import yaml
 
 from catalogue_lib.catalogue import open_catalogue, summary
 from catalogue_lib.cli import main
+from catalogue_lib.filters import Filters
 from catalogue_lib.report import backlog, digest
 
 from .conftest import AS_OF, CATALOGUE
@@ -221,8 +222,27 @@ def test_waiver_on_both_sides_of_its_expiry(tmp_path, expires_on, as_of, state, 
     assert checks.loc["Runbook", "state"] == state
     assert "runbook in migration" in checks.loc["Runbook", "waiver"]
     assert levels(cat, as_of)["x"] == level
-    status = cat.query("waivers_status", as_of=as_of)["status"].iloc[0]
+    status = cat.query("waivers_status", **Filters().sql_params(), as_of=as_of)["status"].iloc[0]
     assert status == ("expired" if state == "fail" else "expiring soon")
+
+
+def test_the_waivers_table_follows_the_filters(tmp_path):
+    """Coverage's waivers table keeps to the sidebar's filters, as every figure beside it (the
+    Waived count is the filtered one); a waiver naming no integration (a typo) shows unfiltered."""
+    shop = {**BASE, "id": "s", "name": "S", "type": "shop", "owner": "Team S"}
+    waivers = [{**WAIVER, "expires_on": "2027-12-31"}, {**WAIVER, "integration": "s"}]
+    waivers[1]["expires_on"] = "2027-12-31"
+    waivers.append({**WAIVER, "integration": "typo", "expires_on": "2027-12-31"})
+    cat = catalogue(tmp_path, [BASE, shop], {"waivers": waivers})
+
+    def listed(**narrowing) -> list[str]:
+        params = Filters(**narrowing).sql_params()
+        return sorted(cat.query("waivers_status", **params, as_of=AS_OF)["integration_id"])
+
+    assert listed() == ["s", "typo", "x"]
+    assert listed(types=("shop",)) == ["s"]
+    assert listed(owners=("Team S",)) == ["s"]
+    assert listed(search="no such integration") == []
 
 
 def test_spec_check_counts_ignore_waivers(tmp_path):

@@ -1,4 +1,4 @@
--- Active filtered integrations per scorecard check and state as of $as_of, with each check's share passing (of those it applies to).
+-- Active filtered integrations per scorecard check and state as of $as_of, with each check's share passing (of those it applies to; NULL, no share, for a check n/a for all of them, as on Coverage).
 WITH f AS (SELECT id FROM filtered_integrations($types, $owners, $partners, $criticalities, $directions, $search)),
 r AS (SELECT r.* FROM scorecard_results($as_of) r JOIN f ON f.id = r.integration_id),
 per AS (
@@ -8,7 +8,7 @@ per AS (
 ),
 share AS (
     SELECT check_name,
-           coalesce(count(*) FILTER (WHERE final_state = 'pass') / nullif(count(*) FILTER (WHERE final_state <> 'na'), 0), 0) AS share_passing
+           count(*) FILTER (WHERE final_state = 'pass') / nullif(count(*) FILTER (WHERE final_state <> 'na'), 0) AS share_passing
     FROM r GROUP BY check_name
 )
 SELECT p.title, p.position, p.state, p.integrations, s.share_passing
