@@ -82,3 +82,14 @@ def test_a_table_without_text_is_left_alone() -> None:
 def test_a_wrapped_tables_box_shows_up_to_ten_rows(rows: int) -> None:
     height = grid.box_height(rows, grid.WRAP_ROW_PX)
     assert height == grid.HEADER_PX + min(max(rows, 1), 10) * grid.WRAP_ROW_PX + 2
+
+
+def test_a_column_is_sized_as_the_grid_sizes_it_by_its_first_nine_rows_and_its_last() -> None:
+    short = ["Team Returns"] * 30
+    late = pd.Series(short[:20] + ["a much longer owner name, far past the sample"] + short[21:])
+    last = pd.Series(short[:-1] + ["a much longer owner name, far past the sample"])
+    assert grid.natural_width(late, "Owner") == grid.natural_width(pd.Series(short), "Owner")
+    # the last row is in the sample, but a cell twice the sample's average is left out, as the
+    # grid leaves it; a sample of five or fewer keeps every cell
+    assert grid.natural_width(last, "Owner") == grid.natural_width(pd.Series(short), "Owner")
+    assert grid.natural_width(last[-3:], "Owner") > grid.natural_width(pd.Series(short), "Owner")
