@@ -33,7 +33,10 @@ for i, n in enumerate(data["initiatives"]):
     cols[2].metric(
         "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
     )
-    cols[3].metric("On track", {True: "yes", False: "behind", None: "no history"}[n["on_track"]])
+    cols[3].metric(
+        "On track",
+        {True: "yes", False: "behind"}.get(n["on_track"], "no history" if n["in_scope"] else "—"),
+    )
     st.caption(f"Target: {md(target)} · scope: {md(initiatives.scope_text(n['scope']))}")
     if n["burnup"]:
         # the title as text above the chart: drawn inside it, its top half was cut off
