@@ -453,3 +453,25 @@ def test_a_rerun_with_no_new_commit_reads_the_store_without_loading_a_record(tmp
     out, loaded = run()
     assert loaded.startswith("0 [") and "pandas" in loaded  # the first run evaluates the day
     assert run() == (out, "0 []")
+
+
+def test_the_days_last_commit_is_the_newest_on_the_line_not_the_latest_clock(tmp_path):
+    """Two commits on one calendar day whose committer times run backwards (the child in +14:00,
+    its parent in -10:00, or a skewed clock): the snapshot took the parent, the later instant,
+    and left out the child's record, which is in the folder at the end of that day."""
+    g = GitCatalogue(tmp_path / "repo")
+    recs = _records()
+    g.write(f"{recs[0]['id']}.yaml", recs[0])
+    g.commit(D, "first")
+    g.write(f"{recs[1]['id']}.yaml", recs[1])
+    g.git("add", "-A")
+    west = dt.datetime(2026, 1, 10, 20, tzinfo=dt.timezone(dt.timedelta(hours=-10)))
+    g.git("commit", "-q", "-m", "parent, late in the west", when=west)
+    g.write(f"{recs[2]['id']}.yaml", recs[2])
+    g.git("add", "-A")
+    east = dt.datetime(2026, 1, 10, 22, tzinfo=dt.timezone(dt.timedelta(hours=14)))
+    g.git("commit", "-q", "-m", "child, same day in the east, an earlier instant", when=east)
+    child = g.git("rev-parse", "HEAD").strip()
+    hist = open_history(g.dir, cache=tmp_path / "c")
+    row = next(r for r in hist.figures() if r["date"] == "2026-01-10")
+    assert (row["commit"], row["integrations"]) == (child, 3)
