@@ -251,12 +251,36 @@ def test_headline_change_compares_now_with_the_snapshot_30_days_before(repo, tmp
     now = rows[-1]
     cutoff = (dt.date.fromisoformat(now["date"]) - dt.timedelta(days=30)).isoformat()
     then = [r for r in rows if r["date"] <= cutoff][-1]
-    change = headline_change(hist=hist, days=30)
+    last = dt.date.fromisoformat(now["date"])
+    change = headline_change(hist=hist, days=30, as_of=last)
     for key in ("integrations", "active", "must_haves_passing", "overdue", "risk_score"):
         assert change[key] == (now[key], then[key], now[key] - then[key]), key
     assert change["level_silver"][0] == now["levels"]["silver"]
-    far = headline_change(hist=hist, days=3650)
+    far = headline_change(hist=hist, days=3650, as_of=last)
     assert far["overdue"] == (now["overdue"], None, None)
+
+
+def test_the_30_day_change_ends_at_the_as_of_date_not_at_the_last_commit(repo, tmp_path):
+    """Three months after the last commit nothing in the catalogue has changed for 30 days:
+    the home page said "+N in 30 days" from the 30 days before the last commit."""
+    from catalogue_lib.trends import headline_change
+
+    hist = open_history(repo.dir, cache=tmp_path / "c")
+    rows = hist.figures()
+    now = rows[-1]
+    later = dt.date.fromisoformat(now["date"]) + dt.timedelta(days=90)
+    change = headline_change(hist=hist, days=30, as_of=later)
+    for key in ("integrations", "active", "must_haves_passing", "overdue", "risk_score"):
+        assert change[key] == (now[key], now[key], 0), key
+    # 20 days after the last commit the window reaches back to the snapshots before it
+    soon = dt.date.fromisoformat(now["date"]) + dt.timedelta(days=20)
+    cutoff = (soon - dt.timedelta(days=30)).isoformat()
+    then = [r for r in rows if r["date"] <= cutoff][-1]
+    assert headline_change(hist=hist, days=30, as_of=soon)["active"] == (
+        now["active"],
+        then["active"],
+        now["active"] - then["active"],
+    )
 
 
 def test_nothing_in_the_repository_is_run(tmp_path):
