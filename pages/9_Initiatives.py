@@ -42,7 +42,7 @@ for i, n in enumerate(data["initiatives"]):
         # the title as text above the chart: drawn inside it, its top half was cut off
         st.markdown("**Burn-up: integrations meeting the target**")
         ui.chart(
-            tc.burnup(n["burnup"], n["due"], None, f.as_of_date()),
+            tc.burnup(n["burnup"], n["due"], None, f.as_of_date(), total=n["in_scope"]),
             key=f"burnup_{i}",
         )
     short = initiatives.short_table(n, checks)

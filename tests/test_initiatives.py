@@ -355,3 +355,21 @@ def test_the_burnup_has_a_point_for_every_snapshot_and_starts_at_the_first(tmp_p
     assert n["burnup"][0]["expected"] == 0
     assert n["expected_now"] == expected_on(AS_OF, start, 0, due, 2)
     assert n["expected_now"] == round(2 * (AS_OF - start).days / (due - start).days, 2)
+
+
+def test_the_burnup_chart_draws_its_line_to_the_scope_now_as_the_report_does():
+    """The chart's straight line ended at the last snapshot's scope (8) while the report's
+    `expected` and its on-track verdict run to every integration in scope now (9)."""
+    from catalogue_lib import trend_charts as tc
+
+    points = [
+        {"date": "2026-08-04", "in_scope": 8, "met": 2, "expected": 2.0},
+        {"date": "2026-08-26", "in_scope": 8, "met": 2, "expected": 2.64},
+    ]
+    spec = tc.burnup(points, "2027-03-31", None, dt.date(2026, 9, 1), total=9).to_dict()
+    dashed = [
+        spec["datasets"][layer["data"]["name"]]
+        for layer in spec["layer"]
+        if layer.get("mark", {}).get("strokeDash") == [6, 4]
+    ]
+    assert [line[-1]["expected"] for line in dashed] == [9]
