@@ -92,20 +92,20 @@ def day_commits(
     repo: Repo, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[DayCommit]:
     """One commit per day that has a commit touching the catalogue folder on the first-parent
-    line of HEAD: the day's last commit (by committer time), oldest day first. The day is the
-    committer date in the committer's own time zone."""
-    out = git(
-        repo.root, "log", "--first-parent", "--format=%H %ct %cI", "HEAD", *repo.pathspec()
-    ).decode()
-    best: dict[dt.date, tuple[int, str]] = {}
-    for line in out.splitlines():
-        sha, stamp, iso = line.split(" ")
+    line of HEAD: the day's last commit on that line (the newest, which holds every earlier
+    commit of the day), oldest day first. The day is the committer date in the committer's own
+    time zone. Committer times need not grow along the line (a skewed clock, or two zones far
+    apart sharing a calendar day): picking the latest time could pick an ancestor of the day's
+    last commit, whose snapshot lacks what its descendants changed that day."""
+    out = git(repo.root, "log", "--first-parent", "--format=%H %cI", "HEAD", *repo.pathspec())
+    best: dict[dt.date, str] = {}
+    for line in out.decode().splitlines():  # newest first, along the first-parent line
+        sha, iso = line.split(" ")
         day = dt.date.fromisoformat(iso[:10])
         if (since and day < since) or (until and day > until):
             continue
-        if day not in best or int(stamp) > best[day][0]:
-            best[day] = (int(stamp), sha)
-    return [DayCommit(d, best[d][1]) for d in sorted(best)]
+        best.setdefault(day, sha)
+    return [DayCommit(d, best[d]) for d in sorted(best)]
 
 
 @dataclass(frozen=True)

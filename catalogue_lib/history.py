@@ -287,14 +287,18 @@ def head_key(path: str | Path) -> str | None:
 def change_over(
     hist: History, days: int = 30, filters: Filters | None = None, as_of: dt.date | None = None
 ) -> dict[str, tuple[int, int | None, int | None]]:
-    """Each headline number now (the latest snapshot on or before `as_of`) and `days` days
-    before (the latest snapshot on or before that day): {figure: (now, then, now - then)};
-    then and delta are None when history does not reach that far back."""
-    rows = hist.figures(filters, until=as_of)
+    """Each headline number now (the latest snapshot on or before `as_of`, today by default)
+    and `days` days before `as_of` (the latest snapshot on or before that day): {figure: (now,
+    then, now - then)}; then and delta are None when history does not reach that far back.
+    The window ends at the as-of date, not at the last commit: counted back from the last
+    commit, a catalogue untouched for months showed its last active month's change as "+7 in
+    30 days" on the home page."""
+    end = as_of or dt.date.today()
+    rows = hist.figures(filters, until=end)
     if not rows:
         return {}
     now = rows[-1]
-    cutoff = (dt.date.fromisoformat(now["date"]) - dt.timedelta(days=days)).isoformat()
+    cutoff = (end - dt.timedelta(days=days)).isoformat()
     older = [r for r in rows if r["date"] <= cutoff]
     then = older[-1] if older else None
     out: dict[str, tuple[int, int | None, int | None]] = {}

@@ -81,11 +81,13 @@ def report(
                     dt.date.fromisoformat(point["date"]), start, burnup[0]["met"], due_day, in_scope
                 )
         # on track: at or above the straight line from the first snapshot; a first snapshot
-        # dated as of today (a folder not in git, a first commit today) draws no line yet
+        # dated as of today (a folder not in git, a first commit today) draws no line yet, and
+        # nothing in scope now is no campaign to be on track with (0 of 0 is no share: a scope
+        # whose integrations were all retired read "on track")
         first = dt.date.fromisoformat(burnup[0]["date"]) if burnup else as_of
         expected_now = (
             expected_on(as_of, first, burnup[0]["met"], due_day, in_scope)
-            if first < as_of
+            if first < as_of and in_scope
             else None
         )
         rows = short[short["initiative"] == name]
@@ -163,7 +165,7 @@ def as_text(
             if isinstance(n["target"], str)
             else ", ".join(checks.get(c, c) for c in n["target"])
         )
-        track = {True: "on track", False: "behind", None: "no history"}[n["on_track"]]
+        track = track_text(n)
         out += [
             "",
             f"{n['name']}: {target} by {n['due']} ({n['days_left']} days left)",
@@ -173,6 +175,13 @@ def as_text(
             needs = ", ".join(checks.get(c["check"], c["check"]) for c in s["needs"])
             out.append(f"  - {s['id']} ({s['owner']}): needs {needs}")
     return "\n".join(out)
+
+
+def track_text(n: dict[str, Any]) -> str:
+    """On track, behind, or why there is no verdict: nothing in scope, or no history yet."""
+    if n["on_track"] is None:
+        return "nothing to track" if not n["in_scope"] else "no history"
+    return "on track" if n["on_track"] else "behind"
 
 
 def progress_text(n: dict[str, Any]) -> str:

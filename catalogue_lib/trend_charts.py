@@ -174,12 +174,18 @@ def by_group(
 
 
 def burnup(
-    points: list[dict], due: str, title: str | None, as_of: dt.date | None = None
+    points: list[dict],
+    due: str,
+    title: str | None,
+    as_of: dt.date | None = None,
+    total: int | None = None,
 ) -> alt.Chart:
-    """Integrations meeting the target per snapshot, against the straight line to the due date."""
+    """Integrations meeting the target per snapshot, against the straight line to the due date:
+    to `total`, every integration in scope now (the report's `in_scope`, which its `expected`
+    and on-track verdict use), else the last snapshot's scope."""
     df = pd.DataFrame(points)
     df["date"] = pd.to_datetime(df["date"])
-    total = df["in_scope"].iloc[-1]
+    total = df["in_scope"].iloc[-1] if total is None else total
     line_df = pd.DataFrame(
         {"date": [df["date"].iloc[0], pd.Timestamp(due)], "expected": [df["met"].iloc[0], total]}
     )

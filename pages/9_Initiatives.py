@@ -33,13 +33,16 @@ for i, n in enumerate(data["initiatives"]):
     cols[2].metric(
         "Due", n["due"], f"{n['days_left']:,} days left", delta_color="gray", delta_arrow="off"
     )
-    cols[3].metric("On track", {True: "yes", False: "behind", None: "no history"}[n["on_track"]])
+    cols[3].metric(
+        "On track",
+        {True: "yes", False: "behind"}.get(n["on_track"], "no history" if n["in_scope"] else "—"),
+    )
     st.caption(f"Target: {md(target)} · scope: {md(initiatives.scope_text(n['scope']))}")
     if n["burnup"]:
         # the title as text above the chart: drawn inside it, its top half was cut off
         st.markdown("**Burn-up: integrations meeting the target**")
         ui.chart(
-            tc.burnup(n["burnup"], n["due"], None, f.as_of_date()),
+            tc.burnup(n["burnup"], n["due"], None, f.as_of_date(), total=n["in_scope"]),
             key=f"burnup_{i}",
         )
     short = initiatives.short_table(n, checks)

@@ -251,12 +251,36 @@ def test_headline_change_compares_now_with_the_snapshot_30_days_before(repo, tmp
     now = rows[-1]
     cutoff = (dt.date.fromisoformat(now["date"]) - dt.timedelta(days=30)).isoformat()
     then = [r for r in rows if r["date"] <= cutoff][-1]
-    change = headline_change(hist=hist, days=30)
+    last = dt.date.fromisoformat(now["date"])
+    change = headline_change(hist=hist, days=30, as_of=last)
     for key in ("integrations", "active", "must_haves_passing", "overdue", "risk_score"):
         assert change[key] == (now[key], then[key], now[key] - then[key]), key
     assert change["level_silver"][0] == now["levels"]["silver"]
-    far = headline_change(hist=hist, days=3650)
+    far = headline_change(hist=hist, days=3650, as_of=last)
     assert far["overdue"] == (now["overdue"], None, None)
+
+
+def test_the_30_day_change_ends_at_the_as_of_date_not_at_the_last_commit(repo, tmp_path):
+    """Three months after the last commit nothing in the catalogue has changed for 30 days:
+    the home page said "+N in 30 days" from the 30 days before the last commit."""
+    from catalogue_lib.trends import headline_change
+
+    hist = open_history(repo.dir, cache=tmp_path / "c")
+    rows = hist.figures()
+    now = rows[-1]
+    later = dt.date.fromisoformat(now["date"]) + dt.timedelta(days=90)
+    change = headline_change(hist=hist, days=30, as_of=later)
+    for key in ("integrations", "active", "must_haves_passing", "overdue", "risk_score"):
+        assert change[key] == (now[key], now[key], 0), key
+    # 20 days after the last commit the window reaches back to the snapshots before it
+    soon = dt.date.fromisoformat(now["date"]) + dt.timedelta(days=20)
+    cutoff = (soon - dt.timedelta(days=30)).isoformat()
+    then = [r for r in rows if r["date"] <= cutoff][-1]
+    assert headline_change(hist=hist, days=30, as_of=soon)["active"] == (
+        now["active"],
+        then["active"],
+        now["active"] - then["active"],
+    )
 
 
 def test_nothing_in_the_repository_is_run(tmp_path):
@@ -453,3 +477,25 @@ def test_a_rerun_with_no_new_commit_reads_the_store_without_loading_a_record(tmp
     out, loaded = run()
     assert loaded.startswith("0 [") and "pandas" in loaded  # the first run evaluates the day
     assert run() == (out, "0 []")
+
+
+def test_the_days_last_commit_is_the_newest_on_the_line_not_the_latest_clock(tmp_path):
+    """Two commits on one calendar day whose committer times run backwards (the child in +14:00,
+    its parent in -10:00, or a skewed clock): the snapshot took the parent, the later instant,
+    and left out the child's record, which is in the folder at the end of that day."""
+    g = GitCatalogue(tmp_path / "repo")
+    recs = _records()
+    g.write(f"{recs[0]['id']}.yaml", recs[0])
+    g.commit(D, "first")
+    g.write(f"{recs[1]['id']}.yaml", recs[1])
+    g.git("add", "-A")
+    west = dt.datetime(2026, 1, 10, 20, tzinfo=dt.timezone(dt.timedelta(hours=-10)))
+    g.git("commit", "-q", "-m", "parent, late in the west", when=west)
+    g.write(f"{recs[2]['id']}.yaml", recs[2])
+    g.git("add", "-A")
+    east = dt.datetime(2026, 1, 10, 22, tzinfo=dt.timezone(dt.timedelta(hours=14)))
+    g.git("commit", "-q", "-m", "child, same day in the east, an earlier instant", when=east)
+    child = g.git("rev-parse", "HEAD").strip()
+    hist = open_history(g.dir, cache=tmp_path / "c")
+    row = next(r for r in hist.figures() if r["date"] == "2026-01-10")
+    assert (row["commit"], row["integrations"]) == (child, 3)

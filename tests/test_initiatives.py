@@ -304,3 +304,72 @@ def test_an_initiative_with_nothing_in_scope_has_no_progress_and_is_not_done(tmp
     assert main(["initiatives", str(folder), "--as-of", AS_OF.isoformat(), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert "0 of 0 integrations meet it (nothing in scope)" in out and "100%" not in out
+
+
+def test_a_scope_emptied_since_is_not_on_track(tmp_path, capsys):
+    """Its one integration retired since: 0 of 0 now, yet the burn-up's earlier days drew a line
+    down to 0 and the command said "nothing in scope; on track" (the page "On track: yes")."""
+    g = GitCatalogue(tmp_path / "repo")
+    only = {**INITIATIVE, "scope": {"ids": ["carrier-a"]}}
+    (g.dir / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": [only]}))
+    short = _record("carrier-a")
+    short["operations"] = {k: v for k, v in short["operations"].items() if k != "runbook"}
+    g.write("carrier-a.yaml", short)
+    g.commit(dt.date(2026, 11, 2), "a carrier, short")
+    g.write("carrier-a.yaml", {**short, "stage": "retired"})
+    g.commit(dt.date(2026, 11, 20), "retired")
+    hist = open_history(g.dir, cache=tmp_path / "cache")
+    n = report(open_catalogue([str(g.dir)]), AS_OF, hist)["initiatives"][0]
+    assert (n["in_scope"], n["met"], n["progress"]) == (0, 0, None)
+    assert (n["expected_now"], n["on_track"]) == (None, None)
+    args = ["initiatives", str(g.dir), "--as-of", AS_OF.isoformat(), "--cache", str(tmp_path / "c")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "(nothing in scope); nothing to track" in out and "on track" not in out
+
+
+def test_the_burnup_has_a_point_for_every_snapshot_and_starts_at_the_first(tmp_path):
+    """A day with nothing in scope (no carrier yet; the only carrier's file broken) is 0 of 0,
+    not a day left out: the burn-up skipped it, and its straight line started at the first day
+    with a carrier (1 met) instead of the first snapshot (0 met), as docs/decisions.md says."""
+    g = GitCatalogue(tmp_path / "repo")
+    (g.dir / "scorecard.yaml").write_text(yaml.safe_dump({"initiatives": [INITIATIVE]}))
+    g.write("shop-x.yaml", _record("shop-x", type="shop"))
+    g.commit(dt.date(2026, 11, 2), "a shop, no carrier yet")
+    g.write("carrier-a.yaml", _record("carrier-a"))
+    g.commit(dt.date(2026, 11, 10), "a carrier at Silver")
+    g.write("carrier-a.yaml", "id: carrier-a\nname: [unclosed\n")
+    g.commit(dt.date(2026, 11, 12), "broken")
+    g.write("carrier-a.yaml", _record("carrier-a"))
+    g.write("carrier-b.yaml", _record("carrier-b", lifecycle={}))
+    g.commit(dt.date(2026, 11, 14), "fixed, and a second carrier short of Silver")
+    hist = open_history(g.dir, cache=tmp_path / "cache")
+    n = report(open_catalogue([str(g.dir)]), AS_OF, hist)["initiatives"][0]
+    assert [(p["date"], p["in_scope"], p["met"]) for p in n["burnup"]] == [
+        ("2026-11-02", 0, 0),
+        ("2026-11-10", 1, 1),
+        ("2026-11-12", 0, 0),
+        ("2026-11-14", 2, 1),
+    ]
+    start, due = dt.date(2026, 11, 2), dt.date(2027, 3, 31)
+    assert n["burnup"][0]["expected"] == 0
+    assert n["expected_now"] == expected_on(AS_OF, start, 0, due, 2)
+    assert n["expected_now"] == round(2 * (AS_OF - start).days / (due - start).days, 2)
+
+
+def test_the_burnup_chart_draws_its_line_to_the_scope_now_as_the_report_does():
+    """The chart's straight line ended at the last snapshot's scope (8) while the report's
+    `expected` and its on-track verdict run to every integration in scope now (9)."""
+    from catalogue_lib import trend_charts as tc
+
+    points = [
+        {"date": "2026-08-04", "in_scope": 8, "met": 2, "expected": 2.0},
+        {"date": "2026-08-26", "in_scope": 8, "met": 2, "expected": 2.64},
+    ]
+    spec = tc.burnup(points, "2027-03-31", None, dt.date(2026, 9, 1), total=9).to_dict()
+    dashed = [
+        spec["datasets"][layer["data"]["name"]]
+        for layer in spec["layer"]
+        if layer.get("mark", {}).get("strokeDash") == [6, 4]
+    ]
+    assert [line[-1]["expected"] for line in dashed] == [9]
