@@ -398,3 +398,36 @@ def test_a_hostile_scorecard_is_refused_like_a_hostile_record(tmp_path):
     )
     cat = catalogue(tmp_path / "b", [{**BASE, **BRONZE}], bomb)
     assert any("alias bomb" in p.message for p in cat.result.errors)
+
+
+def test_backlog_why_of_a_custom_check_that_could_not_run(tmp_path):
+    """A custom check that fails at run time is unknown for every integration: its backlog
+    reason must say the check could not run, not blame a value in the record (or a table row)."""
+    card = {
+        "custom_checks": [
+            {
+                "name": "boom",
+                "title": "Boom",
+                "sql": "SELECT CAST(name AS INTEGER)::VARCHAR AS id FROM integrations",
+                "weight": 2,
+                "fix": "Fix the check",
+            }
+        ]
+    }
+    cat = catalogue(tmp_path, [{**BASE, **BRONZE}], card)
+    table = tmp_path / "cat" / "table.md"
+    table.write_text(
+        "| Integration | Type | Partner | Direction | Critical flows | Auth | Version "
+        "| SLA/SLO notes | Owner | Support contact | Monitoring | Known risks |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| Shop T | Shop | T | outbound | orders | OAuth | v1 | 99 | Team T | t "
+        "| dashboard alert runbook | |\n"
+    )
+    cat = open_catalogue([str(tmp_path / "cat")])
+    assert any("custom check 'boom' failed" in p.message for p in cat.result.problems)
+    items = backlog(cat, AS_OF)
+    boom = items[items["item"] == "Boom unknown"]
+    assert sorted(boom["integration_id"]) == ["shop-t", "x"]
+    for why in boom["why"]:
+        assert "the check could not run" in why, why
+        assert "record holds a value" not in why and "table row" not in why, why

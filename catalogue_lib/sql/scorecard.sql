@@ -120,13 +120,16 @@ gaps AS (
                 ELSE round(1 + 2 * greatest(0, 1 - (n.due - as_of::DATE) / 180.0), 2) END AS urgency,
            format('{} check {} (weight {})', r.title,
                   CASE WHEN r.final_state <> 'unknown' THEN 'fails'
+                       -- a custom check is unknown only when it could not run: not the record's fault
+                       WHEN sc.custom THEN 'is unknown: the check could not run (see the scorecard''s errors)'
                        WHEN table_row(i.source_form) THEN 'cannot be confirmed from a table row'
                        ELSE 'is unknown: the record holds a value that could not be read' END,
                   num(r.weight))
            || coalesce(format('; initiative ''{}'' needs it by {}', n.initiative, n.due), '') AS reason
     FROM scorecard_results(as_of) r
     JOIN integrations i ON i.id = r.integration_id
-    LEFT JOIN initiative_due n USING (integration_id, check_name)
+    JOIN scorecard_checks sc ON sc.check_name = r.check_name
+    LEFT JOIN initiative_due n ON n.integration_id = r.integration_id AND n.check_name = r.check_name
     WHERE r.final_state IN ('fail', 'unknown')
       AND NOT (r.check_name = 'migration_plan' AND r.integration_id IN (SELECT integration_id FROM upcoming_unplanned))
 ),
