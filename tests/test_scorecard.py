@@ -431,3 +431,24 @@ def test_backlog_why_of_a_custom_check_that_could_not_run(tmp_path):
     for why in boom["why"]:
         assert "the check could not run" in why, why
         assert "record holds a value" not in why and "table row" not in why, why
+
+
+@pytest.mark.parametrize(
+    ("weight", "criticality", "days", "score"),
+    [(5, "low", 19, 14.0), (5, "high", 17, 42.2), (2.5, "low", 5, 7.4), (1.5, "high", 9, 13.1)],
+)
+def test_backlog_score_rounds_the_decimal_product(tmp_path, weight, criticality, days, score):
+    """The score is criticality weight x severity x urgency rounded to one decimal, as `why`
+    prints them: 1 x 5 x 2.79 = 13.95 is 14.0. In binary floating point the product is
+    13.9499..., which rounded to 13.9."""
+    card = {
+        "checks": {"dashboard": {"weight": weight}},
+        "initiatives": [
+            {"name": "Soon", "target": ["dashboard"], "due": AS_OF + dt.timedelta(days=days)}
+        ],
+    }
+    ops = {k: v for k, v in BRONZE["operations"].items() if k != "dashboard"}
+    rec = {**BASE, **BRONZE, "operations": ops, "criticality": criticality}
+    items = backlog(catalogue(tmp_path, [rec], card), AS_OF)
+    row = items[items["item"] == "Dashboard missing"].iloc[0]
+    assert row["score"] == score, row["why"]

@@ -198,7 +198,9 @@ high_risks AS (
 items AS (SELECT * FROM gaps UNION ALL SELECT * FROM dated UNION ALL SELECT * FROM high_risks)
 SELECT it.integration_id, i.name, coalesce(i.owner, '(no owner)') AS owner, i.type, c.criticality,
        it.kind, it.item, it.action, it.due, it.days, it.due_by, it.approximate, it.written, it.derived,
-       round(c.cw * it.severity * it.urgency, 1) AS score,
+       -- rounded as the decimals `why` prints (1 x 5 x 2.79 = 13.95 is 14.0), not as the binary
+       -- double 13.9499... that the product is
+       round((c.cw * it.severity * it.urgency)::DECIMAL(18, 6), 1)::DOUBLE AS score,
        format('{} (x{}) x severity {} x urgency {}: {}',
               CASE WHEN c.criticality IN ('not set', 'unknown') THEN 'criticality ' || c.criticality ELSE c.criticality || ' criticality' END,
               c.cw, num(it.severity), num(it.urgency), it.reason) AS why
