@@ -48,7 +48,7 @@ SCORING_RULE = (
 TIE_BREAK = (
     "Equal scores are ordered by the day they are due by (the day before a freeze, else the "
     "date; soonest first, undated last), then criticality "
-    "(high first), then integration name."
+    "(high first), then integration name (then its id, where two share a name)."
 )
 
 

@@ -452,3 +452,19 @@ def test_backlog_score_rounds_the_decimal_product(tmp_path, weight, criticality,
     items = backlog(catalogue(tmp_path, [rec], card), AS_OF)
     row = items[items["item"] == "Dashboard missing"].iloc[0]
     assert row["score"] == score, row["why"]
+
+
+def test_the_backlog_orders_integrations_of_one_name_by_id(tmp_path):
+    """Two integrations named alike with the same gaps: every tie-break in the rule is equal, so
+    their items came in whatever order DuckDB met them; the id settles it, the same every run."""
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    ids = ["kilo", "alpha", "zulu", "echo", "mike", "bravo", "yankee", "delta"]
+    for n, rid in enumerate(ids):  # files in another order than the ids
+        (folder / f"{n}.yaml").write_text(yaml.safe_dump({**BASE, "id": rid, "name": "Connector"}))
+    cat = open_catalogue([str(folder)])
+    items = backlog(cat, AS_OF)
+    assert len(items) > 2
+    for _, same in items.groupby(["score", "item"], sort=False):
+        assert same["integration_id"].tolist() == sorted(same["integration_id"]), same
+    assert items["rank"].tolist() == list(range(1, len(items) + 1))
