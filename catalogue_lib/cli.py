@@ -500,7 +500,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         for p in cat.result.errors:
             print(str(p), file=sys.stderr)
-        sys.stdout.write(export.FORMATS[args.format](export.stored_records(cat)))
+        sys.stdout.write(export.FORMATS[args.format](export.stored_rows(cat)))
         if args.format == "json":
             sys.stdout.write("\n")
         return 0
