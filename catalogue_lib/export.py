@@ -9,7 +9,7 @@ from .catalogue import Catalogue
 from .csv_out import write_csv
 from .load import AUTH_LABELS, TABLE_HEADERS
 from .model import Integration, Risk
-from .source_table import risk_category
+from .source_table import risk_category, slugify
 
 TABLE_FORMS = ("markdown", "csv")  # a record read from a row of the template's table
 
@@ -128,6 +128,38 @@ def table_row(item: Integration | Stored) -> list[str]:
         _monitoring_cell(r, from_table),
         ", ".join(_risk_cell(k) for k in r.risks),
     ]
+
+
+def table_warnings(items: Iterable[Integration | Stored]) -> list[str]:
+    """What a table export of YAML/JSON records cannot carry and will read back otherwise: the
+    id (a row's id is its name's slug; two records with one name become one), a retired stage
+    (a row is live) and versions without a current one (a row has at most a current version,
+    so `current_version` fails no more). JSON keeps all of it."""
+    out: list[str] = []
+    first: dict[str, str] = {}
+    for item in items:
+        r, from_table = _stored(item)
+        slug = slugify(r.name)
+        if slug in first:
+            out.append(
+                f"{r.id}: its name gives the id '{slug}' of {first[slug]} read back; "
+                "only the first of the two is kept"
+            )
+            continue
+        first[slug] = r.id
+        if from_table:
+            continue
+        if slug != r.id:
+            out.append(f"{r.id}: read back, its id is '{slug}' (a row's id comes from its name)")
+        if r.stage == "retired":
+            out.append(f"{r.id}: a row cannot say retired; read back, it is live")
+        versions = r.lifecycle.versions if r.lifecycle else []
+        if versions and not any(v.status == "current" for v in versions):
+            out.append(
+                f"{r.id}: no current version, and a row holds only a current one; read back, "
+                "it has no versions (current_version n/a, not fail)"
+            )
+    return out
 
 
 def _md_cell(text: str) -> str:

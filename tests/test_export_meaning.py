@@ -102,3 +102,32 @@ def test_a_table_export_keeps_each_risk_and_its_category(tmp_path, capsys, fmt):
     # a summary that would read back as another category (or as `other`) gives way to the
     # category's word; an `other` whose text names a category says so
     assert "Rate limits, Timeout spikes, Rate limits (other), Webhook gaps" in table
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv"])
+def test_a_table_export_says_what_the_table_cannot_carry(tmp_path, capsys, fmt):
+    """Read back, a row is live, has the id its name gives and at most a current version: the
+    export says so for each record where that changes what it means (JSON carries all of it)."""
+    records = [
+        {**BASE, "id": "shop-eu", "name": "Shopify"},
+        {**BASE, "id": "shop-us", "name": "Shopify"},  # the same name: the same id read back
+        {**BASE, "id": "gone", "name": "Gone", "stage": "retired"},
+        {
+            **BASE,
+            "id": "old",
+            "name": "Old",
+            "lifecycle": {"versions": [{"version": "v1", "status": "deprecated"}]},
+        },
+        {**BASE, "id": "fine", "name": "Fine"},
+    ]
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump_all(records))
+    assert main(["export", str(tmp_path), "--format", fmt]) == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("warning:")]
+    assert any("shop-us" in ln and "shop-eu" in ln for ln in lines), err
+    assert any("gone" in ln and "retired" in ln for ln in lines), err
+    assert any("old" in ln and "current" in ln for ln in lines), err
+    assert any("shop-eu" in ln and "'shopify'" in ln for ln in lines), err  # id from the name
+    assert not any("fine" in ln for ln in lines), err
+    assert main(["export", str(tmp_path), "--format", "json"]) == 0
+    assert "warning:" not in capsys.readouterr().err
