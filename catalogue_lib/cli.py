@@ -501,9 +501,9 @@ def _main(argv: Sequence[str] | None) -> int:
         for p in cat.result.errors:
             print(str(p), file=sys.stderr)
         rows = export.stored_rows(cat)
-        if args.format != "json":
-            for line in export.table_warnings(rows):
-                print(f"warning: {line}", file=sys.stderr)
+        warn = export.json_warnings if args.format == "json" else export.table_warnings
+        for line in warn(rows):
+            print(f"warning: {line}", file=sys.stderr)
         sys.stdout.write(export.FORMATS[args.format](rows))
         if args.format == "json":
             sys.stdout.write("\n")

@@ -162,6 +162,18 @@ def table_warnings(items: Iterable[Integration | Stored]) -> list[str]:
     return out
 
 
+def json_warnings(items: Iterable[Integration | Stored]) -> list[str]:
+    """What a JSON export of table rows cannot carry: a record has no "unknown", so read back
+    the facts the table could not state are missing (their checks fail), and the Monitoring
+    cell's words no longer pass `dashboard`, `alert_rules` and `runbook` (they need links)."""
+    return [
+        f"{r.id}: a table row; read back as a record, what the table could not state is "
+        "missing, not unknown, and its Monitoring words pass no check"
+        for r, from_table in map(_stored, items)
+        if from_table
+    ]
+
+
 def _md_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 

@@ -131,3 +131,19 @@ def test_a_table_export_says_what_the_table_cannot_carry(tmp_path, capsys, fmt):
     assert not any("fine" in ln for ln in lines), err
     assert main(["export", str(tmp_path), "--format", "json"]) == 0
     assert "warning:" not in capsys.readouterr().err
+
+
+def test_a_json_export_of_a_table_row_says_its_unknowns_do_not_survive(tmp_path, capsys):
+    """As a JSON record, a row's facts the table could not state read back as missing (fail),
+    and its Monitoring words no longer pass the dashboard, alert and runbook checks."""
+    (tmp_path / "t.md").write_text(
+        "| Integration | Type | Partner | Direction | Critical flows | Auth | Version | SLA/SLO notes"
+        " | Owner | Support contact | Monitoring | Known risks |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| Row One | Shop | P | Inbound | orders | OAuth | v1 | 99.9% | Team A | portal"
+        " | Dashboard + alerts | Rate limits |\n"
+    )
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(BASE))
+    assert main(["export", str(tmp_path), "--format", "json"]) == 0
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("warning:")]
+    assert len(lines) == 1 and "row-one" in lines[0] and "unknown" in lines[0], lines
