@@ -500,7 +500,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
         for p in cat.result.errors:
             print(str(p), file=sys.stderr)
-        sys.stdout.write(export.FORMATS[args.format](export.stored_records(cat)))
+        rows = export.stored_rows(cat)
+        warn = export.json_warnings if args.format == "json" else export.table_warnings
+        for line in warn(rows):
+            print(f"warning: {line}", file=sys.stderr)
+        sys.stdout.write(export.FORMATS[args.format](rows))
         if args.format == "json":
             sys.stdout.write("\n")
         return 0

@@ -125,7 +125,8 @@ def test_trends_filter_criticality_as_the_catalogue_does(mixed):
 # The record page's Versions and Credentials tables: a table row states a current version and
 # an auth method, and none of their dates, which are then unknown, not a dash (nothing recorded).
 DATED = {
-    "integration_versions": ("released_on", "deprecated_on", "sunset_on", "source"),
+    # what happens at the sunset is as unknown as the sunset itself
+    "integration_versions": ("released_on", "deprecated_on", "sunset_on", "on_sunset", "source"),
     "integration_credentials": ("expires_on", "rotate_every_days", "rotated_on", "next_rotation"),
 }
 
