@@ -404,14 +404,17 @@ def table(
     box: str | int = height
     if row_height is not None and height == "auto":  # ten rows on screen, as before
         box = grid.box_height(len(shown), row_height)
+    grid_args: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": config,
+        "width": "stretch",
+        "height": box,
+        "row_height": row_height,
+    }
     if opens:
         event = st.dataframe(
             shown,
-            hide_index=True,
-            column_config=config,
-            width="stretch",
-            height=box,
-            row_height=row_height,
+            **grid_args,
             key=f"table_{name}",
             on_select="rerun",
             selection_mode=["single-cell", "single-row"],
@@ -424,14 +427,7 @@ def table(
                 open_record(ids[row])
         st.caption("Click an integration's name to open its record.")
     else:
-        st.dataframe(
-            shown,
-            hide_index=True,
-            column_config=config,
-            width="stretch",
-            height=box,
-            row_height=row_height,
-        )
+        st.dataframe(shown, **grid_args)
     if download:
         st.download_button(
             f"Download {plural(len(df), 'row')} as CSV",
