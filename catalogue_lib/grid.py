@@ -44,25 +44,41 @@ def natural_width(values: pd.Series, header: str) -> int:
     return min(AUTO_MAX_PX, max(MIN_PX, math.ceil(longest + CELL_PX)))
 
 
+def text_width(values: pd.Series, header: str) -> int:
+    """The width a column needs to show every cell whole on one line (no cap, no sample)."""
+    longest = max([len(str(v)) * CHAR_PX for v in values] + [len(header) * HEADER_CHAR_PX])
+    return max(MIN_PX, math.ceil(longest + CELL_PX))
+
+
 def fitted_widths(
     shown: pd.DataFrame,
     fixed: Mapping[str, float] | None = None,
     selectable: bool = False,
     room: float = ROOM_PX,
 ) -> dict[str, int]:
-    """Widths in px for every column not in fixed, so that the table fits room (none when it fits
-    already). fixed: the columns whose width is set already. The widest text columns share
-    what the others leave, each narrowed to the same width, but never below MIN_TEXT_PX (a table
-    of many columns may then still scroll sideways)."""
+    """Widths in px for every column not in fixed, or none where the grid's own sizing shows
+    every cell whole and fits room. fixed: the columns whose width is set already.
+
+    Each column wants the width of its longest cell (up to AUTO_MAX_PX): the grid sizes it by a
+    sample, and cut the rest ("Link a runbook with first triage s..." in a column of dashes).
+    Where those widths fit, they are set; where they do not, the widest text columns share what
+    the others leave, each narrowed to the same width, never below MIN_TEXT_PX (a table of many
+    columns may then still scroll sideways)."""
     fixed = dict(fixed or {})
-    natural = {col: natural_width(shown[col], col) for col in shown.columns if col not in fixed}
-    total = sum(natural.values()) + sum(fixed.values()) + (SELECT_PX if selectable else 0)
-    if total <= room:
+    cols = [c for c in shown.columns if c not in fixed]
+    sampled = {c: natural_width(shown[c], c) for c in cols}
+    whole = {c: text_width(shown[c], c) for c in cols}
+    extra = sum(fixed.values()) + (SELECT_PX if selectable else 0)
+    if all(whole[c] <= sampled[c] for c in cols) and sum(sampled.values()) + extra <= room:
         return {}
+    natural = {c: min(AUTO_MAX_PX, max(whole[c], sampled[c])) for c in cols}
+    total = sum(natural.values()) + extra
+    if total <= room:
+        return {c: int(w) for c, w in natural.items()}
     text = [c for c in natural if not pd.api.types.is_numeric_dtype(shown[c])]
     # the widest text columns down to one cap, widest first, until the rest fit beside them
     widest = sorted(text, key=lambda c: natural[c], reverse=True)
-    if not widest:
+    if not widest:  # nothing to narrow: the grid's own sizing is as good as any
         return {}
     rest = total - sum(natural[c] for c in widest)
     capped, cap = widest, 0.0
@@ -73,13 +89,13 @@ def fitted_widths(
             break
     cap = max(cap, MIN_TEXT_PX)
     # every column's width set, not only the narrowed ones': the grid's own measure differs from
-    # this estimate (it looks at the first rows only), and a sum it does not know cannot fit
+    # this estimate (it looks at a sample of rows), and a sum it does not know cannot fit
     return {c: int(min(w, cap) if c in capped else w) for c, w in natural.items()}
 
 
 def wraps(shown: pd.DataFrame, widths: Mapping[str, float]) -> bool:
-    """Whether fitted_widths() narrowed a column below its text (so its rows should wrap)."""
-    return any(w < natural_width(shown[c], c) for c, w in widths.items())
+    """Whether a column is set narrower than its longest text (so its rows should wrap)."""
+    return any(w < text_width(shown[c], c) for c, w in widths.items())
 
 
 def box_height(rows: int, row_height: int, most: int = 10) -> int:

@@ -93,3 +93,26 @@ def test_a_column_is_sized_as_the_grid_sizes_it_by_its_first_nine_rows_and_its_l
     # grid leaves it; a sample of five or fewer keeps every cell
     assert grid.natural_width(last, "Owner") == grid.natural_width(pd.Series(short), "Owner")
     assert grid.natural_width(last[-3:], "Owner") > grid.natural_width(pd.Series(short), "Owner")
+
+
+def test_a_long_cell_the_grids_sample_misses_gets_its_width_where_there_is_room() -> None:
+    """A record's checks: "How to fix" is a dash for most rows, so the grid sized the column by
+    the dashes and cut every fix after a few words."""
+    fixes = ["—"] * 14
+    fixes[4] = "Link a runbook with first triage steps in operations.runbook"
+    shown = _table(Check=["Runbook"] * 14, State=["fail"] * 14, **{"How to fix": fixes})
+    widths = grid.fitted_widths(shown)
+    assert widths["How to fix"] >= grid.text_width(shown["How to fix"], "How to fix")
+    assert widths["How to fix"] > grid.natural_width(shown["How to fix"], "How to fix")
+    assert not grid.wraps(shown, widths)  # it fits on one line: rows stay one line tall
+
+
+def test_where_whole_cells_do_not_fit_the_narrowed_text_wraps() -> None:
+    shown = _table(
+        Integration=["Adobe Commerce Connector"] * 12,
+        Action=["x"] * 11 + ["move off v1 before it stops working, then retire it " * 3],
+        Why=["high criticality (x3) x severity 3 x urgency 4: overdue by 120 days " * 2] * 12,
+    )
+    widths = grid.fitted_widths(shown)
+    assert _total(shown, widths) <= grid.ROOM_PX
+    assert grid.wraps(shown, widths)
