@@ -29,6 +29,8 @@ SELECT_PX = 36  # the row-selection column of a table whose rows open a record
 MIN_TEXT_PX = 120  # a narrowed column keeps at least this much: three lines of a few words
 HEADER_PX = 36  # the grid's header row
 WRAP_ROW_PX = 66  # rows of three lines: the grid wraps text only in rows taller than 64 px
+WRAP_LINES = 3
+MAX_FLOOR_PX = 240  # the most a column may claim to show its longest cell in three lines
 
 
 def natural_width(values: pd.Series, header: str) -> int:
@@ -75,22 +77,39 @@ def fitted_widths(
     total = sum(natural.values()) + extra
     if total <= room:
         return {c: int(w) for c, w in natural.items()}
-    text = [c for c in natural if not pd.api.types.is_numeric_dtype(shown[c])]
-    # the widest text columns down to one cap, widest first, until the rest fit beside them
-    widest = sorted(text, key=lambda c: natural[c], reverse=True)
-    if not widest:  # nothing to narrow: the grid's own sizing is as good as any
+    text = [c for c in cols if not pd.api.types.is_numeric_dtype(shown[c])]
+    if not text:  # nothing to narrow: the grid's own sizing is as good as any
         return {}
-    rest = total - sum(natural[c] for c in widest)
-    capped, cap = widest, 0.0
-    for n in range(1, len(widest) + 1):
-        capped = widest[:n]
-        cap = (room - rest - sum(natural[c] for c in widest[n:])) / n
-        if n == len(widest) or cap >= natural[widest[n]]:
-            break
-    cap = max(cap, MIN_TEXT_PX)
+    # no text column below the width that shows its longest cell in WRAP_LINES lines, up to
+    # MAX_FLOOR_PX (nor below MIN_TEXT_PX): a sentence cut after its third line says less than
+    # one scrolled to, but a paragraph may not push the rest of the table off the page
+    floor = {
+        c: min(natural[c], max(MIN_TEXT_PX, min(MAX_FLOOR_PX, _lines_width(whole[c]))))
+        if c in text
+        else natural[c]
+        for c in cols
+    }
+
+    def width_at(cap: float) -> dict[str, float]:
+        return {c: min(natural[c], max(floor[c], cap)) for c in cols}
+
+    # the widest columns down to one cap, the largest at which the table still fits
+    lo, hi = 0.0, float(AUTO_MAX_PX)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if sum(width_at(mid).values()) + extra <= room:
+            lo = mid
+        else:
+            hi = mid
     # every column's width set, not only the narrowed ones': the grid's own measure differs from
     # this estimate (it looks at a sample of rows), and a sum it does not know cannot fit
-    return {c: int(min(w, cap) if c in capped else w) for c, w in natural.items()}
+    return {c: math.floor(w + 1e-6) for c, w in width_at(lo).items()}
+
+
+def _lines_width(whole: float) -> int:
+    """The width that shows a text of this one-line width in WRAP_LINES lines: half a line
+    more, for the ends of lines that a word breaks early."""
+    return math.ceil((whole - CELL_PX) / (WRAP_LINES - 0.5)) + CELL_PX
 
 
 def wraps(shown: pd.DataFrame, widths: Mapping[str, float]) -> bool:
