@@ -22,9 +22,8 @@ HEADER_CHAR_PX = 6.7  # and in a header
 CELL_PX = 16  # a cell's padding
 MIN_PX, AUTO_MAX_PX = 50, 500  # the narrowest and the widest the grid sizes a column by itself
 SAMPLE_ROWS = 10  # the grid sizes a column by its first 9 rows and its last
-ROOM_PX = (
-    950  # a table's width in the page at 1,440 px, sidebar open (978 px measured), less a margin
-)
+# a table's width in the page at 1,440 px, sidebar open (978 px measured), less a margin
+ROOM_PX = 950
 SELECT_PX = 36  # the row-selection column of a table whose rows open a record
 MIN_TEXT_PX = 120  # a narrowed column keeps at least this much: three lines of a few words
 HEADER_PX = 36  # the grid's header row
@@ -53,24 +52,21 @@ def text_width(values: pd.Series, header: str) -> int:
 
 
 def fitted_widths(
-    shown: pd.DataFrame,
-    fixed: Mapping[str, float] | None = None,
-    selectable: bool = False,
-    room: float = ROOM_PX,
+    shown: pd.DataFrame, selectable: bool = False, room: float = ROOM_PX
 ) -> dict[str, int]:
-    """Widths in px for every column not in fixed, or none where the grid's own sizing shows
-    every cell whole and fits room. fixed: the columns whose width is set already.
+    """Widths in px for every column, or none where the grid's own sizing shows every cell whole
+    and fits room. selectable: the table has a row-selection column.
 
     Each column wants the width of its longest cell (up to AUTO_MAX_PX): the grid sizes it by a
     sample, and cut the rest ("Link a runbook with first triage s..." in a column of dashes).
-    Where those widths fit, they are set; where they do not, the widest text columns share what
-    the others leave, each narrowed to the same width, never below MIN_TEXT_PX (a table of many
-    columns may then still scroll sideways)."""
-    fixed = dict(fixed or {})
-    cols = [c for c in shown.columns if c not in fixed]
+    Where those widths fit, they are set; where they do not, the widest text columns are
+    narrowed to one cap, but none below the width that shows its longest cell in three lines
+    (at most MAX_FLOOR_PX, at least MIN_TEXT_PX): a table of many such columns then scrolls
+    sideways rather than cut what it says."""
+    cols = list(shown.columns)
     sampled = {c: natural_width(shown[c], c) for c in cols}
     whole = {c: text_width(shown[c], c) for c in cols}
-    extra = sum(fixed.values()) + (SELECT_PX if selectable else 0)
+    extra = SELECT_PX if selectable else 0
     if all(whole[c] <= sampled[c] for c in cols) and sum(sampled.values()) + extra <= room:
         return {}
     natural = {c: min(AUTO_MAX_PX, max(whole[c], sampled[c])) for c in cols}

@@ -444,7 +444,7 @@ def _fit(shown: pd.DataFrame, config: dict[str, Any], selectable: bool) -> int |
     instead of being cut after a few words."""
     if any(isinstance(conf, dict) and conf.get("width") is not None for conf in config.values()):
         return None  # laid out by hand (the Integration list): an estimate would only undo it
-    narrowed = grid.fitted_widths(shown, {}, selectable)
+    narrowed = grid.fitted_widths(shown, selectable)
     for col, width in narrowed.items():
         config[col] = {**_config_of(config, col), "width": width}
     return grid.WRAP_ROW_PX if grid.wraps(shown, narrowed) else None

@@ -62,11 +62,7 @@ with tab_overdue:
         key="overdue",
         horizon=horizon,
         status="overdue",
-        hide=(
-            "status",
-            "attention",
-            *extra,
-        ),  # a planned change is never overdue: nothing needs a plan
+        hide=("status", "attention", *extra),  # never overdue, a planned change needs no plan here
     )
 with tab_all:
     ui.big_table("timeline", key="deadlines", horizon=horizon, status="all", hide=extra)
