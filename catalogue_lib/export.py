@@ -9,9 +9,7 @@ from .catalogue import Catalogue
 from .csv_out import write_csv
 from .load import AUTH_LABELS, TABLE_HEADERS
 from .model import Integration, Risk
-from .source_table import risk_category, slugify
-
-TABLE_FORMS = ("markdown", "csv")  # a record read from a row of the template's table
+from .source_table import TABLE_FORMS, risk_category, slugify
 
 # A record and whether it was a row of the template's table: such a row's free-text cells
 # (Monitoring, SLA/SLO notes) are what its checks were read from, so they are written back as

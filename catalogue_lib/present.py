@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .csv_out import dataframe_csv
-from .source_table import AUTH_LABELS
+from .source_table import AUTH_LABELS, TABLE_FORMS
 
 # an auth method in words, as the template writes it (sql/schema.sql auth_label says the same)
 AUTH_SHOWN = {**AUTH_LABELS, "none": "no authentication"}
@@ -341,9 +341,6 @@ def _as_table_row(
         return absent
 
     return [(heading, [(k, shown(k, t)) for k, t in pairs]) for heading, pairs in sections]
-
-
-TABLE_FORMS = ("markdown", "csv")  # the source forms of a table row (sql: table_row())
 
 
 def is_table_row(r: Any) -> bool:

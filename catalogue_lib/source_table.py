@@ -14,6 +14,8 @@ from slugify import slugify as _slugify
 
 from .records import LoadedRecord, Problem, build_record
 
+# the source forms of a record read from a row of the template's table (sql: table_row())
+TABLE_FORMS = ("markdown", "csv")
 TABLE_HEADERS = (
     "Integration",
     "Type",
